@@ -1,0 +1,214 @@
+"""The `voicebox` command: demo, serve, check, backup, restore, user add.
+
+Every failure a person can cause (a wrong argument, a broken data file, a bad setting) ends in
+one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import ConfigError, load_config
+from .store import Role, Store, StoreError
+
+__all__ = ["main"]
+
+
+class _Cli(click.Group):
+    """Turns the errors people can cause into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (StoreError, ConfigError, OSError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _defaults() -> dict[str, Any]:
+    try:
+        return load_config(os.environ)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Cli)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data folder (default: $VOICEBOX_DATA_DIR or ./data).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """Voicebox: collect your customers' voice, answer back, publish the proof."""
+    settings = _defaults()
+    settings["DATA_DIR"] = str((data_dir or Path(settings["DATA_DIR"])).resolve())
+    ctx.obj = settings
+
+
+def _store(ctx: click.Context) -> Store:
+    return Store(ctx.obj["DATA_DIR"])
+
+
+def _serve_options(f: Any) -> Any:
+    f = click.option(
+        "--threads",
+        type=click.IntRange(1, 64),
+        default=None,
+        help="Threads per worker (default: $VOICEBOX_THREADS or 4).",
+    )(f)
+    f = click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=None,
+        help="Worker processes (default: $VOICEBOX_WORKERS or 2).",
+    )(f)
+    f = click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=None,
+        help="Port (default: $VOICEBOX_PORT or 8000).",
+    )(f)
+    f = click.option(
+        "--host", default=None, help="Address (default: $VOICEBOX_HOST or 127.0.0.1)."
+    )(f)
+    return f
+
+
+@cli.command()
+@_serve_options
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, workers: int | None, threads: int | None
+) -> None:
+    """Serve the app with gunicorn (several processes, never Flask's development server)."""
+    _run_server(ctx.obj, host, port, workers, threads)
+
+
+@cli.command()
+@_serve_options
+@click.option("--reset", is_flag=True, help="Delete the data folder's demo data first.")
+@click.option("--no-serve", is_flag=True, help="Only seed the demo data.")
+@click.pass_context
+def demo(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int | None,
+    reset: bool,
+    no_serve: bool,
+) -> None:
+    """Seed realistic demo data (if the folder has none) and serve it in demo mode."""
+    from .demo import DEMO_STAFF, seed_demo
+
+    data_dir = Path(ctx.obj["DATA_DIR"])
+    if reset:
+        _reset(data_dir)
+    store = _store(ctx)
+    store.verify()
+    if store.ideas.count() == 0:
+        steps = ["people", "ideas", "votes", "comments", "surveys", "testimonials"]
+        with click.progressbar(length=len(steps), label="Seeding demo data") as bar:
+            counts = seed_demo(store, progress=lambda step: bar.update(1))
+        click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    else:
+        click.echo(f"Using the existing data in {data_dir} ({store.ideas.count()} ideas).")
+    click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
+    if not no_serve:
+        ctx.obj["DEMO"] = True
+        _run_server(ctx.obj, host, port, workers, threads)
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Read every data file; exit non-zero naming the first one that is broken."""
+    files = _store(ctx).verify()
+    click.echo(f"All {files} data files in {ctx.obj['DATA_DIR']} read correctly.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Write a consistent snapshot of all data to FILE (a zip)."""
+    from .store.backup import backup as take_backup
+
+    store = _store(ctx)
+    with click.progressbar(length=sum(1 for _ in store.shards()), label="Backing up") as bar:
+        count = take_backup(store, file, progress=lambda done, total: bar.update(1))
+    click.echo(f"Backed up {count} data files to {file}.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
+@click.pass_context
+def restore(ctx: click.Context, file: Path, yes: bool) -> None:
+    """Replace all data with the snapshot in FILE (checked completely first)."""
+    from .store.backup import restore as do_restore
+
+    if not yes:
+        click.confirm(f"Replace all data in {ctx.obj['DATA_DIR']} with {file}?", abort=True)
+    store = _store(ctx)
+    with click.progressbar(length=sum(1 for _ in store.shards()), label="Restoring") as bar:
+        count = do_restore(store, file, progress=lambda done, total: bar.update(1))
+    click.echo(f"Restored {count} data files from {file}.")
+
+
+@cli.group()
+def user() -> None:
+    """Manage people's accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.CUSTOMER.value,
+    show_default=True,
+)
+@click.option("--name", default="", help="Display name.")
+@click.pass_context
+def user_add(ctx: click.Context, email: str, role: str, name: str) -> None:
+    """Create a user, or change the role of an existing one."""
+    if "@" not in email or email.strip() != email or len(email) > 254:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
+    store = _store(ctx)
+    person = store.users.add(email, Role(role), name)
+    if person.role is not Role(role):
+        person = store.users.set_role(person.id, Role(role))
+    click.echo(f"{person.email} is a {person.role.value} (user {person.id}).")
+
+
+def _reset(data_dir: Path) -> None:
+    """Remove the data collections, keeping the secret key so sessions stay valid."""
+    import shutil
+
+    for child in data_dir.glob("*"):
+        if (child.is_dir() and (child / "00.json").exists()) or child.name.startswith("meta.json"):
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def _run_server(
+    settings: dict[str, Any],
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int | None,
+) -> None:
+    from .server import run
+
+    host = host or settings["HOST"]
+    port = settings["PORT"] if port is None else port
+    run(settings, host, port, workers or settings["WORKERS"], threads or settings["THREADS"])
+
+
+def main() -> None:
+    cli(prog_name="voicebox")

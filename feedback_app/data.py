@@ -1,0 +1,33 @@
+"""The app's handle on the store: one Store per process, opened on first use.
+
+Opening lazily means a broken data file does not stop the app from starting: each request
+that needs the data gets the clear 503 page instead (see errors.py).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app
+
+from .store import Store
+
+__all__ = ["get_store", "init_store"]
+
+_KEY = "voicebox.store"
+_lock = threading.Lock()
+
+
+def init_store(app: Flask) -> None:
+    app.extensions[_KEY] = None
+
+
+def get_store() -> Store:
+    store = current_app.extensions.get(_KEY)
+    if store is None:
+        with _lock:
+            store = current_app.extensions.get(_KEY)
+            if store is None:
+                store = Store(current_app.config["DATA_DIR"])
+                current_app.extensions[_KEY] = store
+    return store

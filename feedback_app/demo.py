@@ -1,0 +1,479 @@
+"""Realistic demo data: a coffee roaster's customers, writing in six languages.
+
+Seeded from a fixed random seed, so every fresh demo looks the same. Everything goes through
+the store's public functions, like any other writer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from .store import (
+    Comment,
+    FollowUp,
+    Idea,
+    IdeaStatus,
+    Role,
+    Stance,
+    Store,
+    SurveyResponse,
+    Testimonial,
+    TestimonialState,
+    Vote,
+    utcnow,
+)
+
+__all__ = ["CATEGORIES", "DEMO_STAFF", "seed_demo"]
+
+CATEGORIES = ("Drinks", "Food", "App & ordering", "Stores", "Rewards", "Sustainability")
+DEMO_STAFF = {"admin@voicebox.example": Role.ADMIN, "marketer@voicebox.example": Role.MARKETER}
+
+CUSTOMERS = [
+    ("olena.kovalenko@example.com", "Олена Коваленко"),
+    ("taras.shevchuk@example.com", "Тарас Шевчук"),
+    ("irina.smirnova@example.com", "Ирина Смирнова"),
+    ("dmitry.volkov@example.com", "Дмитрий Волков"),
+    ("maria.santos@example.com", "Maria Santos"),
+    ("jose.reyes@example.com", "Jose Reyes"),
+    ("giulia.rossi@example.com", "Giulia Rossi"),
+    ("marco.bianchi@example.com", "Marco Bianchi"),
+    ("li.wei@example.com", "李伟"),
+    ("wang.fang@example.com", "王芳"),
+    ("sam.taylor@example.com", "Sam Taylor"),
+    ("priya.nair@example.com", "Priya Nair"),
+    ("alex.morgan@example.com", "Alex Morgan"),
+    ("jordan.lee@example.com", "Jordan Lee"),
+    ("emma.schulz@example.com", "Emma Schulz"),
+    ("noah.kim@example.com", "Noah Kim"),
+]
+
+# (title, description, category, tags, status, what changed)
+IDEAS: list[tuple[str, str, str, list[str], IdeaStatus, str]] = [
+    (
+        "Oat milk at no extra charge",
+        "Plant milks cost **50 cents** more. Many of us cannot drink dairy: please make oat milk "
+        "the same price.",
+        "Drinks",
+        ["milk", "price"],
+        IdeaStatus.IMPLEMENTED,
+        "Oat, soy and almond milk now cost the same as dairy in every store.",
+    ),
+    (
+        "Bring-your-own-cup discount",
+        "Give 10% off when I bring my own cup. Less waste, happier customers.",
+        "Sustainability",
+        ["cups", "waste"],
+        IdeaStatus.IMPLEMENTED,
+        "Bring any clean cup and get 10% off your drink.",
+    ),
+    (
+        "Order ahead from the app and skip the line",
+        "Let me pay in the app and pick up at the counter.",
+        "App & ordering",
+        ["app"],
+        IdeaStatus.IN_PROGRESS,
+        "",
+    ),
+    (
+        "Більше безлактозних десертів",
+        "Було б чудово мати хоча б два-три десерти без лактози. Зараз вибір дуже малий.",
+        "Food",
+        ["десерти", "lactose"],
+        IdeaStatus.PLANNED,
+        "",
+    ),
+    (
+        "Сезонний напій з медом і чебрецем",
+        "Взимку хочеться чогось теплого: чай або лате з медом і чебрецем, як удома.",
+        "Drinks",
+        ["сезон"],
+        IdeaStatus.UNDER_REVIEW,
+        "",
+    ),
+    (
+        "Розетки біля кожного столика",
+        "Я часто працюю у вашій кав'ярні, але розеток мало. Додайте їх біля столів.",
+        "Stores",
+        ["розетки"],
+        IdeaStatus.PARTIALLY_IMPLEMENTED,
+        "Розетки й USB-порти встановлено в 12 із 20 кав'ярень; решта — навесні.",
+    ),
+    (
+        "Сделайте карту лояльности в приложении",
+        "Бумажные карточки теряются. Пусть штампы копятся прямо в приложении.",
+        "Rewards",
+        ["приложение"],
+        IdeaStatus.IMPLEMENTED,
+        "Штампы теперь копятся в приложении; старые бумажные карты можно перенести.",
+    ),
+    (
+        "Тихий зал для работы",
+        "Отдельная зона без музыки, где можно спокойно работать с ноутбуком.",
+        "Stores",
+        ["тишина"],
+        IdeaStatus.NEW,
+        "",
+    ),
+    (
+        "Mas maraming upuan sa labas",
+        "Gusto namin ng mas maraming mesa sa labas lalo na kapag maganda ang panahon.",
+        "Stores",
+        ["upuan"],
+        IdeaStatus.NOT_PLANNED,
+        "",
+    ),
+    (
+        "Ube latte bilang regular na inumin",
+        "Ang ube latte ay paborito ng marami. Gawin na itong permanente sa menu!",
+        "Drinks",
+        ["ube"],
+        IdeaStatus.PLANNED,
+        "",
+    ),
+    (
+        "Cornetti vegani al mattino",
+        "Sarebbe bello trovare cornetti vegani freschi ogni mattina, non solo nel weekend.",
+        "Food",
+        ["colazione", "vegano"],
+        IdeaStatus.IMPLEMENTED,
+        "Cornetti vegani freschi ogni mattina in tutti i negozi, dalle 7:00.",
+    ),
+    (
+        "Caffè decaffeinato anche per l'espresso doppio",
+        "Il decaffeinato c'è solo per il singolo. Per favore, anche per il doppio.",
+        "Drinks",
+        ["decaf"],
+        IdeaStatus.NEW,
+        "",
+    ),
+    (
+        "增加无糖饮品选项",
+        "希望菜单上有更多无糖或低糖的饮品，比如无糖燕麦拿铁。",
+        "Drinks",
+        ["无糖"],
+        IdeaStatus.UNDER_REVIEW,
+        "",
+    ),
+    (
+        "支持支付宝和微信支付",
+        "很多游客习惯用支付宝或微信支付，希望门店可以支持。",
+        "App & ordering",
+        ["支付"],
+        IdeaStatus.NEW,
+        "",
+    ),
+    (
+        "Recycle coffee grounds for gardeners",
+        "Bag the used grounds and give them away to customers who garden.",
+        "Sustainability",
+        ["compost"],
+        IdeaStatus.IMPLEMENTED,
+        "Free bags of used grounds by the door, every afternoon.",
+    ),
+    (
+        "Birthday reward: a free pastry",
+        "A small gift on my birthday would make me feel remembered.",
+        "Rewards",
+        ["birthday"],
+        IdeaStatus.NEW,
+        "",
+    ),
+    (
+        "Show calories and allergens in the app",
+        "I need to check allergens before ordering. Please list them for every item.",
+        "App & ordering",
+        ["allergens"],
+        IdeaStatus.IN_PROGRESS,
+        "",
+    ),
+    (
+        "Open at 6 am on weekdays",
+        "Commuters need coffee before 7. Open an hour earlier near stations.",
+        "Stores",
+        ["hours"],
+        IdeaStatus.UNDER_REVIEW,
+        "",
+    ),
+    (
+        "Add a dark roast decaf bean for home brewing",
+        "Sell the decaf beans in a dark roast for those who brew at home.",
+        "Drinks",
+        ["beans", "decaf"],
+        IdeaStatus.NEW,
+        "",
+    ),
+    (
+        "Reusable cup deposit scheme",
+        "Pay a deposit for a reusable cup, return it at any store.",
+        "Sustainability",
+        ["cups"],
+        IdeaStatus.PLANNED,
+        "",
+    ),
+    (
+        "<script>alert('hi')</script> Make the menu boards bigger",
+        "The menu is hard to read from the queue. <img src=x onerror=alert(1)> Bigger text please.",
+        "Stores",
+        ["menu"],
+        IdeaStatus.NEW,
+        "",
+    ),
+    (
+        "Double stars on rainy days",
+        "Cheer us up when it rains: double reward stars.",
+        "Rewards",
+        ["stars"],
+        IdeaStatus.NOT_PLANNED,
+        "",
+    ),
+]
+
+PRO = [
+    "Yes, please!",
+    "Так, підтримую!",
+    "Полностью за.",
+    "Sang-ayon ako!",
+    "Ottima idea!",
+    "非常同意！",
+    "This would make my mornings.",
+]
+CON = [
+    "It might make drinks more expensive for everyone.",
+    "Боюся, буде довша черга.",
+    "Это усложнит меню.",
+    "Baka mahal ito.",
+    "Non sono convinto.",
+    "可能会增加成本。",
+]
+NEUTRAL = [
+    "How would this work at small stores?",
+    "Цікаво, а як щодо доставки?",
+    "Есть ли это в других странах?",
+    "Paano ito sa mga maliliit na tindahan?",
+]
+
+TESTIMONIALS: list[tuple[str, int, str, str, str, str, TestimonialState, bool]] = [
+    # (text, rating, credit name, role, company, connection, state, featured)
+    (
+        "The oat latte is perfect and now it costs the same as any other. I come every day.",
+        5,
+        "Sam Taylor",
+        "Designer",
+        "Northwind Studio",
+        "",
+        TestimonialState.APPROVED,
+        True,
+    ),
+    (
+        "Найкраща кава в місті, і персонал завжди пам'ятає моє замовлення.",
+        5,
+        "Олена К.",
+        "",
+        "",
+        "",
+        TestimonialState.APPROVED,
+        True,
+    ),
+    (
+        "Отличный кофе и быстрые ответы на отзывы. Мою идею про карту лояльности реализовали!",
+        5,
+        "Ирина",
+        "Бухгалтер",
+        "",
+        "",
+        TestimonialState.APPROVED,
+        True,
+    ),
+    (
+        "Ang sarap ng kape at mabait ang mga barista. Babalik ako palagi!",
+        4,
+        "Maria Santos",
+        "Nurse",
+        "",
+        "",
+        TestimonialState.APPROVED,
+        False,
+    ),
+    (
+        "Finalmente cornetti vegani ogni mattina: la colazione perfetta prima del lavoro.",
+        5,
+        "Giulia Rossi",
+        "Architetta",
+        "Studio Rossi",
+        "",
+        TestimonialState.APPROVED,
+        False,
+    ),
+    (
+        "咖啡很好喝，店员也很友好。希望以后能有更多无糖饮品。",
+        4,
+        "李伟",
+        "",
+        "",
+        "",
+        TestimonialState.APPROVED,
+        False,
+    ),
+    (
+        "I love the bring-your-own-cup discount. Small change, big difference.",
+        5,
+        "Jordan Lee",
+        "Barista trainer",
+        "",
+        "Employee of the company",
+        TestimonialState.APPROVED,
+        False,
+    ),
+    (
+        "Got a free drink for writing this, but honestly the cold brew is the best around.",
+        4,
+        "Alex Morgan",
+        "",
+        "",
+        "Received a free drink for this review",
+        TestimonialState.APPROVED,
+        False,
+    ),
+    (
+        "Great coffee, but the queue at lunchtime is long.",
+        3,
+        "Noah Kim",
+        "",
+        "",
+        "",
+        TestimonialState.PENDING,
+        False,
+    ),
+    (
+        "I changed my mind about being quoted.",
+        5,
+        "Emma Schulz",
+        "",
+        "",
+        "",
+        TestimonialState.WITHDRAWN,
+        False,
+    ),
+]
+
+CONSENT_TEXT = (
+    "I agree that Brewline may publish my words, my rating and the credit I chose on its "
+    "website. I can withdraw this consent at any time."
+)
+CONSENT_VERSION = "2026-01"
+
+Progress = Callable[[str], None]
+
+
+def _silent(step: str) -> None:
+    """Default progress callback: report nothing."""
+
+
+def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
+    """Fill an empty store with the demo; return how many of each record it made."""
+    rng = random.Random(2026)
+    now = utcnow()
+    progress("people")
+    staff = {email: store.users.add(email, role).id for email, role in DEMO_STAFF.items()}
+    marketer = staff["marketer@voicebox.example"]
+    customers = [store.users.add(email, Role.CUSTOMER, name).id for email, name in CUSTOMERS]
+
+    progress("ideas")
+    ideas: list[Idea] = []
+    for n, (title, text, category, tags, *_) in enumerate(IDEAS):
+        idea = Idea(title, text, category, customers[n % len(customers)], tags=list(tags))
+        idea.created_at = now - timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 23))
+        ideas.append(store.ideas.add(idea))
+    for idea, (*_, status, note) in zip(ideas, IDEAS, strict=True):
+        if status is not IdeaStatus.NEW:
+            response = _response_for(status)
+            store.ideas.set_status(idea.id, status, response, marketer, changed_note=note)
+
+    progress("votes")
+    votes = [
+        Vote(idea.id, user, 1 if rng.random() < 0.8 else -1)
+        for idea in ideas
+        for user in rng.sample(customers, rng.randint(1, len(customers)))
+    ]
+    store.votes.cast_many(votes)
+
+    progress("comments")
+    comments = []
+    for idea in ideas:
+        for _ in range(rng.randint(0, 5)):
+            stance = rng.choice(list(Stance))
+            words = {Stance.PRO: PRO, Stance.CON: CON, Stance.NEUTRAL: NEUTRAL}[stance]
+            comment = Comment(idea.id, rng.choice(customers), rng.choice(words), stance)
+            comment.created_at = idea.created_at + timedelta(hours=rng.randint(1, 200))
+            comments.append(comment)
+    store.comments.add_many(comments)
+
+    progress("surveys")
+    surveys = []
+    for email, _name in CUSTOMERS:
+        score = rng.choice([10, 10, 9, 9, 8, 7, 6, 3])
+        reason = "" if score >= 7 else "Waited 20 minutes for a latte."
+        surveys.append(
+            store.surveys.add(
+                SurveyResponse(email, f"ORD-{rng.randint(10000, 99999)}", score, reason)
+            )
+        )
+    for survey in surveys:
+        if survey.category == "detractor":
+            store.followups.add(
+                FollowUp(
+                    "call",
+                    None,
+                    survey.email,
+                    f"Scored {survey.score}: {survey.reason}",
+                    due_at=now + timedelta(days=rng.choice([-2, 1])),
+                    survey_id=survey.id,
+                )
+            )
+
+    progress("testimonials")
+    for n, (text, rating, name, role, company, link, state, featured) in enumerate(TESTIMONIALS):
+        decided = state is not TestimonialState.PENDING
+        store.testimonials.add(
+            Testimonial(
+                user_id=customers[n % len(customers)],
+                original_text=text,
+                rating=rating,
+                credit_name=name,
+                credit_role=role,
+                credit_company=company,
+                consent_text=CONSENT_TEXT,
+                consent_version=CONSENT_VERSION,
+                consented_at=now - timedelta(days=30 - n),
+                connection=link,
+                featured=featured,
+                state=state,
+                decided_at=now - timedelta(days=20 - n) if decided else None,
+                decided_by=marketer if decided else None,
+                withdrawn_at=now - timedelta(days=2)
+                if state is TestimonialState.WITHDRAWN
+                else None,
+            )
+        )
+    return {
+        "users": store.users.count(),
+        "ideas": store.ideas.count(),
+        "votes": store.votes.count(),
+        "comments": store.comments.count(),
+        "surveys": store.surveys.count(),
+        "testimonials": store.testimonials.count(),
+        "followups": store.followups.count(),
+    }
+
+
+def _response_for(status: IdeaStatus) -> str:
+    return {
+        IdeaStatus.UNDER_REVIEW: "Thanks! Our product team is looking into this.",
+        IdeaStatus.PLANNED: "Good news: this is on our plan for next quarter.",
+        IdeaStatus.IN_PROGRESS: "We are building this now and will tell you when it ships.",
+        IdeaStatus.IMPLEMENTED: "Done! Thank you to everyone who voted for this.",
+        IdeaStatus.PARTIALLY_IMPLEMENTED: "Part of this is live; the rest follows.",
+        IdeaStatus.NOT_PLANNED: "We looked at this carefully and cannot do it for now.",
+    }.get(status, "")

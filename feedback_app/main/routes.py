@@ -1,0 +1,29 @@
+"""The front page: what customers have said, and where to join in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from ..data import get_store
+
+__all__ = ["bp"]
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    store = get_store()
+    top = store.ideas.list(sort="trending", per_page=5)
+    figures = {
+        "ideas": store.ideas.count(),
+        "votes": store.votes.count(),
+        "comments": store.comments.count(),
+    }
+    return render_template("main/index.html", top=top, figures=figures)
+
+
+@bp.get("/healthz")
+def health() -> tuple[dict[str, object], int]:
+    """For load balancers: 200 when every data file reads, else 503 (via the error handler)."""
+    return {"ok": True, "files": get_store().verify()}, 200

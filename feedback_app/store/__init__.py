@@ -1,0 +1,52 @@
+"""Voicebox's data layer. No Flask here: the app, the CLI and the generator all use it.
+
+TinyDB is the backend and nothing outside this package touches it. See `store.py` for the
+entry point and `storage.py` / `shard.py` for how writes stay safe across processes.
+"""
+
+from .errors import Conflict, CorruptDataError, NotFound, SchemaError, StoreError
+from .ideas import SORTS, trending_score
+from .models import (
+    Comment,
+    FollowUp,
+    Idea,
+    IdeaStatus,
+    IdeaSummary,
+    Page,
+    Role,
+    Stance,
+    StatusChange,
+    SurveyResponse,
+    Testimonial,
+    TestimonialState,
+    User,
+    Vote,
+    utcnow,
+)
+from .store import Store
+
+__all__ = [
+    "SORTS",
+    "Comment",
+    "Conflict",
+    "CorruptDataError",
+    "FollowUp",
+    "Idea",
+    "IdeaStatus",
+    "IdeaSummary",
+    "NotFound",
+    "Page",
+    "Role",
+    "SchemaError",
+    "Stance",
+    "StatusChange",
+    "Store",
+    "StoreError",
+    "SurveyResponse",
+    "Testimonial",
+    "TestimonialState",
+    "User",
+    "Vote",
+    "trending_score",
+    "utcnow",
+]

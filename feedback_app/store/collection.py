@@ -1,0 +1,152 @@
+"""A collection of records split over several TinyDB files (shards).
+
+Splitting keeps each write small: TinyDB rewrites a whole table on every change, so a vote must
+land in a file that holds only a sliver of all votes. A record's public id encodes its shard,
+`id = doc_id * shards + shard_index`, so finding a record by id opens exactly one file and ids
+stay unique without any shared counter. The number of shards of a collection is therefore fixed
+once data exists; it is recorded in the data folder's metadata.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tinydb import TinyDB
+
+from .shard import Shard
+
+__all__ = ["Collection"]
+
+V = TypeVar("V")
+Doc = dict[str, Any]
+
+
+class Collection:
+    """`shards` TinyDB files under `root/name/`, each holding one table named `name`."""
+
+    def __init__(self, root: Path, name: str, shards: int) -> None:
+        self.name = name
+        self.folder = Path(root) / name
+        self.shards = [Shard(self.folder / f"{i:02d}.json") for i in range(shards)]
+
+    @property
+    def size(self) -> int:
+        return len(self.shards)
+
+    # -- ids ---------------------------------------------------------------------------------
+    def shard_index_for(self, key: int) -> int:
+        return key % self.size
+
+    def split_id(self, record_id: int) -> tuple[Shard, int]:
+        if record_id < 1:
+            return self.shards[0], 0
+        return self.shards[record_id % self.size], record_id // self.size
+
+    def join_id(self, shard_index: int, doc_id: int) -> int:
+        return doc_id * self.size + shard_index
+
+    # -- reads -------------------------------------------------------------------------------
+    def get(self, record_id: int) -> Doc | None:
+        shard, doc_id = self.split_id(record_id)
+        if doc_id < 1:
+            return None
+        shard.refresh()
+        doc = shard.table(self.name).get(doc_id=doc_id)
+        return dict(doc) if doc is not None else None
+
+    def items(self) -> Iterator[tuple[int, Doc]]:
+        """Every record with its id; a snapshot per shard."""
+        for index, shard in enumerate(self.shards):
+            shard.refresh()
+            raw = dict(shard.storage.read().get(self.name, {}))
+            for doc_id, doc in raw.items():
+                yield self.join_id(index, int(doc_id)), doc
+
+    def view(self, name: str, build: Callable[[dict[int, Doc]], V]) -> list[V]:
+        """Per-shard derived values, each rebuilt only when its shard changed.
+
+        `build` gets the shard's records keyed by their public ids.
+        """
+        return [
+            shard.view(name, lambda db, i=i: build(self._records(i, db)))
+            for i, shard in enumerate(self.shards)
+        ]
+
+    def shard_view(self, key: int, name: str, build: Callable[[dict[int, Doc]], V]) -> V:
+        """Like `view`, for the one shard that `key` routes to."""
+        i = self.shard_index_for(key)
+        return self.shards[i].view(name, lambda db: build(self._records(i, db)))
+
+    def generations(self) -> tuple[int, ...]:
+        """Changes whenever any shard changed: a cache key for views over all shards."""
+        for shard in self.shards:
+            shard.refresh()
+        return tuple(shard.generation for shard in self.shards)
+
+    # -- writes ------------------------------------------------------------------------------
+    def insert(self, doc: Doc, route_key: int | None = None) -> int:
+        index = self.shard_index_for(route_key) if route_key is not None else self._any_shard()
+        with self.shards[index].writing() as db:
+            doc_id = db.table(self.name).insert(doc)
+        return self.join_id(index, doc_id)
+
+    def insert_many(self, docs: list[Doc], route: Callable[[Doc], int] | None = None) -> list[int]:
+        """Insert many records writing each shard once (imports, demo data, benchmarks)."""
+        groups: dict[int, list[tuple[int, Doc]]] = {}
+        for position, doc in enumerate(docs):
+            index = self.shard_index_for(route(doc)) if route else position % self.size
+            groups.setdefault(index, []).append((position, doc))
+        ids = [0] * len(docs)
+        for index, group in sorted(groups.items()):
+            with self.shards[index].writing() as db:
+                doc_ids = db.table(self.name).insert_multiple(doc for _, doc in group)
+            for (position, _), doc_id in zip(group, doc_ids, strict=True):
+                ids[position] = self.join_id(index, doc_id)
+        return ids
+
+    def update(self, record_id: int, change: Callable[[Doc], Doc | None]) -> Doc | None:
+        """Apply `change` to the current record under the lock; return the stored result.
+
+        `change` gets a copy and returns the new record, or None to leave it untouched. The
+        whole read-decide-write happens inside the lock, so two processes cannot both decide
+        on the same old state.
+        """
+        shard, doc_id = self.split_id(record_id)
+        if doc_id < 1:
+            return None
+        with shard.writing() as db:
+            table = db.table(self.name)
+            current = table.get(doc_id=doc_id)
+            if current is None:
+                return None
+            new = change(dict(current))
+            if new is None:
+                return dict(current)
+            table.update(_replace_with(new), doc_ids=[doc_id])
+            return new
+
+    def shard_writing(self, key: int) -> Any:
+        """The write context of the shard that `key` routes to (for multi-record changes)."""
+        return self.shards[self.shard_index_for(key)].writing()
+
+    def close(self) -> None:
+        for shard in self.shards:
+            shard.close()
+
+    def _any_shard(self) -> int:
+        return secrets.randbelow(self.size)
+
+    def _records(self, index: int, db: TinyDB) -> dict[int, Doc]:
+        raw = db.storage.read().get(self.name, {})
+        return {self.join_id(index, int(doc_id)): doc for doc_id, doc in raw.items()}
+
+
+def _replace_with(new: Doc) -> Callable[[Doc], None]:
+    def transform(doc: Doc) -> None:
+        doc.clear()
+        doc.update(new)
+
+    return transform

@@ -1,0 +1,90 @@
+"""Comments on ideas, each with a stance (pro, con, neutral); staff comments are official."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .collection import Collection
+from .errors import NotFound
+from .models import Comment, Stance, utcnow
+
+__all__ = ["Comments"]
+
+
+class Comments:
+    def __init__(self, collection: Collection) -> None:
+        self._c = collection
+        self._merged: tuple[tuple[int, ...], dict[int, int]] | None = None
+
+    def add(
+        self,
+        idea_id: int,
+        author_id: int,
+        body: str,
+        stance: Stance = Stance.NEUTRAL,
+        official: bool = False,
+    ) -> Comment:
+        comment = Comment(idea_id, author_id, body, stance, official)
+        # Routed by idea, so an idea's comments live in one file and its page reads one file.
+        comment.id = self._c.insert(comment.to_doc(), route_key=idea_id)
+        return comment
+
+    def add_many(self, comments: Iterable[Comment]) -> list[int]:
+        return self._c.insert_many([c.to_doc() for c in comments], route=lambda d: d["idea_id"])
+
+    def get(self, comment_id: int) -> Comment:
+        doc = self._c.get(comment_id)
+        if doc is None:
+            raise NotFound(f"comment {comment_id}")
+        return Comment.from_doc(doc, comment_id)
+
+    def for_idea(self, idea_id: int, include_hidden: bool = False) -> list[Comment]:
+        """An idea's comments, oldest first."""
+        found = self._c.shard_view(idea_id, "by_idea", _by_idea).get(idea_id, [])
+        return [c for c in found if include_hidden or not c.hidden]
+
+    def edit(self, comment_id: int, body: str) -> Comment:
+        return self._change(comment_id, {"body": body, "edited_at": utcnow().isoformat()})
+
+    def set_hidden(self, comment_id: int, hidden: bool) -> Comment:
+        return self._change(comment_id, {"hidden": hidden})
+
+    def counts(self) -> dict[int, int]:
+        """Visible comments per idea; merged only after a change."""
+        generations = self._c.generations()
+        if self._merged is not None and self._merged[0] == generations:
+            return self._merged[1]
+        result: dict[int, int] = {}
+        for part in self._c.view("counts", _counts):
+            result.update(part)
+        self._merged = (generations, result)
+        return result
+
+    def generations(self) -> tuple[int, ...]:
+        """Changes whenever any of these records changed."""
+        return self._c.generations()
+
+    def count(self) -> int:
+        return sum(sum(part.values()) for part in self._c.view("counts", _counts))
+
+    def _change(self, comment_id: int, fields: dict[str, Any]) -> Comment:
+        doc = self._c.update(comment_id, lambda d: {**d, **fields})
+        if doc is None:
+            raise NotFound(f"comment {comment_id}")
+        return Comment.from_doc(doc, comment_id)
+
+
+def _by_idea(records: dict[int, dict[str, Any]]) -> dict[int, list[Comment]]:
+    found: dict[int, list[Comment]] = {}
+    for comment_id, doc in sorted(records.items(), key=lambda item: item[1]["created_at"]):
+        found.setdefault(doc["idea_id"], []).append(Comment.from_doc(doc, comment_id))
+    return found
+
+
+def _counts(records: dict[int, dict[str, Any]]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for doc in records.values():
+        if not doc.get("hidden"):
+            counts[doc["idea_id"]] = counts.get(doc["idea_id"], 0) + 1
+    return counts

@@ -1,0 +1,32 @@
+"""Errors the store raises; callers catch these, never TinyDB's or the OS's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["Conflict", "CorruptDataError", "NotFound", "SchemaError", "StoreError"]
+
+
+class StoreError(Exception):
+    """Base class of every error the store raises on purpose."""
+
+
+class CorruptDataError(StoreError):
+    """A data file cannot be read. The store never writes over such a file."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class SchemaError(StoreError):
+    """The data folder was written by a newer Voicebox, or its metadata is unusable."""
+
+
+class NotFound(StoreError):
+    """The record asked for does not exist."""
+
+
+class Conflict(StoreError):
+    """The change is not allowed in the record's current state."""

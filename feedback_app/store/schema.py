@@ -1,0 +1,92 @@
+"""The data folder's metadata: schema version, shard counts, and migrations on open.
+
+`meta.json` records which schema the data follows and how many files each collection is split
+into (ids encode the shard, so these counts never change for existing data). Opening a folder
+written by an older Voicebox runs the migrations in order, under a lock, before anything else
+reads it; a folder written by a newer Voicebox is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock
+
+from .errors import CorruptDataError, SchemaError
+from .storage import write_bytes_atomically
+
+__all__ = ["CURRENT_SCHEMA", "DEFAULT_SHARDS", "META_FILE", "MIGRATIONS", "open_meta"]
+
+CURRENT_SCHEMA = 1
+META_FILE = "meta.json"
+
+# Votes are by far the most numerous and the most often written: 64 files keep a vote write
+# near 2 ms at 100k votes (measured: 16 files 4.7 ms, one file 61 ms).
+DEFAULT_SHARDS: dict[str, int] = {
+    "users": 4,
+    "ideas": 16,
+    "votes": 64,
+    "comments": 16,
+    "surveys": 4,
+    "testimonials": 2,
+    "followups": 1,
+}
+
+Migration = Callable[[Path, dict[str, Any]], None]
+
+# MIGRATIONS[n] upgrades a folder from schema n to n + 1, in place, and may edit the metadata.
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def open_meta(root: Path) -> dict[str, Any]:
+    """Read (creating or migrating as needed) the metadata of the data folder `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / META_FILE
+    with FileLock(str(path) + ".lock", timeout=60):
+        meta = _read(path)
+        if meta is None:
+            meta = {"schema": CURRENT_SCHEMA, "shards": dict(DEFAULT_SHARDS)}
+            write_bytes_atomically(path, orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+            return meta
+        schema = meta["schema"]
+        if schema > CURRENT_SCHEMA:
+            raise SchemaError(
+                f"{path}: the data is in schema {schema}, written by a newer Voicebox; "
+                f"this version reads schema {CURRENT_SCHEMA} at most"
+            )
+        while schema < CURRENT_SCHEMA:
+            migrate = MIGRATIONS.get(schema)
+            if migrate is None:
+                raise SchemaError(f"{path}: no migration from schema {schema}")
+            migrate(root, meta)
+            schema += 1
+            meta["schema"] = schema
+            write_bytes_atomically(path, orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+        missing = {k: v for k, v in DEFAULT_SHARDS.items() if k not in meta["shards"]}
+        if missing:  # a collection added by a newer release: fix its split once, for good
+            meta["shards"].update(missing)
+            write_bytes_atomically(path, orjson.dumps(meta, option=orjson.OPT_INDENT_2))
+        return meta
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CorruptDataError(path, f"cannot be read ({exc.strerror})") from exc
+    try:
+        meta = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptDataError(path, f"not valid JSON ({exc})") from exc
+    if (
+        not isinstance(meta, dict)
+        or not isinstance(meta.get("schema"), int)
+        or not isinstance(meta.get("shards"), dict)
+    ):
+        raise CorruptDataError(path, "not Voicebox metadata (needs 'schema' and 'shards')")
+    return meta

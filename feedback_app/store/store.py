@@ -1,0 +1,72 @@
+"""The Store: the one door to Voicebox's data.
+
+Open it on a data folder and use its parts: `store.users`, `store.ideas`, `store.votes`,
+`store.comments`, `store.surveys`, `store.testimonials`, `store.followups`. Any number of
+processes and threads may open the same folder at once. Records handed out may be shared with
+a cache: treat them as read-only and change data only through the store's functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .collection import Collection
+from .comments import Comments
+from .ideas import Ideas
+from .models import FollowUp, SurveyResponse, Testimonial
+from .records import Records
+from .schema import open_meta
+from .shard import Shard
+from .storage import TEMP_PREFIX
+from .users import Users
+from .votes import Votes
+
+__all__ = ["Store"]
+
+# A temporary file older than this was left by a writer killed mid-write.
+_STALE_TEMP_S = 600
+
+
+class Store:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.meta = open_meta(self.root)
+        self._sweep_temp_files()
+        shards = self.meta["shards"]
+        self.collections = {name: Collection(self.root, name, n) for name, n in shards.items()}
+        c = self.collections
+        self.users = Users(c["users"])
+        self.votes = Votes(c["votes"])
+        self.comments = Comments(c["comments"])
+        self.ideas = Ideas(c["ideas"], self.votes, self.comments)
+        self.surveys: Records[SurveyResponse] = Records(c["surveys"], SurveyResponse)
+        self.testimonials: Records[Testimonial] = Records(c["testimonials"], Testimonial)
+        self.followups: Records[FollowUp] = Records(c["followups"], FollowUp)
+
+    def shards(self) -> Iterator[Shard]:
+        """Every data file's shard, always in the same order (locks are taken in it)."""
+        for name in sorted(self.collections):
+            yield from self.collections[name].shards
+
+    def verify(self) -> int:
+        """Parse every data file; raise CorruptDataError naming the first broken one."""
+        count = 0
+        for shard in self.shards():
+            shard.refresh()
+            count += 1
+        return count
+
+    def close(self) -> None:
+        for collection in self.collections.values():
+            collection.close()
+
+    def _sweep_temp_files(self) -> None:
+        cutoff = time.time() - _STALE_TEMP_S
+        for tmp in self.root.glob(f"*/{TEMP_PREFIX}*"):
+            with contextlib.suppress(FileNotFoundError):
+                if tmp.stat().st_mtime < cutoff:
+                    os.unlink(tmp)

@@ -1,0 +1,118 @@
+"""Promote (+1) and demote (-1) votes: one per person per idea, changeable and retractable.
+
+Votes are split over many files by idea, so a vote rewrites only a sliver of all votes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .collection import Collection
+from .models import Vote, utcnow
+
+__all__ = ["Votes"]
+
+Key = tuple[int, int]
+
+
+class Votes:
+    def __init__(self, collection: Collection) -> None:
+        self._c = collection
+        self._merged: tuple[tuple[int, ...], dict[int, tuple[int, int]]] | None = None
+
+    def cast(self, idea_id: int, user_id: int, value: int) -> int:
+        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held."""
+        if value not in (-1, 0, 1):
+            raise ValueError("a vote is +1, -1 or 0")
+        with self._c.shard_writing(idea_id) as db:
+            table = db.table(self._c.name)
+            found = self._index(idea_id)["by_key"].get((idea_id, user_id))
+            if found is None:
+                if value:
+                    table.insert(Vote(idea_id, user_id, value).to_doc())
+                return value
+            doc_id = self._c.split_id(found)[1]
+            if value == 0:
+                table.remove(doc_ids=[doc_id])
+            elif table.get(doc_id=doc_id)["value"] != value:
+                table.update({"value": value, "at": utcnow().isoformat()}, doc_ids=[doc_id])
+        return value
+
+    def cast_many(self, votes: Iterable[Vote]) -> int:
+        """Store many new votes, each file written once (demo data, imports, benchmarks).
+
+        For one person and idea the last vote given wins; votes already stored are replaced.
+        """
+        latest: dict[Key, Vote] = {(v.idea_id, v.user_id): v for v in votes if v.value}
+        by_shard: dict[int, list[Vote]] = {}
+        for vote in latest.values():
+            by_shard.setdefault(self._c.shard_index_for(vote.idea_id), []).append(vote)
+        for index, group in sorted(by_shard.items()):
+            with self._c.shards[index].writing() as db:
+                table = db.table(self._c.name)
+                known = self._c.shard_view(index, "index", _build_index)["by_key"]
+                keys = [(v.idea_id, v.user_id) for v in group]
+                stale = [self._c.split_id(known[k])[1] for k in keys if k in known]
+                if stale:
+                    table.remove(doc_ids=stale)
+                table.insert_multiple(v.to_doc() for v in group)
+        return len(latest)
+
+    def value(self, idea_id: int, user_id: int) -> int:
+        """The vote a person holds on an idea (0 when none)."""
+        found = self._index(idea_id)["values"].get((idea_id, user_id))
+        return found or 0
+
+    def tally(self, idea_id: int) -> tuple[int, int]:
+        """(promotes, demotes) of one idea."""
+        return self._index(idea_id)["tallies"].get(idea_id, (0, 0))
+
+    def tallies(self) -> dict[int, tuple[int, int]]:
+        """(promotes, demotes) of every idea with a vote; merged only after a change."""
+        generations = self._c.generations()
+        merged = self._merged
+        if merged is not None and merged[0] == generations:
+            return merged[1]
+        result: dict[int, tuple[int, int]] = {}
+        for part in self._c.view("index", _build_index):
+            result.update(part["tallies"])
+        self._merged = (generations, result)
+        return result
+
+    def ideas_voted_by(self, user_id: int) -> dict[int, int]:
+        """Idea id -> the person's vote, over all ideas."""
+        found: dict[int, int] = {}
+        for part in self._c.view("index", _build_index):
+            found.update(part["by_user"].get(user_id, {}))
+        return found
+
+    def generations(self) -> tuple[int, ...]:
+        """Changes whenever any of these records changed."""
+        return self._c.generations()
+
+    def count(self) -> int:
+        return sum(len(part["by_key"]) for part in self._c.view("index", _build_index))
+
+    def _index(self, idea_id: int) -> dict[str, Any]:
+        return self._c.shard_view(idea_id, "index", _build_index)
+
+
+def _build_index(records: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    by_key: dict[Key, int] = {}
+    values: dict[Key, int] = {}
+    tallies: dict[int, list[int]] = {}
+    by_user: dict[int, dict[int, int]] = {}
+    for vote_id, doc in records.items():
+        key = (doc["idea_id"], doc["user_id"])
+        by_key[key] = vote_id
+        values[key] = doc["value"]
+        up_down = tallies.setdefault(doc["idea_id"], [0, 0])
+        up_down[0 if doc["value"] > 0 else 1] += 1
+        by_user.setdefault(doc["user_id"], {})[doc["idea_id"]] = doc["value"]
+    return {
+        "by_key": by_key,
+        "values": values,
+        "tallies": {idea: (up, down) for idea, (up, down) in tallies.items()},
+        "by_user": by_user,
+    }
