@@ -41,14 +41,18 @@ Migration = Callable[[Path, dict[str, Any]], None]
 MIGRATIONS: dict[int, Migration] = {}
 
 
-def open_meta(root: Path) -> dict[str, Any]:
-    """Read (creating or migrating as needed) the metadata of the data folder `root`."""
+def open_meta(root: Path, shards: dict[str, int] | None = None) -> dict[str, Any]:
+    """Read (creating or migrating as needed) the metadata of the data folder `root`.
+
+    `shards` sets how a new folder is split (tests use one file per collection); it is ignored
+    for a folder that already has data.
+    """
     root.mkdir(parents=True, exist_ok=True)
     path = root / META_FILE
     with FileLock(str(path) + ".lock", timeout=60):
         meta = _read(path)
         if meta is None:
-            meta = {"schema": CURRENT_SCHEMA, "shards": dict(DEFAULT_SHARDS)}
+            meta = {"schema": CURRENT_SCHEMA, "shards": {**DEFAULT_SHARDS, **(shards or {})}}
             write_bytes_atomically(path, orjson.dumps(meta, option=orjson.OPT_INDENT_2))
             return meta
         schema = meta["schema"]

@@ -32,9 +32,9 @@ _STALE_TEMP_S = 600
 
 
 class Store:
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, shards: dict[str, int] | None = None) -> None:
         self.root = Path(root)
-        self.meta = open_meta(self.root)
+        self.meta = open_meta(self.root, shards)
         self._sweep_temp_files()
         shards = self.meta["shards"]
         self.collections = {name: Collection(self.root, name, n) for name, n in shards.items()}

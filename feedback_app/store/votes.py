@@ -61,8 +61,11 @@ class Votes:
 
     def value(self, idea_id: int, user_id: int) -> int:
         """The vote a person holds on an idea (0 when none)."""
-        found = self._index(idea_id)["values"].get((idea_id, user_id))
-        return found or 0
+        return self.voters(idea_id).get(user_id, 0)
+
+    def voters(self, idea_id: int) -> dict[int, int]:
+        """Everyone who voted on an idea, with their vote."""
+        return self._index(idea_id)["by_idea"].get(idea_id, {})
 
     def tally(self, idea_id: int) -> tuple[int, int]:
         """(promotes, demotes) of one idea."""
@@ -100,19 +103,19 @@ class Votes:
 
 def _build_index(records: dict[int, dict[str, Any]]) -> dict[str, Any]:
     by_key: dict[Key, int] = {}
-    values: dict[Key, int] = {}
+    by_idea: dict[int, dict[int, int]] = {}
     tallies: dict[int, list[int]] = {}
     by_user: dict[int, dict[int, int]] = {}
     for vote_id, doc in records.items():
         key = (doc["idea_id"], doc["user_id"])
         by_key[key] = vote_id
-        values[key] = doc["value"]
+        by_idea.setdefault(doc["idea_id"], {})[doc["user_id"]] = doc["value"]
         up_down = tallies.setdefault(doc["idea_id"], [0, 0])
         up_down[0 if doc["value"] > 0 else 1] += 1
         by_user.setdefault(doc["user_id"], {})[doc["idea_id"]] = doc["value"]
     return {
         "by_key": by_key,
-        "values": values,
+        "by_idea": by_idea,
         "tallies": {idea: (up, down) for idea, (up, down) in tallies.items()},
         "by_user": by_user,
     }

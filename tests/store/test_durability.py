@@ -1,0 +1,133 @@
+"""Broken files are never overwritten; writes are atomic; the schema is checked on open."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from feedback_app.store import CorruptDataError, Idea, SchemaError, Store
+from feedback_app.store import schema as schema_module
+from feedback_app.store.backup import backup, restore
+
+
+def _idea(store: Store, title: str = "Oat milk") -> int:
+    return store.ideas.add(Idea(title, "d", "Drinks", 1)).id
+
+
+def test_data_files_are_private_and_valid_json(store: Store) -> None:
+    _idea(store)
+    files = list(store.root.glob("ideas/*.json"))
+    assert files
+    for f in files:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600
+        assert "ideas" in orjson.loads(f.read_bytes())
+
+
+@pytest.mark.parametrize("content", [b"", b"{", b"[1, 2]", b'{"ideas": 5}', b"\xff\xfe"])
+def test_a_corrupt_file_is_reported_and_never_overwritten(store: Store, content: bytes) -> None:
+    idea = _idea(store)
+    shard, _ = store.collections["ideas"].split_id(idea)
+    shard.path.write_bytes(content)
+    fresh = Store(store.root)
+    with pytest.raises(CorruptDataError) as err:
+        fresh.ideas.get(idea)
+    assert str(shard.path) in str(err.value)
+    with pytest.raises(CorruptDataError):
+        fresh.ideas.edit(idea, title="new")
+    with pytest.raises(CorruptDataError):
+        fresh.verify()
+    assert shard.path.read_bytes() == content
+
+
+def test_a_change_on_disk_is_seen_and_unchanged_files_are_not_reparsed(store: Store) -> None:
+    idea = _idea(store)
+    shard, _ = store.collections["ideas"].split_id(idea)
+    generation = shard.generation
+    store.ideas.get(idea)
+    store.ideas.get(idea)
+    assert shard.generation == generation, "reading twice must not reload"
+    Store(store.root).ideas.edit(idea, title="changed elsewhere")
+    assert store.ideas.get(idea).title == "changed elsewhere"
+
+
+def test_stale_temporary_files_are_swept_on_open(data_dir: Path) -> None:
+    Store(data_dir).ideas.add(Idea("t", "d", "c", 1))
+    old = data_dir / "ideas" / ".tmp-00.json.abc"
+    new = data_dir / "ideas" / ".tmp-01.json.def"
+    old.write_bytes(b"partial")
+    new.write_bytes(b"in progress")
+    long_ago = time.time() - 3600
+    os.utime(old, (long_ago, long_ago))
+    Store(data_dir)
+    assert not old.exists()
+    assert new.exists(), "a recent temporary file may belong to a live writer"
+
+
+def test_newer_schema_is_refused(data_dir: Path) -> None:
+    Store(data_dir)
+    meta = data_dir / "meta.json"
+    meta.write_bytes(orjson.dumps({"schema": 99, "shards": {}}))
+    with pytest.raises(SchemaError, match="newer Voicebox"):
+        Store(data_dir)
+    assert orjson.loads(meta.read_bytes())["schema"] == 99
+
+
+def test_broken_metadata_is_reported(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "meta.json").write_text("not json")
+    with pytest.raises(CorruptDataError, match=r"meta\.json"):
+        Store(data_dir)
+    assert (data_dir / "meta.json").read_text() == "not json"
+
+
+def test_migrations_run_in_order_on_open(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Store(data_dir).ideas.add(Idea("old title", "d", "c", 1))
+    ran: list[int] = []
+
+    def upgrade(root: Path, meta: dict[str, object]) -> None:
+        ran.append(1)
+        for f in root.glob("ideas/*.json"):
+            data = orjson.loads(f.read_bytes())
+            for doc in data.get("ideas", {}).values():
+                doc["title"] = doc["title"].upper()
+            f.write_bytes(orjson.dumps(data))
+
+    monkeypatch.setattr(schema_module, "CURRENT_SCHEMA", 2)
+    monkeypatch.setitem(schema_module.MIGRATIONS, 1, upgrade)
+    migrated = Store(data_dir)
+    assert ran == [1]
+    assert [i.title for i in migrated.ideas.all()] == ["OLD TITLE"]
+    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == 2
+    Store(data_dir)
+    assert ran == [1], "a migration runs once"
+
+
+def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
+    keep = _idea(store, "Кава з медом")
+    store.votes.cast(keep, 1, 1)
+    archive = tmp_path / "backup.zip"
+    progress: list[tuple[int, int]] = []
+    assert backup(store, archive, progress=lambda d, t: progress.append((d, t))) >= 2
+    assert progress[-1][0] == progress[-1][1]
+    later = _idea(store, "added after the backup")
+    store.votes.cast(keep, 2, 1)
+    restore(store, archive)
+    assert store.ideas.get(keep).title == "Кава з медом"
+    assert store.votes.tally(keep) == (1, 0)
+    assert later not in {i.id for i in store.ideas.all()}
+
+
+def test_restore_refuses_a_damaged_archive_and_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    keep = _idea(store)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK not really a zip")
+    with pytest.raises(CorruptDataError):
+        restore(store, bad)
+    assert store.ideas.get(keep).title == "Oat milk"
