@@ -212,3 +212,7 @@ def _run_server(
 
 def main() -> None:
     cli(prog_name="voicebox")
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 __all__ = ["CSP", "csrf", "init_security"]
@@ -16,7 +16,15 @@ CSP = (
 )
 
 
+def _refuse_oversized() -> None:
+    """Refuse a large body before routing, even where the view would never read it."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+
+
 def init_security(app: Flask) -> None:
+    app.before_request(_refuse_oversized)
     csrf.init_app(app)
 
     @app.after_request
