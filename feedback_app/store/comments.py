@@ -7,6 +7,7 @@ from typing import Any
 
 from .collection import Collection
 from .errors import NotFound
+from .merged import MergedMap
 from .models import Comment, Stance, utcnow
 
 __all__ = ["Comments"]
@@ -15,7 +16,7 @@ __all__ = ["Comments"]
 class Comments:
     def __init__(self, collection: Collection) -> None:
         self._c = collection
-        self._merged: tuple[tuple[int, ...], dict[int, int]] | None = None
+        self.count_map: MergedMap[int, int] = MergedMap(collection, "counts", _counts)
 
     def add(
         self,
@@ -51,19 +52,8 @@ class Comments:
         return self._change(comment_id, {"hidden": hidden})
 
     def counts(self) -> dict[int, int]:
-        """Visible comments per idea; merged only after a change."""
-        generations = self._c.generations()
-        if self._merged is not None and self._merged[0] == generations:
-            return self._merged[1]
-        result: dict[int, int] = {}
-        for part in self._c.view("counts", _counts):
-            result.update(part)
-        self._merged = (generations, result)
-        return result
-
-    def generations(self) -> tuple[int, ...]:
-        """Changes whenever any of these records changed."""
-        return self._c.generations()
+        """Visible comments per idea."""
+        return dict(self.count_map.current())
 
     def count(self) -> int:
         return sum(sum(part.values()) for part in self._c.view("counts", _counts))

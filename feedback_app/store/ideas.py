@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -10,7 +11,9 @@ from typing import Any
 from .collection import Collection
 from .comments import Comments
 from .errors import NotFound
+from .merged import MergedMap
 from .models import Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
+from .ranking import Entry, Ranking
 from .votes import Votes
 
 __all__ = ["SORTS", "Ideas", "trending_score"]
@@ -22,10 +25,18 @@ SORTS = ("trending", "top", "new", "discussed")
 # as it ages. The +2 keeps an idea from topping the list in its first minutes on one vote.
 TRENDING_GRAVITY = 1.5
 TRENDING_OFFSET_HOURS = 2.0
+# Trending ages with the clock: its order is recomputed from scratch once a minute and kept
+# current vote by vote in between.
+TRENDING_REFRESH_S = 60
+_MAX_RANKINGS = 64
 
 
 def trending_score(score: int, created_at: datetime, now: datetime) -> float:
-    age_hours = max(0.0, (now - created_at).total_seconds() / 3600)
+    return _trending(score, created_at.timestamp(), now.timestamp())
+
+
+def _trending(score: int, created_ts: float, now_ts: float) -> float:
+    age_hours = max(0.0, (now_ts - created_ts) / 3600)
     return score / math.pow(age_hours + TRENDING_OFFSET_HOURS, TRENDING_GRAVITY)
 
 
@@ -34,8 +45,9 @@ class Ideas:
         self._c = collection
         self._votes = votes
         self._comments = comments
-        self._ranked: dict[tuple[Any, ...], list[int]] = {}
-        self._index: tuple[tuple[int, ...], dict[int, Idea]] | None = None
+        self._ideas: MergedMap[int, Idea] = MergedMap(collection, "ideas", _decode_all)
+        self._rankings: dict[tuple[Any, ...], Ranking] = {}
+        self._lock = threading.Lock()
 
     # -- single ideas ------------------------------------------------------------------------
     def add(self, idea: Idea) -> Idea:
@@ -91,15 +103,12 @@ class Ideas:
 
     # -- listings ----------------------------------------------------------------------------
     def all(self) -> list[Idea]:
-        """Every idea, newest first (decoded once per change of its file)."""
-        found: list[Idea] = []
-        for part in self._c.view("ideas", _decode_all):
-            found.extend(part)
-        found.sort(key=lambda i: (i.created_at, i.id), reverse=True)
-        return found
+        """Every idea, newest first."""
+        ideas = self._ideas.current().values()
+        return sorted(ideas, key=lambda i: (i.created_at, i.id), reverse=True)
 
     def count(self) -> int:
-        return sum(len(part) for part in self._c.view("ideas", _decode_all))
+        return len(self._ideas.current())
 
     def list(
         self,
@@ -112,41 +121,52 @@ class Ideas:
     ) -> Page[IdeaSummary]:
         """One page of ideas in the chosen order, with their live figures.
 
-        `where` filters ideas; `where_key` names that filter for the cache (None disables the
-        cache for filters that cannot be named). The ranking is cached until any idea, vote
-        or comment changes (and, for trending, for at most a minute).
+        `where` filters ideas; `where_key` names that filter so its ranking can be kept and
+        updated (a filter without a name is ranked afresh on every call). A kept ranking moves
+        only the ideas whose votes, comments or fields changed since it was last used.
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}")
-        now = now or utcnow()
-        tallies = self._votes.tallies()
-        counts = self._comments.counts()
-        state = (self._c.generations(), self._votes.generations(), self._comments.generations())
-        minute = int(now.timestamp() // 60) if sort == "trending" else 0
-        key = (state, sort, where_key, minute)
-        ranked = self._ranked.get(key) if where is None or where_key is not None else None
-        ideas = self._by_id()
-        if ranked is None:
-            chosen = [i for i in ideas.values() if where is None or where(i)]
-            ranked = [i.id for i in _rank(chosen, sort, tallies, counts, now)]
-            if where is None or where_key is not None:
-                if len(self._ranked) > 64 or any(k[0] != state for k in self._ranked):
-                    self._ranked = {k: v for k, v in self._ranked.items() if k[0] == state}
-                self._ranked[key] = ranked
-        page = max(1, page)
-        start = (page - 1) * per_page
-        items = [
-            IdeaSummary(ideas[i], *tallies.get(i, (0, 0)), counts.get(i, 0))
-            for i in ranked[start : start + per_page]
-        ]
-        return Page(items, page, per_page, len(ranked))
+        now_ts = (now or utcnow()).timestamp()
+        sources = (self._ideas, self._votes.tally_map, self._comments.count_map)
+        with self._lock:
+            ideas, tallies, counts = (source.current() for source in sources)
+            versions = tuple(source.version for source in sources)
 
-    def _by_id(self) -> dict[int, Idea]:
-        generations = self._c.generations()
-        if self._index is None or self._index[0] != generations:
-            parts = self._c.view("ideas", _decode_all)
-            self._index = (generations, {i.id: i for part in parts for i in part})
-        return self._index[1]
+            def keep(idea_id: int) -> bool:
+                idea = ideas.get(idea_id)
+                return idea is not None and (where is None or where(idea))
+
+            minute = int(now_ts // TRENDING_REFRESH_S) if sort == "trending" else 0
+            cache_key = (sort, where_key, minute)
+            ranking = self._rankings.get(cache_key) if where_key is not None or not where else None
+            if ranking is not None:
+                changed = [s.changed_since(v) for s, v in zip(sources, ranking.versions, strict=True)]
+                if any(c is None for c in changed):
+                    ranking = None
+                else:
+                    ranking.move(set().union(*changed), keep)  # type: ignore[arg-type]
+            if ranking is None:
+                key = _sort_key(sort, ideas, tallies, counts, minute * TRENDING_REFRESH_S or now_ts)
+                ranking = Ranking(filter(keep, ideas), key)
+                if where_key is not None or not where:
+                    self._remember(cache_key, ranking)
+            ranking.versions = versions
+            page = max(1, page)
+            chosen = ranking.page((page - 1) * per_page, page * per_page)
+            items = [
+                IdeaSummary(ideas[i], *tallies.get(i, (0, 0)), counts.get(i, 0)) for i in chosen
+            ]
+            return Page(items, page, per_page, len(ranking))
+
+    def _remember(self, cache_key: tuple[Any, ...], ranking: Ranking) -> None:
+        sort, _, minute = cache_key
+        if sort == "trending":  # an older minute's trending order is never used again
+            for old in [k for k in self._rankings if k[0] == "trending" and k[2] != minute]:
+                del self._rankings[old]
+        if len(self._rankings) >= _MAX_RANKINGS:
+            del self._rankings[next(iter(self._rankings))]
+        self._rankings[cache_key] = ranking
 
     def _update(self, idea_id: int, change: Callable[[dict[str, Any]], dict[str, Any]]) -> Idea:
         doc = self._c.update(idea_id, change)
@@ -155,25 +175,30 @@ class Ideas:
         return Idea.from_doc(doc, idea_id)
 
 
-def _decode_all(records: dict[int, dict[str, Any]]) -> list[Idea]:
-    return [Idea.from_doc(doc, idea_id) for idea_id, doc in records.items()]
+def _decode_all(records: dict[int, dict[str, Any]]) -> dict[int, Idea]:
+    return {idea_id: Idea.from_doc(doc, idea_id) for idea_id, doc in records.items()}
 
 
-def _rank(
-    ideas: list[Idea],
+def _sort_key(
     sort: str,
+    ideas: dict[int, Idea],
     tallies: dict[int, tuple[int, int]],
     counts: dict[int, int],
-    now: datetime,
-) -> list[Idea]:
-    def score(i: Idea) -> int:
-        up, down = tallies.get(i.id, (0, 0))
+    now_ts: float,
+) -> Callable[[int], Entry]:
+    """The entry an idea sorts by; negated so that ascending order is the order shown."""
+
+    def score(idea_id: int) -> int:
+        up, down = tallies.get(idea_id, (0, 0))
         return up - down
 
-    keys: dict[str, Callable[[Idea], Any]] = {
-        "trending": lambda i: (trending_score(score(i), i.created_at, now), i.created_at),
-        "top": lambda i: (score(i), i.created_at),
-        "new": lambda i: (i.created_at, i.id),
-        "discussed": lambda i: (counts.get(i.id, 0), i.created_at),
+    def created(idea_id: int) -> float:
+        return ideas[idea_id].created_at.timestamp()
+
+    keys: dict[str, Callable[[int], Entry]] = {
+        "trending": lambda i: (-_trending(score(i), created(i), now_ts), -created(i), i),
+        "top": lambda i: (-score(i), -created(i), i),
+        "new": lambda i: (-created(i), -i, i),
+        "discussed": lambda i: (-counts.get(i, 0), -created(i), i),
     }
-    return sorted(ideas, key=keys[sort], reverse=True)
+    return keys[sort]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .collection import Collection
+from .merged import MergedMap
 from .models import Vote, utcnow
 
 __all__ = ["Votes"]
@@ -19,7 +20,9 @@ Key = tuple[int, int]
 class Votes:
     def __init__(self, collection: Collection) -> None:
         self._c = collection
-        self._merged: tuple[tuple[int, ...], dict[int, tuple[int, int]]] | None = None
+        self.tally_map: MergedMap[int, tuple[int, int]] = MergedMap(
+            collection, "index", _build_index, lambda view: view["tallies"]
+        )
 
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
         """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held."""
@@ -72,16 +75,8 @@ class Votes:
         return self._index(idea_id)["tallies"].get(idea_id, (0, 0))
 
     def tallies(self) -> dict[int, tuple[int, int]]:
-        """(promotes, demotes) of every idea with a vote; merged only after a change."""
-        generations = self._c.generations()
-        merged = self._merged
-        if merged is not None and merged[0] == generations:
-            return merged[1]
-        result: dict[int, tuple[int, int]] = {}
-        for part in self._c.view("index", _build_index):
-            result.update(part["tallies"])
-        self._merged = (generations, result)
-        return result
+        """(promotes, demotes) of every idea with a vote."""
+        return dict(self.tally_map.current())
 
     def ideas_voted_by(self, user_id: int) -> dict[int, int]:
         """Idea id -> the person's vote, over all ideas."""
@@ -89,10 +84,6 @@ class Votes:
         for part in self._c.view("index", _build_index):
             found.update(part["by_user"].get(user_id, {}))
         return found
-
-    def generations(self) -> tuple[int, ...]:
-        """Changes whenever any of these records changed."""
-        return self._c.generations()
 
     def count(self) -> int:
         return sum(len(part["by_key"]) for part in self._c.view("index", _build_index))

@@ -121,3 +121,38 @@ def test_add_many_gives_unique_ids(store: Store) -> None:
     ids = store.ideas.add_many(Idea(f"bulk {n}", "d", "Food", 1) for n in range(50))
     assert len(set(ids)) == 50
     assert store.ideas.get(ids[17]).title == "bulk 17"
+
+
+def test_kept_rankings_match_a_fresh_sort_after_changes_elsewhere(store: Store) -> None:
+    import random
+
+    rng = random.Random(5)
+    writer = Store(store.root)
+    ids = [_idea(writer, f"idea {n}", days_old=n % 7).id for n in range(30)]
+    now = utcnow()
+    open_only = {"where": lambda i: i.status is IdeaStatus.NEW, "where_key": "open"}
+
+    def order(s: Store, sort: str, **kw: object) -> list[int]:
+        page = s.ideas.list(sort=sort, per_page=100, now=now, **kw)  # type: ignore[arg-type]
+        return [x.idea.id for x in page.items]
+
+    for sort in ("trending", "top", "new", "discussed"):
+        order(store, sort)
+        order(store, sort, **open_only)
+    for step in range(60):
+        action = step % 5
+        target = rng.choice(ids)
+        if action == 0:
+            writer.votes.cast(target, rng.randrange(50), rng.choice([-1, 0, 1]))
+        elif action == 1:
+            writer.comments.add(target, 1, "c")
+        elif action == 2:
+            ids.append(_idea(writer, f"late {step}").id)
+        elif action == 3:
+            writer.ideas.set_status(target, IdeaStatus.PLANNED, "planned", by=1)
+        else:
+            writer.votes.cast(target, rng.randrange(50), 1)
+        fresh = Store(store.root)
+        for sort in ("trending", "top", "new", "discussed"):
+            assert order(store, sort) == order(fresh, sort), (step, sort)
+            assert order(store, sort, **open_only) == order(fresh, sort, **open_only)

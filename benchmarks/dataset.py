@@ -1,0 +1,40 @@
+"""A large synthetic board: ideas, votes and comments, written through the store in bulk."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from feedback_app.store import Comment, Idea, Stance, Store, Vote, utcnow
+
+__all__ = ["USERS", "seed_board"]
+
+USERS = 20_000
+WORDS = "oat milk cup decaf tea app rewards store hours vegan pastry кава чай 咖啡 caffè kape".split()
+
+
+def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 1) -> list[int]:
+    """Fill `store`; returns the idea ids. Each (idea, person) pair votes at most once."""
+    rng = random.Random(seed)
+    now = utcnow()
+    batch = []
+    for n in range(ideas):
+        idea = Idea(
+            " ".join(rng.choices(WORDS, k=5)) + f" #{n}",
+            " ".join(rng.choices(WORDS, k=40)),
+            rng.choice(["Drinks", "Food", "Stores", "App & ordering"]),
+            author_id=rng.randrange(1, USERS),
+        )
+        idea.created_at = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
+        batch.append(idea)
+    ids = store.ideas.add_many(batch)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < votes:
+        pairs.add((rng.choice(ids), rng.randrange(1, USERS)))
+    store.votes.cast_many(Vote(i, u, 1 if rng.random() < 0.8 else -1) for i, u in pairs)
+    store.comments.add_many(
+        Comment(rng.choice(ids), rng.randrange(1, USERS), " ".join(rng.choices(WORDS, k=20)),
+                rng.choice(list(Stance)))
+        for _ in range(comments)
+    )  # fmt: skip
+    return ids
