@@ -10,7 +10,8 @@ from feedback_app.store import Comment, Idea, Stance, Store, Vote, utcnow
 __all__ = ["USERS", "seed_board"]
 
 USERS = 20_000
-WORDS = "oat milk cup decaf tea app rewards store hours vegan pastry кава чай 咖啡 caffè kape".split()
+WORDS = ["oat", "milk", "cup", "decaf", "tea", "app", "rewards", "store", "vegan", "pastry",
+         "кава", "чай", "咖啡", "caffè", "kape"]  # fmt: skip
 
 
 def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 1) -> list[int]:

@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     o50, o95 = p50_p95(one)
     nw50, nw95 = p50_p95(naive_result["write"])
     nl50, nl95 = p50_p95(naive_result["list"])
-    no50, no95 = p50_p95(naive_result["read"])
+    _, no95 = p50_p95(naive_result["read"])
     rows = {
         "vote_write_p50_ms": Target(w50),
         "vote_write_p95_ms": Target(w95, 10),

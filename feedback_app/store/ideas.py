@@ -141,7 +141,8 @@ class Ideas:
             cache_key = (sort, where_key, minute)
             ranking = self._rankings.get(cache_key) if where_key is not None or not where else None
             if ranking is not None:
-                changed = [s.changed_since(v) for s, v in zip(sources, ranking.versions, strict=True)]
+                seen = zip(sources, ranking.versions, strict=True)
+                changed = [source.changed_since(version) for source, version in seen]
                 if any(c is None for c in changed):
                     ranking = None
                 else:
