@@ -9,10 +9,14 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .auth.current import init_auth
 from .config import load_config
 from .data import init_store
 from .errors import init_errors
+from .limits import init_limits
+from .mail import init_mail
 from .security import init_security
 from .templating import init_templating
 
@@ -35,16 +39,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=app.config["LOCALE"],
         BABEL_DEFAULT_TIMEZONE=app.config["TIMEZONE"],
     )
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     Babel(app)
     init_store(app)
+    init_limits(app)  # first: every post counts, even one refused below
     init_security(app)
+    init_auth(app)
     init_errors(app)
     init_templating(app)
+    init_mail(app)
+    _register_blueprints(app)
+    return app
 
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .dev.routes import bp as dev_bp
     from .main.routes import bp as main_bp
 
     app.register_blueprint(main_bp)
-    return app
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
+        app.register_blueprint(dev_bp)
 
 
 def _secret_key(data_dir: Path) -> str:

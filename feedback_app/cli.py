@@ -177,14 +177,17 @@ def user() -> None:
 @click.option("--name", default="", help="Display name.")
 @click.pass_context
 def user_add(ctx: click.Context, email: str, role: str, name: str) -> None:
-    """Create a user, or change the role of an existing one."""
+    """Create a user, or change the role of an existing one, and print a sign-in link."""
     if "@" not in email or email.strip() != email or len(email) > 254:
         raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
     store = _store(ctx)
     person = store.users.add(email, Role(role), name)
     if person.role is not Role(role):
         person = store.users.set_role(person.id, Role(role))
+    token = store.tokens.issue(person.email)
+    base = ctx.obj["BASE_URL"].rstrip("/")
     click.echo(f"{person.email} is a {person.role.value} (user {person.id}).")
+    click.echo(f"Sign-in link (works once, for 15 minutes): {base}/signin/{token}")
 
 
 def _reset(data_dir: Path) -> None:

@@ -32,6 +32,24 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("expected 0 or more")
+    return value
+
+
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _rate(raw: str) -> tuple[int, int]:
+    """'5/hour' -> (5, 3600): how many, per how many seconds."""
+    count, _, period = raw.partition("/")
+    if period.strip() not in _PERIODS or not count.strip().isdigit() or int(count) < 1:
+        raise ValueError("expected N/second, N/minute, N/hour or N/day")
+    return int(count), _PERIODS[period.strip()]
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -53,6 +71,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOCALE", "en", str, "Default language for dates, numbers and text."),
     Setting("TIMEZONE", "UTC", str, "Time zone for dates shown to people."),
     Setting("MAX_UPLOAD_KB", 256, _positive_int, "Largest request body accepted, in KiB."),
+    Setting(
+        "SMTP_URL",
+        "",
+        str,
+        "smtp://user:pass@host:587 (STARTTLS) or smtps://…; unset: .eml files in data/outbox/.",
+    ),
+    Setting("MAIL_FROM", "Voicebox <voicebox@localhost>", str, "Sender of every email."),
+    Setting(
+        "MAIL_IN_BACKGROUND",
+        True,
+        _bool,
+        "Deliver mail from a background thread in each app process.",
+    ),
+    Setting("POST_LIMIT", "60/minute", _rate, "Form posts allowed per client address."),
+    Setting("SIGNIN_LIMIT", "5/hour", _rate, "Sign-in links one email address may ask for."),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        _count,
+        "Reverse proxies in front of the app whose X-Forwarded-For is trusted.",
+    ),
     Setting("HOST", "127.0.0.1", str, "Address `voicebox serve` listens on."),
     Setting("PORT", 8000, _positive_int, "Port `voicebox serve` listens on."),
     Setting("WORKERS", 2, _positive_int, "Worker processes of `voicebox serve`."),
@@ -66,7 +105,8 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
     for setting in SETTINGS:
         raw = environ.get(setting.env)
         if raw is None:
-            config[setting.name] = setting.default
+            default = setting.default
+            config[setting.name] = setting.parse(default) if setting.parse is _rate else default
             continue
         try:
             config[setting.name] = setting.parse(raw)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -27,6 +27,9 @@ _MESSAGES = {
 }
 
 
+_NOT_KEPT = {"csrf_token", "website"}
+
+
 def _page(code: int, detail: str | None = None) -> tuple[str, int]:
     title, message = _MESSAGES.get(code, _MESSAGES[500])
     try:
@@ -42,9 +45,12 @@ def _page(code: int, detail: str | None = None) -> tuple[str, int]:
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
-        return _page(
-            400, str(_l("The form had expired. Please go back, reload the page and send it again."))
-        )
+        # Give back what the person typed, in a fresh form that posts to the same place.
+        kept = [
+            (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_KEPT
+        ]
+        action = request.full_path.rstrip("?")
+        return render_template("errors/csrf.html", fields=kept, action=action), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -37,6 +37,7 @@ def time_ago(moment: datetime) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["ago"] = time_ago
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["status_label"] = STATUS_LABELS.__getitem__

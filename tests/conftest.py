@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,9 +34,17 @@ def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Store]:
     opened.close()
 
 
+TEST_CONFIG = {
+    "TESTING": True,
+    "MAIL_IN_BACKGROUND": False,  # tests deliver explicitly, when they mean to
+    "POST_LIMIT": (10_000, 60),
+    "BASE_URL": "http://localhost",
+}
+
+
 @pytest.fixture
 def app(data_dir: Path) -> Flask:
-    return create_app({"DATA_DIR": str(data_dir), "TESTING": True})
+    return create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG})
 
 
 @pytest.fixture
@@ -57,3 +66,23 @@ class VoiceboxRunner:
 @pytest.fixture
 def runner(data_dir: Path) -> VoiceboxRunner:
     return VoiceboxRunner(data_dir)
+
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on `url`, as a browser would send it back."""
+    page = client.get(url).get_data(as_text=True)
+    found = _CSRF.search(page)
+    assert found, f"no CSRF token on {url}"
+    return found.group(1) or found.group(2)
+
+
+def sign_in(client: FlaskClient, user_id: int) -> None:
+    """Sign a test client in as a user (the emailed-link flow has its own tests)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True

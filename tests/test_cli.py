@@ -29,6 +29,8 @@ def test_user_add_creates_and_promotes(runner: VoiceboxRunner, data_dir: Path) -
     result = runner.invoke("user", "add", "ana@example.com", "--role", "marketer")
     assert result.exit_code == 0
     assert "marketer" in result.output
+    token = result.output.split("/signin/")[1].split()[0]
+    assert Store(data_dir).tokens.peek(token) == "ana@example.com", "the printed link works"
     found = Store(data_dir).users.find_by_email("ana@example.com")
     assert found is not None and found.role is Role.MARKETER
 

@@ -12,6 +12,8 @@ from .models import (
     Idea,
     IdeaStatus,
     IdeaSummary,
+    Message,
+    MessageState,
     Page,
     Role,
     Stance,
@@ -24,6 +26,7 @@ from .models import (
     utcnow,
 )
 from .store import Store
+from .tokens import TokenError
 
 __all__ = [
     "SORTS",
@@ -34,6 +37,8 @@ __all__ = [
     "Idea",
     "IdeaStatus",
     "IdeaSummary",
+    "Message",
+    "MessageState",
     "NotFound",
     "Page",
     "Role",
@@ -45,6 +50,7 @@ __all__ = [
     "SurveyResponse",
     "Testimonial",
     "TestimonialState",
+    "TokenError",
     "User",
     "Vote",
     "trending_score",

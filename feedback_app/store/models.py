@@ -21,8 +21,11 @@ __all__ = [
     "Idea",
     "IdeaStatus",
     "IdeaSummary",
+    "Message",
+    "MessageState",
     "Page",
     "Role",
+    "SignInToken",
     "Stance",
     "StatusChange",
     "SurveyResponse",
@@ -84,6 +87,12 @@ class TestimonialState(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+class MessageState(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class Record:
@@ -296,6 +305,36 @@ class FollowUp(Record):
     done_at: datetime | None = None
     done_by: int | None = None
     notes: str = ""
+    created_at: datetime = field(default_factory=utcnow)
+    id: int = 0
+
+
+@dataclass
+class SignInToken(Record):
+    """A one-time sign-in link: only the SHA-256 of its secret is kept."""
+
+    email: str
+    token_hash: str
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    id: int = 0
+
+
+@dataclass
+class Message(Record):
+    """An email in the durable outbox: queued, retried with backoff, sent once."""
+
+    to: str
+    subject: str
+    text: str
+    html: str = ""
+    state: MessageState = MessageState.QUEUED
+    attempts: int = 0
+    next_attempt_at: datetime = field(default_factory=utcnow)
+    lease_until: datetime | None = None
+    last_error: str = ""
+    sent_at: datetime | None = None
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 

@@ -33,6 +33,9 @@ DEFAULT_SHARDS: dict[str, int] = {
     "surveys": 4,
     "testimonials": 2,
     "followups": 1,
+    "tokens": 4,
+    "messages": 4,
+    "limits": 8,
 }
 
 Migration = Callable[[Path, dict[str, Any]], None]

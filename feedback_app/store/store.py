@@ -1,7 +1,8 @@
 """The Store: the one door to Voicebox's data.
 
 Open it on a data folder and use its parts: `store.users`, `store.ideas`, `store.votes`,
-`store.comments`, `store.surveys`, `store.testimonials`, `store.followups`. Any number of
+`store.comments`, `store.surveys`, `store.testimonials`, `store.followups`, `store.tokens`,
+`store.messages` (the mail outbox) and `store.limits` (rate-limit counters). Any number of
 processes and threads may open the same folder at once. Records handed out may be shared with
 a cache: treat them as read-only and change data only through the store's functions.
 """
@@ -17,11 +18,14 @@ from pathlib import Path
 from .collection import Collection
 from .comments import Comments
 from .ideas import Ideas
+from .limits import RateLimits
+from .messages import Messages
 from .models import FollowUp, SurveyResponse, Testimonial
 from .records import Records
 from .schema import open_meta
 from .shard import Shard
 from .storage import TEMP_PREFIX
+from .tokens import Tokens
 from .users import Users
 from .votes import Votes
 
@@ -46,6 +50,9 @@ class Store:
         self.surveys: Records[SurveyResponse] = Records(c["surveys"], SurveyResponse)
         self.testimonials: Records[Testimonial] = Records(c["testimonials"], Testimonial)
         self.followups: Records[FollowUp] = Records(c["followups"], FollowUp)
+        self.tokens = Tokens(c["tokens"])
+        self.messages = Messages(c["messages"])
+        self.limits = RateLimits(c["limits"])
 
     def shards(self) -> Iterator[Shard]:
         """Every data file's shard, always in the same order (locks are taken in it)."""

@@ -1,0 +1,1 @@
+"""Sign-in by emailed one-time link, the signed-in person, and the role guards."""

@@ -1,0 +1,82 @@
+"""Who is signed in (Flask-Login), and the decorators that guard staff pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user
+
+from ..data import get_store
+from ..store import NotFound, Role, User
+
+__all__ = ["Account", "init_auth", "role_required", "staff_required"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.signin"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.login_message_category = "info"
+
+
+class Account(UserMixin):  # type: ignore[misc]
+    """The signed-in person as Flask-Login sees them."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user.role.is_staff
+
+    @property
+    def display_name(self) -> str:
+        return self.user.display_name
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> Account | None:
+    try:
+        return Account(get_store().users.get(int(user_id)))
+    except (NotFound, ValueError):
+        return None
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Only these roles: others get 403, and people not signed in get the sign-in page."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_roles = roles  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+staff_required = role_required(Role.MARKETER, Role.ADMIN)
+
+
+def init_auth(app: Flask) -> None:
+    login_manager.init_app(app)

@@ -1,0 +1,1 @@
+"""Pages that exist only in demo mode."""

@@ -1,0 +1,30 @@
+"""Rate limits shared by every process, on every form post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feedback_app import create_app
+from feedback_app.store import Store
+from tests.conftest import TEST_CONFIG, csrf_token
+
+
+def test_posts_over_the_limit_get_429(data_dir: Path) -> None:
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (3, 60)})
+    client = app.test_client()
+    token = csrf_token(client, "/signin")
+    codes = [
+        client.post("/signin", data={"csrf_token": token, "email": f"p{n}@example.com"}).status_code
+        for n in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+    assert "Too many requests" in client.post("/signin").get_data(as_text=True)
+    assert client.get("/signin").status_code == 200, "reading is not limited"
+
+
+def test_limit_counts_are_shared_between_processes(store: Store) -> None:
+    other = Store(store.root)
+    assert store.limits.hit("k", 2, 60, now=1000.0)
+    assert other.limits.hit("k", 2, 60, now=1001.0)
+    assert not store.limits.hit("k", 2, 60, now=1002.0)
+    assert store.limits.hit("k", 2, 60, now=1060.0), "a new window starts afresh"

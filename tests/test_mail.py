@@ -1,0 +1,162 @@
+"""Mail through a real local SMTP server (aiosmtpd), the file outbox, retries and restarts."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from flask import Flask
+from flask.testing import FlaskClient
+
+from feedback_app.mail import MAX_ATTEMPTS, FileTransport, Mailer, SmtpTransport
+from feedback_app.store import Message, MessageState, Store, utcnow
+
+
+class Inbox:
+    """An SMTP handler that can be told to fail, and keeps what it accepted."""
+
+    def __init__(self) -> None:
+        self.received: list[Envelope] = []
+        self.failing = False
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.failing:
+            return "451 4.3.0 Try again later"
+        self.received.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, str]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, f"smtp://127.0.0.1:{port}?tls=none"
+    controller.stop()
+
+
+def test_message_is_delivered_over_smtp_once(store: Store, smtp: tuple[Inbox, str]) -> None:
+    inbox, url = smtp
+    store.messages.enqueue(Message("олена@example.com", "Ваша ідея", "Дякуємо! 谢谢 🎉"))
+    mailer = Mailer(store, SmtpTransport(url), "Voicebox <voicebox@example.com>")
+    assert mailer.deliver_due() == 1
+    assert mailer.deliver_due() == 0, "a sent message is not sent again"
+    assert len(inbox.received) == 1
+    mail = message_from_bytes(inbox.received[0].content, policy=policy.default)  # type: ignore[arg-type]
+    assert mail["Subject"] == "Ваша ідея"
+    assert mail.get_content_type() == "text/plain"
+    assert mail.get_content().strip() == "Дякуємо! 谢谢 🎉"
+    assert store.messages.all()[0].state is MessageState.SENT
+
+
+def test_a_failing_server_is_retried_with_backoff(store: Store, smtp: tuple[Inbox, str]) -> None:
+    inbox, url = smtp
+    inbox.failing = True
+    message = store.messages.enqueue(Message("a@example.com", "Hi", "Body"))
+    mailer = Mailer(store, SmtpTransport(url), "v@example.com")
+    assert mailer.deliver_due() == 0
+    failed = store.messages.get(message.id)
+    assert failed is not None and failed.state is MessageState.QUEUED
+    assert failed.attempts == 1 and "451" in failed.last_error
+    assert failed.next_attempt_at > utcnow() + timedelta(seconds=20)
+    assert mailer.deliver_due() == 0, "not before its retry time"
+    inbox.failing = False
+    assert mailer.deliver_due(now=utcnow() + timedelta(minutes=2)) == 1
+    assert len(inbox.received) == 1
+
+
+def test_gives_up_after_max_attempts(store: Store) -> None:
+    message = store.messages.enqueue(Message("a@example.com", "Hi", "Body"))
+    mailer = Mailer(store, SmtpTransport(f"smtp://127.0.0.1:{_free_port()}?tls=none"), "v@x")
+    later = utcnow()
+    for _ in range(MAX_ATTEMPTS):
+        later += timedelta(hours=2)
+        mailer.deliver_due(now=later)
+    final = store.messages.get(message.id)
+    assert final is not None and final.state is MessageState.FAILED
+    assert final.attempts == MAX_ATTEMPTS
+
+
+def test_queue_is_resumed_after_a_restart(data_dir: Path, smtp: tuple[Inbox, str]) -> None:
+    inbox, url = smtp
+    before = Store(data_dir)
+    down = Mailer(before, SmtpTransport(f"smtp://127.0.0.1:{_free_port()}?tls=none"), "v@x")
+    before.messages.enqueue(Message("a@example.com", "Queued before the restart", "Body"))
+    down.deliver_due()
+    after = Store(data_dir)  # a new process: nothing carried over but the data folder
+    Mailer(after, SmtpTransport(url), "v@x").deliver_due(now=utcnow() + timedelta(hours=1))
+    assert [message_from_bytes(e.content)["Subject"] for e in inbox.received] == [  # type: ignore[arg-type]
+        "Queued before the restart"
+    ]
+
+
+def test_two_processes_never_claim_the_same_message(data_dir: Path) -> None:
+    first, second = Store(data_dir), Store(data_dir)
+    for n in range(5):
+        first.messages.enqueue(Message(f"p{n}@example.com", "Hi", "Body"))
+    claimed_first = first.messages.claim_due(timedelta(minutes=5))
+    claimed_second = second.messages.claim_due(timedelta(minutes=5))
+    assert len(claimed_first) == 5 and claimed_second == []
+
+
+def test_file_outbox_writes_eml_files(store: Store, tmp_path: Path) -> None:
+    store.messages.enqueue(Message("a@example.com", "Subject", "Body http://x.example/a"))
+    Mailer(store, FileTransport(tmp_path / "outbox"), "v@example.com").deliver_due()
+    files = list((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 1
+    assert message_from_bytes(files[0].read_bytes())["To"] == "a@example.com"
+
+
+def test_dev_outbox_lists_mail_with_clickable_links_in_demo_mode(data_dir: Path) -> None:
+    from feedback_app import create_app
+    from tests.conftest import TEST_CONFIG, csrf_token
+
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "DEMO": True})
+    client = app.test_client()
+    token = csrf_token(client, "/signin")
+    client.post("/signin", data={"csrf_token": token, "email": "new@example.com"})
+    page = client.get("/dev/outbox").get_data(as_text=True)
+    assert "Your sign-in link for Voicebox" in page
+    assert '<a href="http://localhost/signin/' in page
+
+
+def test_dev_outbox_does_not_exist_outside_demo_mode(app: Flask, client: FlaskClient) -> None:
+    assert client.get("/dev/outbox").status_code == 404
+
+
+def test_credentials_in_the_url_are_used_to_log_in(store: Store) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    seen: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, data):  # type: ignore[no-untyped-def]
+        assert isinstance(data, LoginPassword)
+        seen.append((data.login, data.password))
+        return AuthResult(success=data.password == b"s3cr3t p@ss")
+
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port,
+                            authenticator=authenticator, auth_require_tls=False)  # fmt: skip
+    controller.start()
+    try:
+        store.messages.enqueue(Message("a@example.com", "Hi", "Body"))
+        url = f"smtp://mailer%40example.com:s3cr3t%20p%40ss@127.0.0.1:{port}?tls=none"
+        assert Mailer(store, SmtpTransport(url), "v@x").deliver_due() == 1
+    finally:
+        controller.stop()
+    assert seen == [(b"mailer@example.com", b"s3cr3t p@ss")]
+    assert len(inbox.received) == 1
