@@ -58,9 +58,13 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .dev.routes import bp as dev_bp
+    from .ideas.routes import bp as ideas_bp
+    from .ideas.routes import unsubscribe_bp
     from .main.routes import bp as main_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(ideas_bp)
+    app.register_blueprint(unsubscribe_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode

@@ -39,6 +39,13 @@ def _count(raw: str) -> int:
     return value
 
 
+def _list(raw: str) -> tuple[str, ...]:
+    items = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if not items:
+        raise ValueError("expected at least one comma-separated value")
+    return items
+
+
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
@@ -92,6 +99,14 @@ SETTINGS: tuple[Setting, ...] = (
         _count,
         "Reverse proxies in front of the app whose X-Forwarded-For is trusted.",
     ),
+    Setting(
+        "CATEGORIES",
+        "Drinks,Food,App & ordering,Stores,Rewards,Sustainability",
+        _list,
+        "Comma-separated idea categories.",
+    ),
+    Setting("ALLOW_DEMOTE", True, _bool, "Let people demote (vote down) ideas, not only promote."),
+    Setting("IDEAS_PER_PAGE", 20, _positive_int, "Ideas per page on the board."),
     Setting("HOST", "127.0.0.1", str, "Address `voicebox serve` listens on."),
     Setting("PORT", 8000, _positive_int, "Port `voicebox serve` listens on."),
     Setting("WORKERS", 2, _positive_int, "Worker processes of `voicebox serve`."),
@@ -106,7 +121,8 @@ def load_config(environ: Mapping[str, str]) -> dict[str, Any]:
         raw = environ.get(setting.env)
         if raw is None:
             default = setting.default
-            config[setting.name] = setting.parse(default) if setting.parse is _rate else default
+            parsed_default = setting.parse in (_rate, _list)
+            config[setting.name] = setting.parse(default) if parsed_default else default
             continue
         try:
             config[setting.name] = setting.parse(raw)

@@ -389,7 +389,15 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
     for idea, (*_, status, note) in zip(ideas, IDEAS, strict=True):
         if status is not IdeaStatus.NEW:
             response = _response_for(status)
-            store.ideas.set_status(idea.id, status, response, marketer, changed_note=note)
+            changed_on = (idea.created_at + timedelta(days=rng.randint(3, 30))).date()
+            store.ideas.set_status(
+                idea.id,
+                status,
+                response,
+                marketer,
+                changed_note=note,
+                changed_on=min(changed_on, now.date()),
+            )
 
     progress("votes")
     votes = [

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .text import clean_text
 
-__all__ = ["HoneypotForm", "email_field", "text_area", "text_field"]
+__all__ = ["ActionForm", "HoneypotForm", "email_field", "text_area", "text_field"]
 
 
 def text_field(label: Any, max_length: int, required: bool = True, **kw: Any) -> StringField:
@@ -55,3 +55,7 @@ class HoneypotForm(FlaskForm):
     @property
     def is_bot(self) -> bool:
         return bool(self.website.data)
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: it carries only the CSRF token."""

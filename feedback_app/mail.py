@@ -140,6 +140,9 @@ class Mailer:
         email["Date"] = formatdate(message.created_at.timestamp(), usegmt=True)
         email["Message-ID"] = make_msgid(idstring=str(message.id))
         email["X-Voicebox-Id"] = str(message.id)
+        if message.unsubscribe:  # one-click unsubscribe in mail clients (RFC 8058)
+            email["List-Unsubscribe"] = f"<{message.unsubscribe}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email.set_content(message.text)
         if message.html:
             email.add_alternative(message.html, subtype="html")
@@ -181,8 +184,9 @@ def mailer() -> Mailer:
     return found
 
 
-def send(to: str, subject: str, text: str, html: str = "") -> Message:
-    """Queue an email (durably) and nudge delivery. Every email has a plain-text part."""
-    message = get_store().messages.enqueue(Message(to, subject, text, html))
+def send(to: str, subject: str, text: str, html: str = "", unsubscribe: str = "") -> Message:
+    """Queue an email (durably) and nudge delivery. Every email has a plain-text part;
+    `unsubscribe` is a one-click link that stops this kind of email."""
+    message = get_store().messages.enqueue(Message(to, subject, text, html, unsubscribe))
     mailer().wake()
     return message

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_datetime, format_decimal, format_timedelta, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .store import IdeaStatus, utcnow
+from .text import plain_text
 
 __all__ = ["STATUS_LABELS", "init_templating", "time_ago"]
 
@@ -40,6 +41,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["ago"] = time_ago
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["plain"] = plain_text
+    app.jinja_env.globals["now"] = utcnow
     app.jinja_env.filters["status_label"] = STATUS_LABELS.__getitem__
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]

@@ -7,13 +7,14 @@ is marked `nofollow ugc noopener`. Plain fields are never marked safe: Jinja esc
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 import markdown
 import nh3
 from markupsafe import Markup
 
-__all__ = ["clean_text", "render_markdown"]
+__all__ = ["clean_text", "plain_text", "render_markdown"]
 
 _TAGS = {
     "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
@@ -57,3 +58,8 @@ def render_markdown(source: str) -> Markup:
         strip_comments=True,
     )
     return Markup(safe)
+
+
+def plain_text(source: str) -> str:
+    """The words of a Markdown text without its markup, for excerpts and emails."""
+    return html.unescape(nh3.clean(_markdown().convert(source), tags=set())).strip()

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ..forms import HoneypotForm, email_field, text_field
+from ..forms import ActionForm, HoneypotForm, email_field, text_field
 
 __all__ = ["ConfirmForm", "NameForm", "SignInForm"]
 
@@ -16,7 +16,7 @@ class SignInForm(HoneypotForm):
     next = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ActionForm):
     """The button on the link's page: a link scanner that only GETs cannot use the token up."""
 
 

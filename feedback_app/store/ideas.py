@@ -10,10 +10,12 @@ from typing import Any
 
 from .collection import Collection
 from .comments import Comments
-from .errors import NotFound
+from .errors import Conflict, NotFound
+from .follows import Follows
 from .merged import MergedMap
 from .models import Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
 from .ranking import Entry, Ranking
+from .search import normalise, similarity, terms
 from .votes import Votes
 
 __all__ = ["SORTS", "Ideas", "trending_score"]
@@ -41,10 +43,14 @@ def _trending(score: int, created_ts: float, now_ts: float) -> float:
 
 
 class Ideas:
-    def __init__(self, collection: Collection, votes: Votes, comments: Comments) -> None:
+    def __init__(
+        self, collection: Collection, votes: Votes, comments: Comments, follows: Follows
+    ) -> None:
         self._c = collection
         self._votes = votes
         self._comments = comments
+        self._follows = follows
+        self._haystacks: tuple[int, dict[int, str]] = (-1, {})
         self._ideas: MergedMap[int, Idea] = MergedMap(collection, "ideas", _decode_all)
         self._rankings: dict[tuple[Any, ...], Ranking] = {}
         self._lock = threading.Lock()
@@ -100,6 +106,80 @@ class Ideas:
             return idea.to_doc()
 
         return self._update(idea_id, change)
+
+    def merge(self, duplicate_id: int, original_id: int, by: int, response: str) -> Idea:
+        """Fold a duplicate into its original: votes, followers and a pointer move over.
+
+        A person who voted on both keeps their vote on the original, so nobody counts twice.
+        The duplicate stays readable, with its comments, and points to the original. Each
+        step is safe to repeat, so a merge interrupted by a crash can simply be run again.
+        """
+        if duplicate_id == original_id:
+            raise Conflict("an idea cannot be merged into itself")
+        duplicate, original = self.get(duplicate_id), self.get(original_id)
+        if original.status.is_closed:
+            raise Conflict("the original is itself closed")
+        if duplicate.merged_into not in (None, original_id):
+            raise Conflict("already merged into another idea")
+        for user, value in self._votes.voters(duplicate_id).items():
+            if not self._votes.value(original_id, user):
+                self._votes.cast(original_id, user, value)
+            self._votes.cast(duplicate_id, user, 0)
+        for user, following in self._follows.choices(duplicate_id).items():
+            if following:
+                self._follows.set(original_id, user, True)
+        self._follows.set(original_id, duplicate.author_id, True)
+
+        def change(doc: dict[str, Any]) -> dict[str, Any]:
+            idea = Idea.from_doc(doc)
+            idea.merged_into = original_id
+            if idea.status is not IdeaStatus.DUPLICATE:
+                idea.status = IdeaStatus.DUPLICATE
+                idea.history.append(StatusChange(IdeaStatus.DUPLICATE, response, by))
+            return idea.to_doc()
+
+        return self._update(duplicate_id, change)
+
+    def followers(self, idea_id: int) -> set[int]:
+        """Author, voters and explicit followers, minus those who unfollowed."""
+        idea = self.get(idea_id)
+        automatic = {idea.author_id, *self._votes.voters(idea_id)}
+        return self._follows.followers(idea_id, automatic)
+
+    def is_following(self, idea_id: int, user_id: int) -> bool:
+        return user_id in self.followers(idea_id)
+
+    # -- search ------------------------------------------------------------------------------
+    def matching(self, query: str) -> set[int]:
+        """Ideas whose title or description holds every term of `query`."""
+        wanted = terms(query)
+        haystacks = self._haystack_index()
+        return {i for i, text in haystacks.items() if all(t in text for t in wanted)}
+
+    def similar(self, title: str, limit: int = 5, exclude: int | None = None) -> list[Idea]:
+        """Open ideas that look like `title`: the best matches first, at most `limit`."""
+        wanted = terms(title, min_length=3)
+        if not wanted:
+            return []
+        ideas = self._ideas.current()
+        scored = []
+        for idea_id, text in self._haystack_index().items():
+            idea = ideas.get(idea_id)
+            if idea is None or idea.status.is_closed or idea_id == exclude:
+                continue
+            score = similarity(wanted, text)
+            if score >= 0.5:
+                scored.append((score, idea.created_at, idea))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [idea for _, _, idea in scored[:limit]]
+
+    def _haystack_index(self) -> dict[int, str]:
+        ideas = self._ideas.current()
+        version, cached = self._haystacks
+        if version != self._ideas.version:
+            cached = {i: normalise(f"{x.title}\n{x.description}") for i, x in ideas.items()}
+            self._haystacks = (self._ideas.version, cached)
+        return cached
 
     # -- listings ----------------------------------------------------------------------------
     def all(self) -> list[Idea]:

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 __all__ = [
+    "TRANSITIONS",
     "Comment",
     "FollowUp",
     "Idea",
@@ -74,6 +75,29 @@ class IdeaStatus(StrEnum):
     def is_closed(self) -> bool:
         """No more votes: the idea was merged away or archived."""
         return self in (IdeaStatus.DUPLICATE, IdeaStatus.ARCHIVED)
+
+    def can_become(self, other: IdeaStatus) -> bool:
+        return other in TRANSITIONS[self]
+
+
+_S = IdeaStatus
+# Which status may follow which. A duplicate only comes from merging, and leaves it only by
+# being reopened as under review; archived ideas can be reopened too.
+TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
+    _S.NEW: frozenset({_S.UNDER_REVIEW, _S.PLANNED, _S.IN_PROGRESS, _S.IMPLEMENTED,
+                       _S.PARTIALLY_IMPLEMENTED, _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.UNDER_REVIEW: frozenset({_S.PLANNED, _S.IN_PROGRESS, _S.IMPLEMENTED,
+                                _S.PARTIALLY_IMPLEMENTED, _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.PLANNED: frozenset({_S.UNDER_REVIEW, _S.IN_PROGRESS, _S.IMPLEMENTED,
+                           _S.PARTIALLY_IMPLEMENTED, _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.IN_PROGRESS: frozenset({_S.PLANNED, _S.IMPLEMENTED, _S.PARTIALLY_IMPLEMENTED,
+                               _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.PARTIALLY_IMPLEMENTED: frozenset({_S.IN_PROGRESS, _S.IMPLEMENTED, _S.ARCHIVED}),
+    _S.IMPLEMENTED: frozenset({_S.IN_PROGRESS, _S.PARTIALLY_IMPLEMENTED, _S.ARCHIVED}),
+    _S.NOT_PLANNED: frozenset({_S.UNDER_REVIEW, _S.PLANNED, _S.ARCHIVED}),
+    _S.DUPLICATE: frozenset({_S.UNDER_REVIEW}),
+    _S.ARCHIVED: frozenset({_S.UNDER_REVIEW}),
+}  # fmt: skip
 
 
 class Stance(StrEnum):
@@ -329,6 +353,7 @@ class Message(Record):
     subject: str
     text: str
     html: str = ""
+    unsubscribe: str = ""
     state: MessageState = MessageState.QUEUED
     attempts: int = 0
     next_attempt_at: datetime = field(default_factory=utcnow)

@@ -36,6 +36,7 @@ DEFAULT_SHARDS: dict[str, int] = {
     "tokens": 4,
     "messages": 4,
     "limits": 8,
+    "follows": 8,
 }
 
 Migration = Callable[[Path, dict[str, Any]], None]

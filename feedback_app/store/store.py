@@ -1,10 +1,10 @@
 """The Store: the one door to Voicebox's data.
 
 Open it on a data folder and use its parts: `store.users`, `store.ideas`, `store.votes`,
-`store.comments`, `store.surveys`, `store.testimonials`, `store.followups`, `store.tokens`,
-`store.messages` (the mail outbox) and `store.limits` (rate-limit counters). Any number of
-processes and threads may open the same folder at once. Records handed out may be shared with
-a cache: treat them as read-only and change data only through the store's functions.
+`store.comments`, `store.follows`, `store.surveys`, `store.testimonials`, `store.followups`,
+`store.tokens`, `store.messages` (the mail outbox) and `store.limits` (rate-limit counters).
+Any number of processes and threads may open the same folder at once. Records handed out may
+be shared with a cache: treat them as read-only and change data only through the store.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .collection import Collection
 from .comments import Comments
+from .follows import Follows
 from .ideas import Ideas
 from .limits import RateLimits
 from .messages import Messages
@@ -46,7 +47,8 @@ class Store:
         self.users = Users(c["users"])
         self.votes = Votes(c["votes"])
         self.comments = Comments(c["comments"])
-        self.ideas = Ideas(c["ideas"], self.votes, self.comments)
+        self.follows = Follows(c["follows"])
+        self.ideas = Ideas(c["ideas"], self.votes, self.comments, self.follows)
         self.surveys: Records[SurveyResponse] = Records(c["surveys"], SurveyResponse)
         self.testimonials: Records[Testimonial] = Records(c["testimonials"], Testimonial)
         self.followups: Records[FollowUp] = Records(c["followups"], FollowUp)

@@ -1,0 +1,1 @@
+"""The idea board: post, vote, argue pros and cons, and hear back."""

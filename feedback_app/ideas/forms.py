@@ -1,0 +1,109 @@
+"""Forms of the idea board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+
+from ..forms import text_area, text_field
+from ..store import SORTS, IdeaStatus, Stance
+from ..templating import STATUS_LABELS
+
+__all__ = [
+    "CommentForm",
+    "EditCommentForm",
+    "FilterForm",
+    "IdeaForm",
+    "MergeForm",
+    "StatusForm",
+    "VoteForm",
+]
+
+
+def _categories() -> list[SelectChoice]:
+    return [SelectChoice(c, c) for c in current_app.config["CATEGORIES"]]
+
+
+class IdeaForm(FlaskForm):
+    title = text_field(_l("Your idea in one line"), max_length=120)
+    description = text_area(_l("Tell us more"), max_length=5000)
+    category = SelectField(_l("Category"))
+    tags = text_field(_l("Tags (optional, separated by commas)"), max_length=160, required=False)
+    confirmed = HiddenField(default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = _categories()
+
+
+class VoteForm(FlaskForm):
+    value = StringField(validators=[AnyOf(["1", "-1", "0"], message=_l("Unknown vote."))])
+
+
+STANCE_LABELS = {Stance.PRO: _l("Pro"), Stance.CON: _l("Con"), Stance.NEUTRAL: _l("Comment")}
+
+
+class CommentForm(FlaskForm):
+    body = text_area(_l("Your comment"), max_length=2000)
+    stance = RadioField(
+        _l("Your comment is"),
+        choices=[SelectChoice(s.value, label) for s, label in STANCE_LABELS.items()],
+        default=Stance.NEUTRAL.value,
+    )
+
+
+class EditCommentForm(FlaskForm):
+    body = text_area(_l("Your comment"), max_length=2000)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("New status"),
+        choices=[
+            SelectChoice(s.value, STATUS_LABELS[s])
+            for s in IdeaStatus
+            if s is not IdeaStatus.DUPLICATE
+        ],
+    )
+    response = text_area(_l("Official response (Markdown)"), max_length=5000)
+    changed_note = text_area(
+        _l("What changed (needed for implemented)"), max_length=2000, required=False
+    )
+    changed_on = DateField(_l("Changed on"), validators=[Optional()])
+
+
+class MergeForm(FlaskForm):
+    original = IntegerField(
+        _l("Number of the original idea"),
+        validators=[InputRequired(_l("Give the number of the original idea.")), NumberRange(min=1)],
+    )
+    response = text_area(_l("Official response (Markdown)"), max_length=5000)
+
+
+class FilterForm(FlaskForm):
+    """The board's search and filters, read from the query string (no CSRF: it only reads)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search ideas"))
+    sort = SelectField(choices=[SelectChoice(s, s) for s in SORTS], default="trending")
+    category = SelectField(_l("Category"))
+    status = SelectField(_l("Status"))
+    tag = StringField()
+    mine = StringField()
+    voted = StringField()
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [SelectChoice("", _l("All categories")), *_categories()]
+        self.status.choices = [SelectChoice("", _l("Any status"))] + [
+            SelectChoice(s.value, STATUS_LABELS[s]) for s in IdeaStatus
+        ]

@@ -1,0 +1,325 @@
+"""The idea board's pages. Each view: check the form, call one service function, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..auth.current import staff_required
+from ..data import get_store
+from ..forms import ActionForm
+from ..security import csrf
+from ..store import IdeaStatus, NotFound, Stance
+from ..text import render_markdown
+from . import service
+from .forms import (
+    CommentForm,
+    EditCommentForm,
+    FilterForm,
+    IdeaForm,
+    MergeForm,
+    StatusForm,
+    VoteForm,
+)
+from .listing import BoardQuery, board_page
+
+__all__ = ["bp"]
+
+bp = Blueprint("ideas", __name__, url_prefix="/ideas")
+unsubscribe_bp = Blueprint("unsubscribe", __name__)
+
+
+@bp.get("")
+def index() -> str:
+    filters = FilterForm(request.args)
+    filters.validate()
+    page = board_page(
+        BoardQuery.from_form(filters),
+        current_user.id if current_user.is_authenticated else None,
+        current_app.config["IDEAS_PER_PAGE"],
+    )
+    return render_template("ideas/list.html", filters=filters, page=page, my_votes=_my_votes())
+
+
+def _my_votes() -> dict[int, int]:
+    if not current_user.is_authenticated:
+        return {}
+    return get_store().votes.ideas_voted_by(current_user.id)
+
+
+@bp.get("/in-action")
+def in_action() -> str:
+    page_number = request.args.get("page", 1, type=int) or 1
+    page = get_store().ideas.list(
+        sort="new",
+        page=max(1, page_number),
+        per_page=current_app.config["IDEAS_PER_PAGE"],
+        where=lambda i: i.status.is_done,
+        where_key="in-action",
+    )
+    return render_template("ideas/in_action.html", page=page, render_markdown=render_markdown)
+
+
+@bp.get("/similar")
+def similar() -> Response:
+    title = request.args.get("title", "")[:120]
+    found = get_store().ideas.similar(title) if len(title.strip()) >= 3 else []
+    return jsonify(
+        [{"id": i.id, "title": i.title, "url": url_for("ideas.show", idea_id=i.id)} for i in found]
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    form = IdeaForm()
+    if form.validate_on_submit():
+        similar_ideas = get_store().ideas.similar(form.title.data)
+        if similar_ideas and not form.confirmed.data:
+            form.confirmed.data = "1"
+            return render_template("ideas/confirm.html", form=form, similar=similar_ideas)
+        idea = service.post_idea(
+            current_user.id,
+            form.title.data,
+            form.description.data,
+            form.category.data,
+            form.tags.data or "",
+        )
+        flash(
+            _("Thank you! Your idea is on the board. Our team reads every idea; you will get an "
+              "email when its status changes."),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+    return render_template("ideas/new.html", form=form)
+
+
+@bp.get("/<int:idea_id>")
+def show(idea_id: int) -> str:
+    return _render_show(idea_id)
+
+
+def _render_show(idea_id: int, **overrides: Any) -> str:
+    store = get_store()
+    summary = store.ideas.summary(idea_id)
+    staff = current_user.is_authenticated and current_user.is_staff
+    comments = store.comments.for_idea(idea_id, include_hidden=staff)
+    authors = {c.author_id for c in comments} | {summary.idea.author_id}
+    authors |= {change.by for change in summary.idea.history}
+    me = current_user.id if current_user.is_authenticated else None
+    context = {
+        "s": summary,
+        "idea": summary.idea,
+        "pros": [c for c in comments if c.stance is Stance.PRO],
+        "cons": [c for c in comments if c.stance is Stance.CON],
+        "neutral": [c for c in comments if c.stance is Stance.NEUTRAL],
+        "names": {uid: _name(uid) for uid in authors},
+        "my_vote": store.votes.value(idea_id, me) if me else 0,
+        "following": store.ideas.is_following(idea_id, me) if me else False,
+        "original": store.ideas.get(summary.idea.merged_into) if summary.idea.merged_into else None,
+        "comment_form": CommentForm(),
+        "action_form": ActionForm(),
+        "status_form": StatusForm(status=summary.idea.status.value) if staff else None,
+        "merge_form": MergeForm() if staff else None,
+        "edit_window": service.COMMENT_EDIT_WINDOW,
+        "render_markdown": render_markdown,
+        "allow_demote": current_app.config["ALLOW_DEMOTE"],
+    }
+    context.update(overrides)
+    return render_template("ideas/detail.html", **context)
+
+
+def _name(user_id: int) -> str:
+    try:
+        return get_store().users.get(user_id).display_name
+    except NotFound:
+        return _("a former member")
+
+
+@bp.post("/<int:idea_id>/vote")
+@login_required
+def vote(idea_id: int) -> Response | tuple[Response, int]:
+    form = VoteForm()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        value = service.cast_vote(idea_id, current_user.id, int(form.value.data))
+    except service.BoardError as exc:
+        if wants_json:
+            return jsonify({"error": str(exc)}), 409
+        flash(str(exc), "error")
+        return redirect(_back(idea_id))
+    if wants_json:
+        up, down = get_store().votes.tally(idea_id)
+        return jsonify({"value": value, "promotes": up, "demotes": down, "score": up - down})
+    messages = {
+        1: _("You promoted this idea."),
+        -1: _("You demoted this idea."),
+        0: _("Your vote is withdrawn."),
+    }
+    flash(messages[value], "success")
+    return redirect(_back(idea_id))
+
+
+def _back(idea_id: int) -> str:
+    """Where a vote returns to: the page it came from on this site, else the idea."""
+    target = request.form.get("back", "")
+    return (
+        target
+        if target.startswith("/") and not target.startswith("//")
+        else url_for("ideas.show", idea_id=idea_id)
+    )
+
+
+@bp.post("/<int:idea_id>/comments")
+@login_required
+def add_comment(idea_id: int) -> str | Response | tuple[str, int]:
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_show(idea_id, comment_form=form), 400
+    try:
+        service.comment_on(
+            idea_id,
+            current_user.id,
+            current_user.is_staff,
+            form.body.data,
+            Stance(form.stance.data),
+        )
+    except service.BoardError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            _("Thank you for your comment. You now follow this idea and will hear about changes."),
+            "success",
+        )
+    return redirect(url_for("ideas.show", idea_id=idea_id) + "#comments")
+
+
+@bp.route("/<int:idea_id>/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(idea_id: int, comment_id: int) -> str | Response:
+    comment = get_store().comments.get(comment_id)
+    if comment.idea_id != idea_id:
+        abort(404)
+    form = EditCommentForm(body=comment.body)
+    if form.validate_on_submit():
+        try:
+            service.edit_comment(comment_id, current_user.id, form.body.data)
+        except service.BoardError as exc:
+            flash(str(exc), "error")
+            return render_template("ideas/edit_comment.html", form=form, comment=comment)
+        flash(_("Your comment is updated."), "success")
+        return redirect(url_for("ideas.show", idea_id=idea_id) + f"#comment-{comment_id}")
+    return render_template("ideas/edit_comment.html", form=form, comment=comment)
+
+
+@bp.post("/<int:idea_id>/comments/<int:comment_id>/hide")
+@staff_required
+def hide_comment(idea_id: int, comment_id: int) -> Response:
+    return _set_hidden(idea_id, comment_id, True)
+
+
+@bp.post("/<int:idea_id>/comments/<int:comment_id>/show")
+@staff_required
+def unhide_comment(idea_id: int, comment_id: int) -> Response:
+    return _set_hidden(idea_id, comment_id, False)
+
+
+def _set_hidden(idea_id: int, comment_id: int, hidden: bool) -> Response:
+    if (
+        ActionForm().validate_on_submit()
+        and get_store().comments.get(comment_id).idea_id == idea_id
+    ):
+        get_store().comments.set_hidden(comment_id, hidden)
+        flash(_("The comment is hidden; it is kept and can be shown again.") if hidden
+              else _("The comment is shown again."), "success")  # fmt: skip
+    return redirect(url_for("ideas.show", idea_id=idea_id) + f"#comment-{comment_id}")
+
+
+@bp.post("/<int:idea_id>/status")
+@staff_required
+def set_status(idea_id: int) -> str | Response | tuple[str, int]:
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            service.change_status(
+                idea_id, IdeaStatus(form.status.data), form.response.data, current_user.id,
+                form.changed_note.data or "", form.changed_on.data,
+            )  # fmt: skip
+        except service.BoardError as exc:
+            form.status.errors = [str(exc)]
+        else:
+            flash(_("Status changed. Everyone following the idea is being emailed."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea_id))
+    return _staff_form_again(idea_id, status_form=form)
+
+
+@bp.post("/<int:idea_id>/merge")
+@staff_required
+def merge(idea_id: int) -> str | Response | tuple[str, int]:
+    form = MergeForm()
+    if form.validate_on_submit():
+        try:
+            service.merge_ideas(idea_id, form.original.data, current_user.id, form.response.data)
+        except (service.BoardError, NotFound) as exc:
+            form.original.errors = [
+                str(exc) if isinstance(exc, service.BoardError) else _("No idea has that number.")
+            ]
+        else:
+            flash(_("Merged. Votes and followers moved to the original idea."), "success")
+            return redirect(url_for("ideas.show", idea_id=form.original.data))
+    return _staff_form_again(idea_id, merge_form=form)
+
+
+def _staff_form_again(idea_id: int, **forms: Any) -> tuple[str, int]:
+    """The idea page again, with the staff form's errors and typed text kept."""
+    return _render_show(idea_id, **forms), 400
+
+
+@bp.post("/<int:idea_id>/follow")
+@login_required
+def follow(idea_id: int) -> Response:
+    return _follow(idea_id, True)
+
+
+@bp.post("/<int:idea_id>/unfollow")
+@login_required
+def unfollow(idea_id: int) -> Response:
+    return _follow(idea_id, False)
+
+
+def _follow(idea_id: int, following: bool) -> Response:
+    if ActionForm().validate_on_submit():
+        service.set_following(idea_id, current_user.id, following)
+        flash(_("You follow this idea: we will email you when it changes.") if following
+              else _("You will no longer get emails about this idea."), "success")  # fmt: skip
+    return redirect(url_for("ideas.show", idea_id=idea_id))
+
+
+@unsubscribe_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # mail clients post here without a form: the signed token is the proof
+def unsubscribe(token: str) -> str | tuple[str, int]:
+    """One click from an email: stop emails about one idea (POST is RFC 8058 one-click)."""
+    found = service.read_unsubscribe(token)
+    if found is None:
+        return render_template("ideas/unsubscribed.html", idea=None), 400
+    user_id, idea_id = found
+    store = get_store()
+    idea = store.ideas.get(idea_id)
+    store.follows.set(idea_id, user_id, False)
+    return render_template("ideas/unsubscribed.html", idea=idea)

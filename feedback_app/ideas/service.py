@@ -1,0 +1,179 @@
+"""The board's rules: who may vote, comment, change a status, and who hears about it.
+
+Views call one function here; each checks the rule, changes the store, and tells followers.
+A `BoardError` carries a message meant for the person, shown instead of an error page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..data import get_store
+from ..mail import send
+from ..store import Comment, Conflict, Idea, IdeaStatus, NotFound, Stance, utcnow
+from ..templating import STATUS_LABELS
+
+__all__ = [
+    "COMMENT_EDIT_WINDOW",
+    "BoardError",
+    "cast_vote",
+    "change_status",
+    "comment_on",
+    "edit_comment",
+    "merge_ideas",
+    "parse_tags",
+    "post_idea",
+    "read_unsubscribe",
+    "set_following",
+]
+
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+MAX_TAGS = 5
+
+
+class BoardError(Exception):
+    """A rule said no; the message says why, in words for the person."""
+
+
+def parse_tags(raw: str) -> list[str]:
+    """'Oat milk, price ,price' -> ['oat milk', 'price']: at most five, each at most 30 chars."""
+    tags = [t.strip().casefold()[:30] for t in raw.split(",") if t.strip()]
+    return list(dict.fromkeys(tags))[:MAX_TAGS]
+
+
+def post_idea(author_id: int, title: str, description: str, category: str, tags: str) -> Idea:
+    idea = Idea(title, description, category, author_id, tags=parse_tags(tags))
+    return get_store().ideas.add(idea)
+
+
+def cast_vote(idea_id: int, user_id: int, value: int) -> int:
+    store = get_store()
+    idea = store.ideas.get(idea_id)
+    if idea.status.is_closed:
+        raise BoardError(_closed_message(idea))
+    if value < 0 and not current_app.config["ALLOW_DEMOTE"]:
+        raise BoardError(_("This board only counts promotions: you can promote or withdraw."))
+    return store.votes.cast(idea_id, user_id, value)
+
+
+def comment_on(idea_id: int, author_id: int, is_staff: bool, body: str, stance: Stance) -> Comment:
+    store = get_store()
+    idea = store.ideas.get(idea_id)
+    if idea.status.is_closed:
+        raise BoardError(_closed_message(idea))
+    comment = store.comments.add(idea_id, author_id, body, stance, official=is_staff)
+    if author_id not in store.follows.choices(idea_id):  # someone who spoke hears back
+        store.follows.set(idea_id, author_id, True)
+    return comment
+
+
+def edit_comment(comment_id: int, user_id: int, body: str) -> Comment:
+    store = get_store()
+    comment = store.comments.get(comment_id)
+    if comment.author_id != user_id:
+        raise BoardError(_("You can only edit your own comments."))
+    if utcnow() - comment.created_at > COMMENT_EDIT_WINDOW:
+        raise BoardError(_("Comments can be edited for 15 minutes after posting."))
+    return store.comments.edit(comment_id, body)
+
+
+def change_status(
+    idea_id: int,
+    status: IdeaStatus,
+    response: str,
+    by: int,
+    changed_note: str = "",
+    changed_on: date | None = None,
+) -> Idea:
+    """A staff decision: the new status with its official response, told to every follower."""
+    store = get_store()
+    idea = store.ideas.get(idea_id)
+    if status is IdeaStatus.DUPLICATE:
+        raise BoardError(_("To mark a duplicate, merge it into the original idea."))
+    if status is not idea.status and not idea.status.can_become(status):
+        raise BoardError(
+            _("An idea that is %(old)s cannot become %(new)s.",
+              old=STATUS_LABELS[idea.status], new=STATUS_LABELS[status])
+        )  # fmt: skip
+    if status.is_done and not changed_note:
+        raise BoardError(_("Say what changed: customers and the published site show it."))
+    updated = store.ideas.set_status(idea_id, status, response, by, changed_note, changed_on)
+    _tell_followers(updated, _("Status: %(status)s", status=STATUS_LABELS[status]), response)
+    return updated
+
+
+def merge_ideas(duplicate_id: int, original_id: int, by: int, response: str) -> Idea:
+    store = get_store()
+    original = store.ideas.get(original_id)
+    followers_before = store.ideas.followers(duplicate_id)
+    try:
+        merged = store.ideas.merge(duplicate_id, original_id, by, response)
+    except Conflict as exc:
+        raise BoardError(_("These ideas cannot be merged: %(why)s.", why=str(exc))) from exc
+    note = _("Merged into “%(title)s”. Votes and followers moved there.", title=original.title)
+    _tell_followers(merged, note, response, recipients=followers_before)
+    return merged
+
+
+def set_following(idea_id: int, user_id: int, following: bool) -> None:
+    store = get_store()
+    store.ideas.get(idea_id)
+    store.follows.set(idea_id, user_id, following)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="voicebox-unsubscribe")
+
+
+def unsubscribe_link(user_id: int, idea_id: int) -> str:
+    token = _serializer().dumps([user_id, idea_id])
+    return url_for("unsubscribe.unsubscribe", token=token, _external=True)
+
+
+def read_unsubscribe(token: str) -> tuple[int, int] | None:
+    """(user id, idea id) from a signed unsubscribe link, or None if it was tampered with."""
+    try:
+        user_id, idea_id = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return int(user_id), int(idea_id)
+
+
+def _tell_followers(
+    idea: Idea, headline: str, response: str, recipients: set[int] | None = None
+) -> int:
+    """One email per follower, each with its own one-click unsubscribe link."""
+    store = get_store()
+    site = current_app.config["SITE_NAME"]
+    link = url_for("ideas.show", idea_id=idea.id, _external=True)
+    sent = 0
+    for user_id in sorted(recipients if recipients is not None else store.ideas.followers(idea.id)):
+        try:
+            person = store.users.get(user_id)
+        except NotFound:  # an account removed since it followed
+            continue
+        stop = unsubscribe_link(user_id, idea.id)
+        send(
+            person.email,
+            _("News about “%(title)s”", title=idea.title),
+            _(
+                "Hello %(name)s,\n\n%(headline)s\n\n%(response)s\n\nSee the idea: %(link)s\n\n"
+                "You get this because you posted, voted on or follow this idea on %(site)s.\n"
+                "Stop emails about this idea (one click): %(stop)s\n",
+                name=person.display_name, headline=headline, response=response,
+                link=link, site=site, stop=stop,
+            ),
+            unsubscribe=stop,
+        )  # fmt: skip
+        sent += 1
+    return sent
+
+
+def _closed_message(idea: Idea) -> str:
+    if idea.merged_into:
+        return _("This idea was merged into another one: vote and comment there.")
+    return _("This idea is archived: it no longer takes votes or comments.")

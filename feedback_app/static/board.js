@@ -1,0 +1,66 @@
+/* Voicebox board: small improvements over pages that already work without JavaScript.
+   1. While a title is typed, similar ideas appear under it.
+   2. Votes are sent without reloading the page. */
+(function () {
+  "use strict";
+
+  var title = document.getElementById("title");
+  var box = document.getElementById("similar");
+  if (title && box) {
+    var list = box.querySelector("ul");
+    var timer = null;
+    var lastAsked = "";
+    title.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = title.value.trim();
+        if (text.length < 3 || text === lastAsked) { if (text.length < 3) box.hidden = true; return; }
+        lastAsked = text;
+        fetch("/ideas/similar?title=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (ideas) {
+            list.replaceChildren();
+            ideas.forEach(function (idea) {
+              var item = document.createElement("li");
+              var link = document.createElement("a");
+              link.href = idea.url;
+              link.textContent = idea.title;
+              item.appendChild(link);
+              list.appendChild(item);
+            });
+            box.hidden = ideas.length === 0;
+          })
+          .catch(function () { box.hidden = true; });
+      }, 250);
+    });
+  }
+
+  document.querySelectorAll("form[data-vote]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (!button || !window.fetch) return;
+      event.preventDefault();
+      var data = new FormData(form, button);
+      fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } })
+        .then(function (r) {
+          var type = r.headers.get("Content-Type") || "";
+          if (type.indexOf("application/json") === -1) throw new Error("not json");
+          return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+        })
+        .then(function (result) {
+          if (!result.ok) { alert(result.body.error); return; }
+          var value = result.body.value;
+          form.querySelector("[data-score]").textContent = result.body.score.toLocaleString();
+          var up = form.querySelector(".vote-up");
+          var down = form.querySelector(".vote-down");
+          up.setAttribute("aria-pressed", value === 1 ? "true" : "false");
+          up.value = value === 1 ? "0" : "1";
+          if (down) {
+            down.setAttribute("aria-pressed", value === -1 ? "true" : "false");
+            down.value = value === -1 ? "0" : "-1";
+          }
+        })
+        .catch(function () { form.submit(); });
+    });
+  });
+})();

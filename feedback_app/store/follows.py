@@ -1,0 +1,56 @@
+"""Who follows an idea. Authors and voters follow automatically; anyone may follow or stop.
+
+Only explicit choices are stored (follow / unfollow); `followers()` combines them with the
+automatic followers, so an unfollow also silences an author or a voter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .collection import Collection
+
+__all__ = ["Follows"]
+
+FOLLOW, UNFOLLOW = "follow", "unfollow"
+
+
+class Follows:
+    def __init__(self, collection: Collection) -> None:
+        self._c = collection
+
+    def set(self, idea_id: int, user_id: int, following: bool) -> None:
+        choice = FOLLOW if following else UNFOLLOW
+        with self._c.shard_writing(idea_id) as db:
+            table = db.table(self._c.name)
+            found = self._index(idea_id).get((idea_id, user_id))
+            if found is None:
+                table.insert({"idea_id": idea_id, "user_id": user_id, "choice": choice})
+            else:
+                table.update({"choice": choice}, doc_ids=[self._c.split_id(found[0])[1]])
+
+    def choices(self, idea_id: int) -> dict[int, bool]:
+        """Explicit choices on an idea: user id -> following."""
+        index = self._index(idea_id)
+        return {
+            user: doc["choice"] == FOLLOW
+            for (idea, user), (_, doc) in index.items()
+            if idea == idea_id
+        }
+
+    def followers(self, idea_id: int, automatic: set[int]) -> set[int]:
+        """Everyone who should hear about the idea: `automatic` followers plus explicit follows,
+        minus explicit unfollows."""
+        choices = self.choices(idea_id)
+        chosen = {user for user, following in choices.items() if following}
+        dropped = {user for user, following in choices.items() if not following}
+        return (automatic | chosen) - dropped
+
+    def _index(self, idea_id: int) -> dict[tuple[int, int], tuple[int, dict[str, Any]]]:
+        return self._c.shard_view(idea_id, "index", _by_key)
+
+
+def _by_key(
+    records: dict[int, dict[str, Any]],
+) -> dict[tuple[int, int], tuple[int, dict[str, Any]]]:
+    return {(doc["idea_id"], doc["user_id"]): (rid, doc) for rid, doc in records.items()}

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from feedback_app.store import Role, Store
+from tests.conftest import csrf_token, sign_in
+
+
+@dataclass
+class Board:
+    """A store, a signed-in customer's client, and helpers to post as them."""
+
+    app: Flask
+    store: Store
+    client: FlaskClient
+    user_id: int
+
+    def post(self, url: str, data: dict[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
+        token = csrf_token(self.client, "/ideas/new")
+        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kw)
+
+    def idea(self, title: str = "Oat milk at no extra charge", **fields: object) -> int:
+        from feedback_app.store import Idea
+
+        return self.store.ideas.add(Idea(title, "Why it matters", "Drinks", 999, **fields)).id  # type: ignore[arg-type]
+
+    def staff_client(self) -> FlaskClient:
+        client = self.app.test_client()
+        sign_in(client, self.store.users.add("staff@example.com", Role.MARKETER, "Marta").id)
+        return client
+
+
+@pytest.fixture
+def board(app: Flask, client: FlaskClient) -> Board:
+    store = Store(app.config["DATA_DIR"])
+    user = store.users.add("olena@example.com", name="Олена")
+    sign_in(client, user.id)
+    return Board(app, store, client, user.id)

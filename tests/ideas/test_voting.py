@@ -1,0 +1,62 @@
+"""Promote, demote, change, withdraw; and the cases where voting is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feedback_app import create_app
+from feedback_app.store import IdeaStatus, Role, Store
+from tests.conftest import TEST_CONFIG, csrf_token, sign_in
+from tests.ideas.conftest import Board
+
+
+def test_one_vote_per_person_changeable_and_retractable(board: Board) -> None:
+    idea = board.idea()
+    for value, expected in (("1", (1, 0)), ("1", (1, 0)), ("-1", (0, 1)), ("0", (0, 0))):
+        assert board.post(f"/ideas/{idea}/vote", {"value": value}).status_code == 302
+        assert board.store.votes.tally(idea) == expected
+    page = board.post(f"/ideas/{idea}/vote", {"value": "1"}, follow_redirects=True)
+    assert "You promoted this idea." in page.get_data(as_text=True)
+    assert 'aria-pressed="true"' in page.get_data(as_text=True)
+
+
+def test_vote_without_reload_answers_json(board: Board) -> None:
+    idea = board.idea()
+    reply = board.post(
+        f"/ideas/{idea}/vote", {"value": "1"}, headers={"Accept": "application/json"}
+    )
+    assert reply.get_json() == {"value": 1, "promotes": 1, "demotes": 0, "score": 1}
+
+
+def test_voting_on_closed_ideas_gives_a_clear_message(board: Board) -> None:
+    idea = board.idea()
+    board.store.ideas.set_status(idea, IdeaStatus.ARCHIVED, "", by=1)
+    page = board.post(f"/ideas/{idea}/vote", {"value": "1"}, follow_redirects=True)
+    assert page.status_code == 200
+    assert "archived: it no longer takes votes" in page.get_data(as_text=True)
+    json = board.post(f"/ideas/{idea}/vote", {"value": "1"}, headers={"Accept": "application/json"})
+    assert json.status_code == 409 and "archived" in json.get_json()["error"]
+    assert board.store.votes.tally(idea) == (0, 0)
+
+
+def test_a_bad_vote_value_is_refused(board: Board) -> None:
+    idea = board.idea()
+    assert board.post(f"/ideas/{idea}/vote", {"value": "5"}).status_code == 400
+    assert board.store.votes.tally(idea) == (0, 0)
+
+
+def test_demote_can_be_switched_off(data_dir: Path) -> None:
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "ALLOW_DEMOTE": False})
+    store = Store(data_dir)
+    client = app.test_client()
+    sign_in(client, store.users.add("a@example.com", Role.CUSTOMER).id)
+    from feedback_app.store import Idea
+
+    idea = store.ideas.add(Idea("t", "d", "Drinks", 1)).id
+    token = csrf_token(client, f"/ideas/{idea}")
+    assert "Demote this idea" not in client.get(f"/ideas/{idea}").get_data(as_text=True)
+    page = client.post(
+        f"/ideas/{idea}/vote", data={"csrf_token": token, "value": "-1"}, follow_redirects=True
+    )
+    assert "only counts promotions" in page.get_data(as_text=True)
+    assert store.votes.tally(idea) == (0, 0)
