@@ -8,7 +8,9 @@ is marked `nofollow ugc noopener`. Plain fields are never marked safe: Jinja esc
 from __future__ import annotations
 
 import html
+import threading
 import unicodedata
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -37,14 +39,24 @@ def clean_text(value: str | None) -> str:
     return "".join(kept).strip()
 
 
+_local = threading.local()
+
+
 def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    # Raw HTML typed by a person is shown as the text they typed, not interpreted.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+    """This thread's Markdown converter (building one costs more than converting a comment)."""
+    md: markdown.Markdown | None = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        # Raw HTML typed by a person is shown as the text they typed, not interpreted.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        _local.md = md
+    return md.reset()
 
 
+# Both renderings are pure functions of the text: pages repeat them for every visitor, so
+# recent results are kept (most texts on a busy page are the same from one request to the next).
+@lru_cache(maxsize=4096)
 def render_markdown(source: str) -> Markup:
     """Markdown to HTML that cannot run script, whatever the source holds."""
     html = _markdown().convert(source)
@@ -60,6 +72,7 @@ def render_markdown(source: str) -> Markup:
     return Markup(safe)
 
 
+@lru_cache(maxsize=4096)
 def plain_text(source: str) -> str:
     """The words of a Markdown text without its markup, for excerpts and emails."""
     return html.unescape(nh3.clean(_markdown().convert(source), tags=set())).strip()

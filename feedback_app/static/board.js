@@ -35,6 +35,14 @@
     });
   }
 
+  /* Show a vote button as pressed or not, and make its next press undo or cast the vote. */
+  function press(button, on, castValue) {
+    if (!button) return;
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.setAttribute("aria-label", button.dataset[on ? "labelOn" : "labelOff"]);
+    button.value = on ? "0" : castValue;
+  }
+
   document.querySelectorAll("form[data-vote]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
@@ -51,14 +59,8 @@
           if (!result.ok) { alert(result.body.error); return; }
           var value = result.body.value;
           form.querySelector("[data-score]").textContent = result.body.score.toLocaleString();
-          var up = form.querySelector(".vote-up");
-          var down = form.querySelector(".vote-down");
-          up.setAttribute("aria-pressed", value === 1 ? "true" : "false");
-          up.value = value === 1 ? "0" : "1";
-          if (down) {
-            down.setAttribute("aria-pressed", value === -1 ? "true" : "false");
-            down.value = value === -1 ? "0" : "-1";
-          }
+          press(form.querySelector(".vote-up"), value === 1, "1");
+          press(form.querySelector(".vote-down"), value === -1, "-1");
         })
         .catch(function () { form.submit(); });
     });

@@ -27,10 +27,10 @@ Doc = dict[str, Any]
 class Collection:
     """`shards` TinyDB files under `root/name/`, each holding one table named `name`."""
 
-    def __init__(self, root: Path, name: str, shards: int) -> None:
+    def __init__(self, root: Path, name: str, shards: int, durable: bool = True) -> None:
         self.name = name
         self.folder = Path(root) / name
-        self.shards = [Shard(self.folder / f"{i:02d}.json") for i in range(shards)]
+        self.shards = [Shard(self.folder / f"{i:02d}.json", durable) for i in range(shards)]
 
     @property
     def size(self) -> int:

@@ -34,9 +34,9 @@ _LOCK_TIMEOUT_S = 30.0
 class Shard:
     """A TinyDB database in one file, safe to share between threads and processes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = Path(path)
-        self.storage = AtomicStorage(self.path)
+        self.storage = AtomicStorage(self.path, durable)
         self.db = TinyDB(storage=lambda: self.storage)
         self._thread_lock = threading.RLock()
         self._file_lock = FileLock(str(self.path) + ".lock", timeout=_LOCK_TIMEOUT_S)

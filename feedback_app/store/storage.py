@@ -44,8 +44,9 @@ Tables = dict[str, dict[str, Any]]
 class AtomicStorage(Storage):
     """Storage for one JSON file: cached reads, atomic durable writes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = Path(path)
+        self.durable = durable
         self._data: Tables | None = None
         self._fd: int | None = None
         self._stamp: tuple[int, int, int] | None = None
@@ -98,7 +99,7 @@ class AtomicStorage(Storage):
         # TinyDB has already changed the cached dict in place; if the write fails the copy in
         # memory no longer matches the disk, so it is dropped and the next read re-parses.
         try:
-            fd = _write_atomically(self.path, orjson.dumps(data))
+            fd = _write_atomically(self.path, orjson.dumps(data), self.durable)
         except BaseException:
             self._data = None
             raise
@@ -128,8 +129,9 @@ def parse_tables(path: Path, raw: bytes) -> Tables:
     return data
 
 
-def _write_atomically(path: Path, payload: bytes) -> int:
-    """Write `payload` to `path` durably; return an open descriptor on the new file."""
+def _write_atomically(path: Path, payload: bytes, durable: bool = True) -> int:
+    """Write `payload` to `path` atomically, and durably unless told otherwise; return an open
+    descriptor on the new file. Without `durable` a crash may lose the write, never the file."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX + path.name + ".")
@@ -138,14 +140,16 @@ def _write_atomically(path: Path, payload: bytes) -> int:
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.replace(tmp, path)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    fsync_folder(folder)
+    if durable:
+        fsync_folder(folder)
     return fd
 
 
