@@ -25,6 +25,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from benchmarks.common import Target, p50_p95, report
 from benchmarks.dataset import seed_board
 from feedback_app.store import Store
@@ -204,7 +206,12 @@ def main(argv: list[str] | None = None) -> int:
             for p in voters:
                 p.join()
             acknowledged = sum(v[1] for v in votes)
-            lost = before + acknowledged - store.votes.count()
+            # Counted by a fresh store, which trusts no cache, and by the raw files.
+            lost = before + acknowledged - Store(data_dir).votes.count()
+            on_disk = sum(len(orjson.loads(f.read_bytes()).get("votes", {}))
+                          for f in (data_dir / "votes").glob("*.json"))  # fmt: skip
+            if on_disk != store.votes.count():
+                print(f"warning: {on_disk} votes on disk, {store.votes.count()} seen by the store")
         finally:
             server.terminate()
             server.wait(timeout=30)

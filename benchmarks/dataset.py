@@ -7,9 +7,12 @@ from datetime import timedelta
 
 from feedback_app.store import Comment, Idea, Stance, Store, Vote, utcnow
 
-__all__ = ["USERS", "seed_board"]
+__all__ = ["FIRST_SEEDED_USER", "USERS", "seed_board"]
 
 USERS = 20_000
+# Seeded voters and authors get ids far above those of real accounts, so a person who signs
+# up during a benchmark can never find a vote already cast in their name.
+FIRST_SEEDED_USER = 1_000_000
 WORDS = ["oat", "milk", "cup", "decaf", "tea", "app", "rewards", "store", "vegan", "pastry",
          "кава", "чай", "咖啡", "caffè", "kape"]  # fmt: skip
 
@@ -24,17 +27,17 @@ def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 
             " ".join(rng.choices(WORDS, k=5)) + f" #{n}",
             " ".join(rng.choices(WORDS, k=40)),
             rng.choice(["Drinks", "Food", "Stores", "App & ordering"]),
-            author_id=rng.randrange(1, USERS),
+            author_id=FIRST_SEEDED_USER + rng.randrange(USERS),
         )
         idea.created_at = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
         batch.append(idea)
     ids = store.ideas.add_many(batch)
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < votes:
-        pairs.add((rng.choice(ids), rng.randrange(1, USERS)))
+        pairs.add((rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS)))
     store.votes.cast_many(Vote(i, u, 1 if rng.random() < 0.8 else -1) for i, u in pairs)
     store.comments.add_many(
-        Comment(rng.choice(ids), rng.randrange(1, USERS), " ".join(rng.choices(WORDS, k=20)),
+        Comment(rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS), " ".join(rng.choices(WORDS, k=20)),
                 rng.choice(list(Stance)))
         for _ in range(comments)
     )  # fmt: skip

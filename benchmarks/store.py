@@ -22,10 +22,10 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
-from benchmarks.dataset import USERS, seed_board
+from benchmarks.dataset import FIRST_SEEDED_USER, USERS, seed_board
 from feedback_app.store import Store
 
-NEW_VOTER = USERS + 1  # ids above every seeded person: each benchmark vote is a new one
+NEW_VOTER = FIRST_SEEDED_USER + USERS  # above every seeded person: each vote is a new one
 
 
 def _concurrent_voter(root: str, worker: int, ideas: list[int], count: int, out: Any) -> None:

@@ -119,9 +119,48 @@ def demo(
     else:
         click.echo(f"Using the existing data in {data_dir} ({store.ideas.count()} ideas).")
     click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
+    _publish(ctx.obj)
     if not no_serve:
         ctx.obj["DEMO"] = True
         _run_server(ctx.obj, host, port, workers, threads)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Build even if no generated page changed.")
+@click.pass_context
+def publish(ctx: click.Context, force: bool) -> None:
+    """Generate the public site's pages from the data and build it with MkDocs."""
+    _publish(ctx.obj, force)
+
+
+def _publish(settings: dict[str, Any], force: bool = False) -> None:
+    from generator.publish import BuildError
+    from generator.publish import publish as run_publish
+
+    project, site_dir = Path(settings["SITE_PROJECT"]), Path(settings["SITE_DIR"])
+    if not (project / "mkdocs.yml").exists():
+        raise click.ClickException(f"no mkdocs.yml in {project} (set VOICEBOX_SITE_PROJECT)")
+    steps = ["collect", "render", "write", "build"]
+    try:
+        with click.progressbar(length=len(steps), label="Publishing the site") as bar:
+            result = run_publish(
+                Store(settings["DATA_DIR"]), project, site_dir, settings["BASE_URL"],
+                settings["SITE_URL"], settings["LOCALE"], force, progress=lambda step: bar.update(1),
+            )  # fmt: skip
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    s = result.summary
+    click.echo(
+        f"Published {result.testimonials} testimonials and {result.ideas} ideas in action: "
+        f"{len(s.added)} pages added, {len(s.changed)} changed, {len(s.removed)} removed, "
+        f"{s.unchanged} unchanged; "
+        + (
+            f"built in {result.seconds:.1f} s."
+            if result.built
+            else "nothing changed, build skipped."
+        )
+    )
+    click.echo(f"The site is in {site_dir.resolve()} (open index.html, or run `mkdocs serve`).")
 
 
 @cli.command()

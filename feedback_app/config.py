@@ -107,6 +107,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("ALLOW_DEMOTE", True, _bool, "Let people demote (vote down) ideas, not only promote."),
     Setting("IDEAS_PER_PAGE", 20, _positive_int, "Ideas per page on the board."),
+    Setting(
+        "SITE_PROJECT", ".", str, "Folder holding mkdocs.yml and site_src/ for the published site."
+    ),
+    Setting("SITE_DIR", "site", str, "Where the published site is built."),
+    Setting(
+        "SITE_URL",
+        "http://127.0.0.1:8001/",
+        str,
+        "Public address of the published site (feed, sitemap).",
+    ),
+    Setting("AUTO_PUBLISH", True, _bool, "Publish in the background after published data changes."),
+    Setting(
+        "PUBLISH_DELAY_S",
+        5,
+        _count,
+        "Seconds to wait for more changes before an automatic publish.",
+    ),
     Setting("HOST", "127.0.0.1", str, "Address `voicebox serve` listens on."),
     Setting("PORT", 8000, _positive_int, "Port `voicebox serve` listens on."),
     Setting("WORKERS", 2, _positive_int, "Worker processes of `voicebox serve`."),

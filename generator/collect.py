@@ -1,0 +1,87 @@
+"""Read what may be published, and nothing else, from the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from feedback_app.store import IdeaStatus, Store
+
+__all__ = ["PublishedIdea", "PublishedTestimonial", "SiteData", "collect"]
+
+
+@dataclass(frozen=True)
+class PublishedTestimonial:
+    id: int
+    quote: str
+    rating: int
+    name: str
+    role: str
+    company: str
+    disclosure: str
+    tags: tuple[str, ...]
+    featured: bool
+    date: date
+
+
+@dataclass(frozen=True)
+class PublishedIdea:
+    id: int
+    title: str
+    asked: str
+    category: str
+    status: IdeaStatus
+    what_changed: str
+    response: str
+    changed_on: date
+    supporters: int
+
+
+@dataclass(frozen=True)
+class SiteData:
+    testimonials: tuple[PublishedTestimonial, ...]
+    ideas: tuple[PublishedIdea, ...]
+    board_url: str
+
+
+def collect(store: Store, board_url: str) -> SiteData:
+    """Publishable testimonials (approved, consented, not withdrawn, in the approved wording)
+    and implemented ideas, in a stable order so the same data always renders the same."""
+    testimonials = [
+        PublishedTestimonial(
+            id=t.id,
+            quote=t.published_text,
+            rating=max(1, min(5, t.rating)),
+            name=t.credit_name,
+            role=t.credit_role,
+            company=t.credit_company,
+            disclosure=t.connection,
+            tags=tuple(sorted(t.tags)),
+            featured=t.featured,
+            date=(t.decided_at or t.created_at).date(),
+        )
+        for t in store.testimonials.all()
+        if t.publishable
+    ]
+    testimonials.sort(key=lambda t: (not t.featured, -t.date.toordinal(), t.id))
+    ideas = []
+    for idea in store.ideas.all():
+        if not idea.status.is_done:
+            continue
+        official = idea.official_response
+        promotes, _ = store.votes.tally(idea.id)
+        ideas.append(
+            PublishedIdea(
+                id=idea.id,
+                title=idea.title,
+                asked=idea.description,
+                category=idea.category,
+                status=idea.status,
+                what_changed=idea.changed_note,
+                response=official.response if official else "",
+                changed_on=idea.changed_on or idea.created_at.date(),
+                supporters=promotes,
+            )
+        )
+    ideas.sort(key=lambda i: (-i.changed_on.toordinal(), i.id))
+    return SiteData(tuple(testimonials), tuple(ideas), board_url.rstrip("/"))

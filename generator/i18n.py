@@ -1,0 +1,42 @@
+"""Words and numbers on the published site, through gettext and Babel like the app's.
+
+The site is built outside any request, so this uses the standard library's gettext with the
+same `voicebox` domain; `set_locale()` picks the catalogue and Babel's formats.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from datetime import date
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+__all__ = ["_", "fmt_date", "fmt_number", "ngettext", "set_locale"]
+
+_LOCALES = Path(__file__).resolve().parents[1] / "feedback_app" / "translations"
+_state: dict[str, object] = {"locale": "en", "t": _gettext.NullTranslations()}
+
+
+def set_locale(locale: str) -> None:
+    _state["locale"] = locale
+    _state["t"] = _gettext.translation("messages", _LOCALES, [locale], fallback=True)
+
+
+def _(message: str, **values: object) -> str:
+    text = _state["t"].gettext(message)  # type: ignore[attr-defined]
+    return text % values if values else text
+
+
+def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
+    text = _state["t"].ngettext(singular, plural, n)  # type: ignore[attr-defined]
+    return text % {"num": fmt_number(n), **values}
+
+
+def fmt_number(n: float) -> str:
+    return format_decimal(n, locale=str(_state["locale"]))
+
+
+def fmt_date(d: date) -> str:
+    return format_date(d, "long", locale=str(_state["locale"]))

@@ -1,0 +1,87 @@
+"""collect -> render -> write -> build, one publish at a time across processes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock
+
+from feedback_app.store import Store, utcnow
+from feedback_app.store.storage import write_bytes_atomically
+
+from .build import BuildError, build_site
+from .collect import collect
+from .i18n import set_locale
+from .render import render_site
+from .write import WriteSummary, write_files
+
+__all__ = ["GENERATED", "BuildError", "PublishResult", "last_publish", "publish"]
+
+GENERATED = Path("site_src") / "generated"
+STATUS_FILE = "publish.json"
+
+
+@dataclass
+class PublishResult:
+    summary: WriteSummary
+    built: bool
+    seconds: float
+    testimonials: int
+    ideas: int
+
+
+def _quiet(step: str) -> None:
+    """Default progress callback: report nothing."""
+
+
+def publish(
+    store: Store,
+    project: Path,
+    site_dir: Path,
+    board_url: str,
+    site_url: str,
+    locale: str = "en",
+    force: bool = False,
+    progress: Callable[[str], None] = _quiet,
+) -> PublishResult:
+    """Publish the site; the MkDocs build is skipped when no generated file changed."""
+    start = time.perf_counter()
+    with FileLock(str(store.root / "publish.lock"), timeout=600):
+        try:
+            progress("collect")
+            data = collect(store, board_url)
+            progress("render")
+            set_locale(locale)
+            files = render_site(data, site_url)
+            progress("write")
+            summary = write_files(files, project / GENERATED)
+            built = force or summary.any or not (site_dir / "index.html").exists()
+            if built:
+                progress("build")
+                build_site(project, site_dir)
+        except Exception as exc:
+            _record(store, ok=False, message=str(exc))
+            raise
+        result = PublishResult(summary, built, time.perf_counter() - start,
+                               len(data.testimonials), len(data.ideas))  # fmt: skip
+        changed = len(summary.added) + len(summary.changed) + len(summary.removed)
+        _record(store, ok=True, message=f"{changed} files changed", built=built)
+        return result
+
+
+def _record(store: Store, **fields: Any) -> None:
+    status = {"at": utcnow().isoformat(), **fields}
+    write_bytes_atomically(store.root / STATUS_FILE, orjson.dumps(status))
+
+
+def last_publish(store: Store) -> dict[str, Any] | None:
+    """When the site was last published, and whether it worked (for the console)."""
+    try:
+        return orjson.loads((store.root / STATUS_FILE).read_bytes())
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return None

@@ -1,0 +1,244 @@
+"""Pure rendering: site data in, file contents out (Markdown, Atom, JSON). No disk, no clock.
+
+Everything a customer or staff member wrote is made inert before it reaches Markdown: short
+texts are HTML-escaped and their Markdown punctuation backslash-escaped, so they show as typed;
+longer texts (what was asked, the official response) go through the app's sanitised Markdown
+renderer and are embedded as HTML that can only hold harmless tags.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import zlib
+from collections.abc import Sequence
+from xml.sax.saxutils import escape as xml_escape
+
+from feedback_app.text import render_markdown
+
+from .collect import PublishedIdea, PublishedTestimonial, SiteData
+from .i18n import _, fmt_date, fmt_number, ngettext
+
+__all__ = ["PER_PAGE", "inert", "render_site", "tag_slug"]
+
+PER_PAGE = 50
+# Python-Markdown's escapable characters ('>' is already an entity after HTML escaping).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def inert(text: str) -> str:
+    """Text shown exactly as typed: no HTML, no Markdown, one paragraph."""
+    flat = " ".join(text.split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=True))
+
+
+def _rich(text: str) -> str:
+    """Sanitised HTML for a longer text, as a raw block MkDocs leaves alone."""
+    return f'<div class="vb-rich">\n{render_markdown(text)}\n</div>'
+
+
+def tag_slug(tag: str) -> str:
+    """A file name for a tag page that any static host serves: ASCII, stable."""
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-")
+    if ascii_part and ascii_part.isascii() and tag.isascii():
+        return ascii_part
+    return f"tag-{zlib.crc32(tag.encode()):08x}"
+
+
+def _stars(rating: int) -> str:
+    label = _("%(n)s out of 5 stars", n=rating)
+    return f'<span class="vb-stars" role="img" aria-label="{label}">{"★" * rating}{"☆" * (5 - rating)}</span>'
+
+
+def _credit(t: PublishedTestimonial) -> str:
+    parts = [f"**{inert(t.name)}**", *(inert(p) for p in (t.role, t.company) if p)]
+    return ", ".join(parts)
+
+
+def _card(t: PublishedTestimonial) -> str:
+    lines = [
+        f"-   “{inert(t.quote)}”",
+        "    { .vb-quote }",
+        "",
+        f"    {_stars(t.rating)}",
+        "",
+        f"    {_credit(t)}",
+    ]
+    if t.disclosure:
+        lines += ["", f"    {inert(t.disclosure)}", "    { .vb-disclosure }"]
+    return "\n".join(lines)
+
+
+def _cards(items: Sequence[PublishedTestimonial]) -> str:
+    if not items:
+        return _("No testimonials yet.")
+    body = "\n\n".join(_card(t) for t in items)
+    return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>'
+
+
+def _pages(count: int) -> int:
+    return max(1, -(-count // PER_PAGE))
+
+
+def _page_name(n: int) -> str:
+    return "index.md" if n == 1 else f"page-{n}.md"
+
+
+def _pager(n: int, total: int) -> str:
+    if total == 1:
+        return ""
+    links = []
+    if n > 1:
+        links.append(f"[← {_('Previous')}]({_page_name(n - 1)})")
+    links.append(_("Page %(n)s of %(total)s", n=fmt_number(n), total=fmt_number(total)))
+    if n < total:
+        links.append(f"[{_('Next')} →]({_page_name(n + 1)})")
+    return "\n\n" + " · ".join(links) + "\n{ .vb-pager }\n"
+
+
+def _testimonial_pages(data: SiteData) -> dict[str, str]:
+    files: dict[str, str] = {}
+    items = data.testimonials
+    total = _pages(len(items))
+    tags = sorted({tag for t in items for tag in t.tags})
+    tag_links = " ".join(f"[#{inert(tag)}](tags/{tag_slug(tag)}.md)" for tag in tags)
+    for n in range(1, total + 1):
+        chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
+        head = f"# {_('What our customers say')}\n\n"
+        if tags and n == 1:
+            head += f"{_('Topics:')} {tag_links}\n\n"
+        files[f"testimonials/{_page_name(n)}"] = head + _cards(chunk) + _pager(n, total)
+    for tag in tags:
+        tagged = [t for t in items if tag in t.tags]
+        files[f"testimonials/tags/{tag_slug(tag)}.md"] = (
+            f"# {_('Customers on “%(tag)s”', tag=inert(tag))}\n\n{_cards(tagged)}\n\n"
+            f"[{_('All testimonials')}](../index.md)\n"
+        )
+    return files
+
+
+def _idea_summary(idea: PublishedIdea, link: str) -> str:
+    supporters = ngettext("%(num)s supporter", "%(num)s supporters", idea.supporters)
+    return (
+        f"### [{inert(idea.title)}]({link})\n\n"
+        f"{inert(idea.what_changed)}\n\n"
+        f"{fmt_date(idea.changed_on)} · {supporters}\n{{ .vb-meta }}\n"
+    )
+
+
+def _idea_pages(data: SiteData) -> dict[str, str]:
+    files: dict[str, str] = {}
+    items = data.ideas
+    total = _pages(len(items))
+    for n in range(1, total + 1):
+        chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
+        body = "\n".join(_idea_summary(i, f"{i.id}.md") for i in chunk)
+        intro = _("What customers asked for, and what changed because of it.")
+        empty = _("Nothing here yet: vote for the ideas you want to see here.")
+        files[f"ideas/{_page_name(n)}"] = (
+            f"# {_('Ideas in Action')}\n\n{intro}\n\n{body or empty}{_pager(n, total)}"
+        )
+    for idea in items:
+        files[f"ideas/{idea.id}.md"] = _idea_page(idea, data.board_url)
+    return files
+
+
+def _idea_page(idea: PublishedIdea, board_url: str) -> str:
+    supporters = ngettext("%(num)s customer supported it", "%(num)s customers supported it",
+                          idea.supporters)  # fmt: skip
+    partly = _("Partly implemented") if not idea.status.value == "implemented" else _("Implemented")
+    parts = [
+        f"# {inert(idea.title)}",
+        "",
+        f'!!! success "{partly} · {fmt_date(idea.changed_on)}"',
+        f"    {inert(idea.what_changed)}",
+        "",
+        f"## {_('What customers asked')}",
+        "",
+        _rich(idea.asked),
+        "",
+        f"{supporters} · {inert(idea.category)}",
+        "",
+    ]
+    if idea.response:
+        parts += [f"## {_('Our answer')}", "", _rich(idea.response), ""]
+    link = f"{board_url}/ideas/{idea.id}"
+    parts += [f"[{_('Join the conversation on the idea board')}]({link}){{ .md-button }}", ""]
+    return "\n".join(parts)
+
+
+def _home(data: SiteData) -> str:
+    ratings = [t.rating for t in data.testimonials]
+    average = round(sum(ratings) / len(ratings), 1) if ratings else 0
+    figures = [
+        (fmt_number(len(data.ideas)), _("ideas from customers implemented")),
+        (fmt_number(len(data.testimonials)), _("customer testimonials")),
+        (fmt_number(average) + " ★" if ratings else "–", _("average rating")),
+    ]
+    figure_cards = "\n\n".join(f"-   **{value}**\n\n    {label}" for value, label in figures)
+    featured = [t for t in data.testimonials if t.featured][:3] or list(data.testimonials[:3])
+    latest = "\n".join(_idea_summary(i, f"generated/ideas/{i.id}.md") for i in data.ideas[:3])
+    return (
+        f'<div class="grid cards vb-figures" markdown>\n\n{figure_cards}\n\n</div>\n\n'
+        f"## {_('What our customers say')}\n\n{_cards(featured)}\n\n"
+        f"[{_('All testimonials')}](generated/testimonials/index.md)\n\n"
+        f"## {_('Latest Ideas in Action')}\n\n"
+        f"{latest or _('Nothing implemented yet.')}\n\n"
+        f"[{_('All Ideas in Action')}](generated/ideas/index.md)\n"
+    )
+
+
+def _feed(data: SiteData, site_url: str) -> str:
+    """Atom feed of implemented ideas; `updated` is the newest change, not the clock."""
+    base = site_url.rstrip("/")
+    updated = data.ideas[0].changed_on.isoformat() if data.ideas else "1970-01-01"
+    entries = []
+    for idea in data.ideas[:50]:
+        url = f"{base}/generated/ideas/{idea.id}/"
+        entries.append(
+            "  <entry>\n"
+            f"    <title>{xml_escape(idea.title)}</title>\n"
+            f'    <link href="{xml_escape(url)}"/>\n'
+            f"    <id>{xml_escape(url)}</id>\n"
+            f"    <updated>{idea.changed_on.isoformat()}T00:00:00Z</updated>\n"
+            f"    <summary>{xml_escape(idea.what_changed)}</summary>\n"
+            "  </entry>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        f"  <title>{xml_escape(_('Ideas in Action'))}</title>\n"
+        f'  <link href="{xml_escape(base)}/generated/ideas/"/>\n'
+        f'  <link rel="self" href="{xml_escape(base)}/generated/feed.xml"/>\n'
+        f"  <id>{xml_escape(base)}/generated/feed.xml</id>\n"
+        f"  <updated>{updated}T00:00:00Z</updated>\n" + "".join(entries) + "</feed>\n"
+    )
+
+
+def _json(data: SiteData) -> str:
+    """testimonials.json, for embedding on another site: only what the page shows."""
+    items = [
+        {
+            "id": t.id,
+            "quote": t.quote,
+            "rating": t.rating,
+            "credit": {"name": t.name, "role": t.role, "company": t.company},
+            "disclosure": t.disclosure,
+            "tags": list(t.tags),
+            "featured": t.featured,
+            "date": t.date.isoformat(),
+        }
+        for t in data.testimonials
+    ]
+    return json.dumps({"version": 1, "testimonials": items}, ensure_ascii=False, indent=1) + "\n"
+
+
+def render_site(data: SiteData, site_url: str) -> dict[str, str]:
+    """Every generated file, by its path under the generated folder."""
+    files = {"home.snippet": _home(data)}
+    files.update(_testimonial_pages(data))
+    files.update(_idea_pages(data))
+    files["feed.xml"] = _feed(data, site_url)
+    files["testimonials.json"] = _json(data)
+    return files

@@ -1,0 +1,53 @@
+"""Write generated files, touching only those whose content changed."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from feedback_app.store.storage import write_bytes_atomically
+
+__all__ = ["WriteSummary", "write_files"]
+
+
+@dataclass
+class WriteSummary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def write_files(files: dict[str, str], folder: Path) -> WriteSummary:
+    """Make `folder` hold exactly `files`: write new and changed ones, delete the rest."""
+    summary = WriteSummary()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in sorted(files):
+        path = folder / name
+        content = files[name].encode()
+        try:
+            old = path.read_bytes()
+        except FileNotFoundError:
+            old = None
+        if old == content:
+            summary.unchanged += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomically(path, content)
+        path.chmod(0o644)  # published files are public by nature
+        (summary.added if old is None else summary.changed).append(name)
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in files:
+            path.unlink()
+            summary.removed.append(name)
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir():
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only empty folders go
+    return summary
