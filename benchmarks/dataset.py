@@ -37,8 +37,8 @@ def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 
         pairs.add((rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS)))
     store.votes.cast_many(Vote(i, u, 1 if rng.random() < 0.8 else -1) for i, u in pairs)
     store.comments.add_many(
-        Comment(rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS), " ".join(rng.choices(WORDS, k=20)),
-                rng.choice(list(Stance)))
+        Comment(rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS),
+                " ".join(rng.choices(WORDS, k=20)), rng.choice(list(Stance)))
         for _ in range(comments)
     )  # fmt: skip
     return ids
