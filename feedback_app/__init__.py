@@ -17,6 +17,7 @@ from .data import init_store
 from .errors import init_errors
 from .limits import init_limits
 from .mail import init_mail
+from .publishing import init_publishing
 from .security import init_security
 from .templating import init_templating
 
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_errors(app)
     init_templating(app)
     init_mail(app)
+    init_publishing(app)
     _register_blueprints(app)
     return app
 

@@ -145,7 +145,8 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
         with click.progressbar(length=len(steps), label="Publishing the site") as bar:
             result = run_publish(
                 Store(settings["DATA_DIR"]), project, site_dir, settings["BASE_URL"],
-                settings["SITE_URL"], settings["LOCALE"], force, progress=lambda step: bar.update(1),
+                settings["SITE_URL"], settings["LOCALE"], force,
+                progress=lambda step: bar.update(1),
             )  # fmt: skip
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -63,6 +63,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["plain"] = plain_text
+    app.jinja_env.filters["isodate"] = datetime.fromisoformat
     app.jinja_env.globals["now"] = utcnow
     app.jinja_env.filters["status_label"] = STATUS_LABELS.__getitem__
     app.jinja_env.globals["get_locale"] = get_locale

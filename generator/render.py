@@ -48,7 +48,8 @@ def tag_slug(tag: str) -> str:
 
 def _stars(rating: int) -> str:
     label = _("%(n)s out of 5 stars", n=rating)
-    return f'<span class="vb-stars" role="img" aria-label="{label}">{"★" * rating}{"☆" * (5 - rating)}</span>'
+    stars = "★" * rating + "☆" * (5 - rating)
+    return f'<span class="vb-stars" role="img" aria-label="{label}">{stars}</span>'
 
 
 def _credit(t: PublishedTestimonial) -> str:
@@ -147,11 +148,11 @@ def _idea_pages(data: SiteData) -> dict[str, str]:
 def _idea_page(idea: PublishedIdea, board_url: str) -> str:
     supporters = ngettext("%(num)s customer supported it", "%(num)s customers supported it",
                           idea.supporters)  # fmt: skip
-    partly = _("Partly implemented") if not idea.status.value == "implemented" else _("Implemented")
+    done = _("Implemented") if idea.status.value == "implemented" else _("Partly implemented")
     parts = [
         f"# {inert(idea.title)}",
         "",
-        f'!!! success "{partly} · {fmt_date(idea.changed_on)}"',
+        f'!!! success "{done} · {fmt_date(idea.changed_on)}"',
         f"    {inert(idea.what_changed)}",
         "",
         f"## {_('What customers asked')}",

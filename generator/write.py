@@ -6,8 +6,6 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedback_app.store.storage import write_bytes_atomically
-
 __all__ = ["WriteSummary", "write_files"]
 
 
@@ -38,8 +36,9 @@ def write_files(files: dict[str, str], folder: Path) -> WriteSummary:
             summary.unchanged += 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomically(path, content)
-        path.chmod(0o644)  # published files are public by nature
+        # A plain write: the publish lock keeps other publishers out, and a file cut short by a
+        # crash is simply written again by the next publish, which compares contents.
+        path.write_bytes(content)
         (summary.added if old is None else summary.changed).append(name)
     for path in sorted(folder.rglob("*")):
         name = path.relative_to(folder).as_posix()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,14 +38,30 @@ def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Store]:
 TEST_CONFIG = {
     "TESTING": True,
     "MAIL_IN_BACKGROUND": False,  # tests deliver explicitly, when they mean to
+    "AUTO_PUBLISH": False,  # likewise
     "POST_LIMIT": (10_000, 60),
     "BASE_URL": "http://localhost",
 }
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def app(data_dir: Path) -> Flask:
-    return create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG})
+def site_project(tmp_path: Path) -> Path:
+    """A copy of mkdocs.yml and the hand-written site pages: tests never touch the real ones."""
+    project = tmp_path / "project"
+    shutil.copytree(
+        ROOT / "site_src", project / "site_src", ignore=shutil.ignore_patterns("generated")
+    )
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+@pytest.fixture
+def app(data_dir: Path, site_project: Path) -> Flask:
+    return create_app(
+        {"DATA_DIR": str(data_dir), "SITE_PROJECT": str(site_project),
+         "SITE_DIR": str(site_project / "site"), **TEST_CONFIG}
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -53,19 +70,21 @@ def client(app: Flask) -> FlaskClient:
 
 
 class VoiceboxRunner:
-    """Runs the `voicebox` command against the test's data folder."""
+    """Runs the `voicebox` command against the test's data folder and site project."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, site_project: Path) -> None:
         self.data_dir = data_dir
-        self._runner = CliRunner()
+        self.site_dir = site_project / "site"
+        env = {"VOICEBOX_SITE_PROJECT": str(site_project), "VOICEBOX_SITE_DIR": str(self.site_dir)}
+        self._runner = CliRunner(env=env)
 
     def invoke(self, *args: str, input: str | None = None) -> Result:
         return self._runner.invoke(cli, ["--data-dir", str(self.data_dir), *args], input=input)
 
 
 @pytest.fixture
-def runner(data_dir: Path) -> VoiceboxRunner:
-    return VoiceboxRunner(data_dir)
+def runner(data_dir: Path, site_project: Path) -> VoiceboxRunner:
+    return VoiceboxRunner(data_dir, site_project)
 
 
 _CSRF = re.compile(

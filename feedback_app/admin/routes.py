@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from generator.publish import last_publish
+
 from ..auth.current import role_required, staff_required
 from ..data import get_store
 from ..store import Role, TestimonialState, utcnow
@@ -32,7 +34,7 @@ def index() -> str:
         "queued_mail": store.messages.pending(),
         "ideas": store.ideas.count(),
     }
-    return render_template("admin/index.html", figures=figures)
+    return render_template("admin/index.html", figures=figures, published=last_publish(store))
 
 
 @bp.get("/users")

@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..data import get_store
 from ..mail import send
+from ..publishing import published_data_changed
 from ..store import Comment, Conflict, Idea, IdeaStatus, NotFound, Stance, utcnow
 from ..templating import STATUS_LABELS
 
@@ -103,6 +104,8 @@ def change_status(
         raise BoardError(_("Say what changed: customers and the published site show it."))
     updated = store.ideas.set_status(idea_id, status, response, by, changed_note, changed_on)
     _tell_followers(updated, _("Status: %(status)s", status=STATUS_LABELS[status]), response)
+    if status.is_done or idea.status.is_done:  # the public "Ideas in Action" changes
+        published_data_changed()
     return updated
 
 

@@ -56,10 +56,17 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def live_server(tmp_path: Path, site_project: Path) -> Iterator[LiveServer]:
     data_dir = tmp_path / "data"
     port = _free_port()
-    env = {**os.environ, "VOICEBOX_DEMO": "1", "VOICEBOX_BASE_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "VOICEBOX_DEMO": "1",
+        "VOICEBOX_BASE_URL": f"http://127.0.0.1:{port}",
+        "VOICEBOX_SITE_PROJECT": str(site_project),
+        "VOICEBOX_SITE_DIR": str(site_project / "site"),
+        "VOICEBOX_PUBLISH_DELAY_S": "0",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(data_dir), "serve",
          "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],

@@ -1,0 +1,120 @@
+"""Publish benchmark: 5,000 testimonials and 2,000 implemented ideas through the publisher.
+
+    python -m benchmarks.publish [--json FILE] [--testimonials 5000 --ideas 2000]
+
+Measures a full publish (collect, render, write, MkDocs build), a publish with nothing
+changed (which skips the build), and in the same run a plain `mkdocs build` of the same
+generated Markdown, whose ratio to the publish is the publisher's overhead. Prints a Markdown
+table; `--json` writes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from benchmarks.common import Target, report
+from feedback_app.store import (
+    Idea,
+    IdeaStatus,
+    StatusChange,
+    Store,
+    Testimonial,
+    TestimonialState,
+    utcnow,
+)
+from generator.publish import publish
+
+ROOT = Path(__file__).resolve().parents[1]
+QUOTES = ["Great coffee and friendly people.", "Найкраща кава в місті.", "Отличный кофе!",
+          "Ang sarap ng kape.", "Cornetti vegani perfetti.", "咖啡很好喝。"]  # fmt: skip
+TAGS = ["coffee", "service", "vegan", "app", "кава", "咖啡"]
+
+
+def _seed(store: Store, testimonials: int, ideas: int) -> None:
+    rng = random.Random(5)
+    now = utcnow()
+    store.testimonials.add_many([
+        Testimonial(
+            user_id=n, original_text=f"{rng.choice(QUOTES)} #{n}", rating=rng.randint(3, 5),
+            credit_name=f"Customer {n}", credit_role=rng.choice(["", "Designer", "Nurse"]),
+            consent_text="ok", consent_version="1", consented_at=now,
+            tags=rng.sample(TAGS, 2), featured=n < 6, state=TestimonialState.APPROVED,
+            decided_at=now - timedelta(days=n % 365),
+        )
+        for n in range(testimonials)
+    ])  # fmt: skip
+    batch = []
+    for n in range(ideas):
+        idea = Idea(f"Idea in action number {n}", "Customers asked for **this**.", "Drinks", 1)
+        idea.status = IdeaStatus.IMPLEMENTED
+        idea.history = [StatusChange(IdeaStatus.IMPLEMENTED, "Done, thank you!", 1)]
+        idea.changed_note = f"What changed for idea {n}."
+        idea.changed_on = (now - timedelta(days=n % 700)).date()
+        batch.append(idea)
+    store.ideas.add_many(batch)
+
+
+def _size(folder: Path) -> tuple[float, float]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    largest_html = max(p.stat().st_size for p in files if p.suffix == ".html")
+    return largest_html / 1024, sum(p.stat().st_size for p in files) / 2**20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--testimonials", type=int, default=5_000)
+    parser.add_argument("--ideas", type=int, default=2_000)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="voicebox-publish-") as tmp:
+        project = Path(tmp) / "project"
+        shutil.copytree(ROOT / "site_src", project / "site_src",
+                        ignore=shutil.ignore_patterns("generated"))  # fmt: skip
+        shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        site = project / "site"
+        store = Store(Path(tmp) / "data")
+        print(f"seeding {args.testimonials:,} testimonials and {args.ideas:,} implemented ideas")
+        _seed(store, args.testimonials, args.ideas)
+
+        def run() -> float:
+            start = time.perf_counter()
+            publish(store, project, site, "http://board.example", "http://site.example/")
+            return time.perf_counter() - start
+
+        publish_s = run()
+        pages = sum(1 for _ in (project / "site_src/generated").rglob("*.md"))
+        republish_s = run()
+        start = time.perf_counter()
+        command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet"]
+        subprocess.run(command, cwd=project, check=True, env={"NO_MKDOCS_2_WARNING": "1"})
+        raw_s = time.perf_counter() - start
+        max_html_kb, site_mb = _size(site)
+
+    rows = {
+        "publish_s": Target(publish_s, 15),
+        "republish_nochange_s": Target(republish_s, 1),
+        "raw_mkdocs_s": Target(raw_s),
+        "overhead_ratio": Target(publish_s / raw_s, 1.2),
+        "max_html_kb": Target(max_html_kb, 500),
+        "site_mb": Target(site_mb),
+        "generated_pages": Target(pages),
+    }
+    ok = report(
+        f"Publish benchmark: {args.testimonials:,} testimonials, {args.ideas:,} implemented ideas",
+        rows,
+        args.json,
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The pure render step: data in, files out; inert user text; stable output."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import markdown
+
+from feedback_app.store import IdeaStatus
+from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
+from generator.render import PER_PAGE, inert, render_site, tag_slug
+from tests.test_text import XSS, _tags
+
+
+def _t(n: int, quote: str = "Great coffee", **kw: object) -> PublishedTestimonial:
+    fields = {"id": n, "quote": quote, "rating": 5, "name": f"Person {n}", "role": "",
+              "company": "", "disclosure": "", "tags": (), "featured": False,
+              "date": date(2026, 1, 1)}  # fmt: skip
+    fields.update(kw)
+    return PublishedTestimonial(**fields)  # type: ignore[arg-type]
+
+
+def _i(n: int, **kw: object) -> PublishedIdea:
+    fields = {"id": n, "title": f"Idea {n}", "asked": "Please", "category": "Drinks",
+              "status": IdeaStatus.IMPLEMENTED, "what_changed": "Done", "response": "Thanks",
+              "changed_on": date(2026, 1, n % 28 + 1), "supporters": n}  # fmt: skip
+    fields.update(kw)
+    return PublishedIdea(**fields)  # type: ignore[arg-type]
+
+
+def _data(testimonials: int = 3, ideas: int = 2) -> SiteData:
+    return SiteData(tuple(_t(n) for n in range(testimonials)), tuple(_i(n) for n in range(ideas)),
+                    "http://board.example")  # fmt: skip
+
+
+def test_pages_for_every_part_of_the_site() -> None:
+    files = render_site(_data(), "http://site.example/")
+    for name in ("home.snippet", "testimonials/index.md", "ideas/index.md", "ideas/0.md",
+                 "ideas/1.md", "feed.xml", "testimonials.json"):  # fmt: skip
+        assert name in files
+
+
+def test_same_data_gives_identical_files() -> None:
+    assert render_site(_data(), "http://s/") == render_site(_data(), "http://s/")
+
+
+def test_testimonials_are_paginated_at_fifty() -> None:
+    files = render_site(_data(testimonials=PER_PAGE * 2 + 1), "http://s/")
+    assert {"testimonials/index.md", "testimonials/page-2.md", "testimonials/page-3.md"} <= set(
+        files
+    )
+    assert "testimonials/page-4.md" not in files
+    assert "Page 2 of 3" in files["testimonials/page-2.md"]
+
+
+def test_tag_pages_have_safe_names() -> None:
+    data = SiteData((_t(1, tags=("тишина", "oat milk")),), (), "http://b")
+    files = render_site(data, "http://s/")
+    assert f"testimonials/tags/{tag_slug('oat milk')}.md" in files
+    assert tag_slug("oat milk") == "oat-milk"
+    assert tag_slug("тишина").startswith("tag-") and tag_slug("тишина").isascii()
+
+
+def test_credit_disclosure_and_stars() -> None:
+    t = _t(1, name="Giulia Rossi", role="Architetta", company="Studio Rossi", rating=4,
+           disclosure="Employee of the company")  # fmt: skip
+    page = render_site(SiteData((t,), (), "http://b"), "http://s/")["testimonials/index.md"]
+    assert "**Giulia Rossi**, Architetta, Studio Rossi" in page
+    assert "★★★★☆" in page and "Employee of the company" in page
+
+
+def test_user_text_is_inert_in_markdown() -> None:
+    for payload in XSS:
+        html = markdown.markdown(inert(payload), extensions=["attr_list", "md_in_html"])
+        assert [tag for tag, _ in _tags(html)] in ([], ["p"]), html
+
+
+def test_markdown_in_a_quote_shows_as_typed() -> None:
+    html = markdown.markdown(inert("**bold** [link](http://x) # not a heading"))
+    assert "<strong>" not in html and "<a " not in html and "<h1>" not in html
+    assert "**bold** [link](http://x) # not a heading" in html
