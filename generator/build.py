@@ -14,10 +14,11 @@ class BuildError(Exception):
     """MkDocs failed; the message ends with what it printed."""
 
 
-def build_site(project: Path, site_dir: Path) -> None:
+def build_site(project: Path, site_dir: Path, site_url: str) -> None:
     """`mkdocs build --clean` of `project/mkdocs.yml` into `site_dir`, run from `project`
-    (MkDocs resolves snippet paths from the working folder)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    (MkDocs resolves snippet paths from the working folder); mkdocs.yml reads `site_url` from
+    VOICEBOX_SITE_URL, for the sitemap and canonical links."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url}
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
                "-f", str(project / "mkdocs.yml"), "-d", str(site_dir.resolve())]  # fmt: skip
     result = subprocess.run(

@@ -63,7 +63,7 @@ def publish(
             built = force or summary.any or not (site_dir / "index.html").exists()
             if built:
                 progress("build")
-                build_site(project, site_dir)
+                build_site(project, site_dir, site_url)
         except Exception as exc:
             _record(store, ok=False, message=str(exc))
             raise

@@ -83,3 +83,15 @@ def test_broken_data_file_gives_503_and_is_left_alone(app: Flask, client: FlaskC
 def test_health_check_counts_files(client: FlaskClient) -> None:
     body = client.get("/healthz").get_json()
     assert body["ok"] is True and body["files"] > 0
+
+
+def test_an_unexpected_error_gives_the_500_page(app: Flask) -> None:
+    def broken() -> str:
+        raise RuntimeError("bug")
+
+    app.add_url_rule("/broken", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
+    assert "RuntimeError" not in response.get_data(as_text=True)

@@ -12,11 +12,12 @@ from pathlib import Path
 import feedparser
 import jsonschema
 import pytest
+from flask import Flask
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import Idea, IdeaStatus, Store, Testimonial, TestimonialState, utcnow
+from feedback_app.store import Idea, IdeaStatus, Role, Store, Testimonial, TestimonialState, utcnow
 from generator.publish import GENERATED, BuildError, last_publish, publish
-from tests.conftest import VoiceboxRunner
+from tests.conftest import VoiceboxRunner, sign_in
 
 XSS_MARK = "vb-xss"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -165,12 +166,25 @@ def test_a_change_is_published_and_removed_pages_go(
     assert not (site / f"generated/ideas/{idea.id}/index.html").exists()
 
 
-def test_a_failed_build_is_reported(store: Store, site_project: Path) -> None:
+def test_a_failed_build_is_reported_to_staff(app: Flask, store: Store, site_project: Path) -> None:
     (site_project / "mkdocs.yml").write_text("theme: [unclosed")
     with pytest.raises(BuildError, match="MkDocs failed"):
         publish(store, site_project, site_project / "site", "http://b", "http://s/")
     status = last_publish(store)
     assert status is not None and status["ok"] is False and "MkDocs failed" in status["message"]
+    console = app.test_client()
+    sign_in(console, Store(app.config["DATA_DIR"]).users.add("m@example.com", Role.MARKETER).id)
+    page = console.get("/admin/").get_data(as_text=True)
+    assert "The last publish failed" in page and "MkDocs failed" in page
+
+
+def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
+    _, site = published
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>http://site.example/generated/testimonials/</loc>" in sitemap
+    home = (site / "index.html").read_text()
+    assert "stylesheets/voicebox.css" in home
+    assert "overflow-wrap: anywhere" in (site / "stylesheets/voicebox.css").read_text()
 
 
 def test_publish_command_summarises_and_fails_clearly(
