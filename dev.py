@@ -70,6 +70,7 @@ def main(argv: list[str]) -> None:
     commands = {"demo", "test"}
     if not argv or argv[0] not in commands:
         sys.exit("usage: python3 dev.py demo [voicebox demo options] | test [pytest options]")
+    os.chdir(ROOT)  # data/, site/ and mkdocs.yml are found from the repository root
     ensure_environment()
     command, rest = argv[0], argv[1:]
     if command == "demo":

@@ -10,7 +10,6 @@ every vote the server acknowledged must be there. Prints a Markdown table; `--js
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import multiprocessing
 import os
@@ -28,7 +27,7 @@ from typing import Any
 import orjson
 
 from benchmarks.common import Target, p50_p95, report
-from benchmarks.dataset import seed_board
+from benchmarks.dataset import board_arguments, seed_board
 from feedback_app.store import Store
 
 CLIENTS = 4
@@ -150,11 +149,7 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
-    parser.add_argument("--ideas", type=int, default=10_000)
-    parser.add_argument("--votes", type=int, default=100_000)
-    parser.add_argument("--comments", type=int, default=20_000)
+    parser = board_arguments(__doc__.split("\n\n")[0])
     args = parser.parse_args(argv)
     ctx = multiprocessing.get_context("spawn")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from feedback_app.store import Comment, Idea, Stance, Store, Vote, utcnow
 
-__all__ = ["FIRST_SEEDED_USER", "USERS", "seed_board"]
+__all__ = ["FIRST_SEEDED_USER", "USERS", "board_arguments", "seed_board"]
 
 USERS = 20_000
 # Seeded voters and authors get ids far above those of real accounts, so a person who signs
@@ -15,6 +17,16 @@ USERS = 20_000
 FIRST_SEEDED_USER = 1_000_000
 WORDS = ["oat", "milk", "cup", "decaf", "tea", "app", "rewards", "store", "vegan", "pastry",
          "кава", "чай", "咖啡", "caffè", "kape"]  # fmt: skip
+
+
+def board_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every board benchmark takes: the output file and the data's size."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--ideas", type=int, default=10_000)
+    parser.add_argument("--votes", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=20_000)
+    return parser
 
 
 def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 1) -> list[int]:

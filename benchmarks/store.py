@@ -10,7 +10,6 @@ one process lists right after another voted. Prints a Markdown table; `--json` w
 
 from __future__ import annotations
 
-import argparse
 import multiprocessing
 import random
 import sys
@@ -22,7 +21,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
-from benchmarks.dataset import FIRST_SEEDED_USER, USERS, seed_board
+from benchmarks.dataset import FIRST_SEEDED_USER, USERS, board_arguments, seed_board
 from feedback_app.store import Store
 
 NEW_VOTER = FIRST_SEEDED_USER + USERS  # above every seeded person: each vote is a new one
@@ -96,11 +95,7 @@ def _naive(root: str, ideas: int, votes: int, comments: int, out: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
-    parser.add_argument("--ideas", type=int, default=10_000)
-    parser.add_argument("--votes", type=int, default=100_000)
-    parser.add_argument("--comments", type=int, default=20_000)
+    parser = board_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=300)
     args = parser.parse_args(argv)
     ctx = multiprocessing.get_context("spawn")

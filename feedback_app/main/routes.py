@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from ..data import get_store
 
@@ -20,7 +21,8 @@ def index() -> str:
         "votes": store.votes.count(),
         "comments": store.comments.count(),
     }
-    return render_template("main/index.html", top=top, figures=figures)
+    mine = store.votes.ideas_voted_by(current_user.id) if current_user.is_authenticated else {}
+    return render_template("main/index.html", top=top, figures=figures, my_votes=mine)
 
 
 @bp.get("/healthz")
