@@ -18,6 +18,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: dict[str, Any], options: dict[str, Any]) -> None:
         self._settings = settings
         self._options = options
+        self.demo = bool(settings.get("DEMO"))
         super().__init__()
 
     def load_config(self) -> None:
@@ -34,7 +35,13 @@ def _ready(server: Any) -> None:
     """Print where to go once the port is open (port 0 picks a free one)."""
     for listener in server.LISTENERS:
         host, port = listener.sock.getsockname()[:2]
-        print(f"Voicebox is running at http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
+        base = f"http://{host}:{port}"
+        print(f"Voicebox is running at {base}/  (Ctrl+C stops it)", flush=True)
+        print(f"  the idea board:      {base}/ideas", flush=True)
+        print(f"  the staff console:   {base}/admin/", flush=True)
+        if server.app.demo:
+            outbox = f"{base}/dev/outbox"
+            print(f"  the demo's outbox:   {outbox}  (sign-in links land here)", flush=True)
 
 
 def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: int) -> None:

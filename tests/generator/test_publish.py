@@ -184,6 +184,9 @@ def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
     assert "<loc>http://site.example/generated/testimonials/</loc>" in sitemap
     home = (site / "index.html").read_text()
     assert "stylesheets/voicebox.css" in home
+    loaded = re.findall(r'<(?:link|script)[^>]+(?:href|src)="(https?://[^"]+)"', home)
+    external = [url for url in loaded if not url.startswith("http://site.example/")]
+    assert external == [], "the site loads nothing from other hosts (no font CDN)"
     assert "overflow-wrap: anywhere" in (site / "stylesheets/voicebox.css").read_text()
 
 
