@@ -30,6 +30,7 @@ class Publisher:
         self._due: float | None = None
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._store: Any = None  # opened by the publishing thread, then kept
         self.runs = 0
 
     def request(self) -> None:
@@ -59,7 +60,8 @@ class Publisher:
 
         s = self.settings
         try:
-            publish(Store(s["DATA_DIR"]), Path(s["SITE_PROJECT"]), Path(s["SITE_DIR"]),
+            self._store = self._store or Store(s["DATA_DIR"])
+            publish(self._store, Path(s["SITE_PROJECT"]), Path(s["SITE_DIR"]),
                     s["BASE_URL"], s["SITE_URL"], s["LOCALE"])  # fmt: skip
         except Exception:  # recorded in publish.json by publish(); the console shows it
             log.exception("automatic publish failed")

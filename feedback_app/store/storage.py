@@ -111,6 +111,12 @@ class AtomicStorage(Storage):
         self._pin(None, None)
         self._data = None
 
+    def __del__(self) -> None:
+        # The pinned descriptor is a plain int: close it when the storage goes away, or every
+        # Store opened and dropped would leak one descriptor per file it had read.
+        with contextlib.suppress(Exception):
+            self._pin(None, None)
+
     def _pin(self, fd: int | None, stamp: tuple[int, int, int] | None) -> None:
         if self._fd is not None:
             os.close(self._fd)

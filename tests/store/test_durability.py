@@ -131,3 +131,23 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(
     with pytest.raises(CorruptDataError):
         restore(store, bad)
     assert store.ideas.get(keep).title == "Oat milk"
+
+
+def test_dropped_stores_release_their_file_descriptors(store: Store) -> None:
+    import gc
+
+    for n in range(20):
+        store.votes.cast(_idea(store, f"idea {n}"), 1, 1)
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    gc.collect()
+    before = open_fds()
+    for _ in range(30):
+        other = Store(store.root)
+        other.votes.count()
+        other.ideas.list()
+        del other
+    gc.collect()
+    assert open_fds() <= before + 2
