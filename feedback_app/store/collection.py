@@ -65,20 +65,24 @@ class Collection:
             for doc_id, doc in raw.items():
                 yield self.join_id(index, int(doc_id)), doc
 
-    def view(self, name: str, build: Callable[[dict[int, Doc]], V]) -> list[V]:
+    def view(self, name: str, build: Callable[[Any], V], raw: bool = False) -> list[V]:
         """Per-shard derived values, each rebuilt only when its shard changed.
 
-        `build` gets the shard's records keyed by their public ids.
+        `build` gets the shard's records keyed by their public ids or, with `raw`, TinyDB's
+        own table keyed by document id strings (cheaper, for indexes that need no public id).
         """
-        return [
-            shard.view(name, lambda db, i=i: build(self._records(i, db)))
-            for i, shard in enumerate(self.shards)
-        ]
+        return [self._view(i, name, build, raw) for i in range(self.size)]
 
-    def shard_view(self, key: int, name: str, build: Callable[[dict[int, Doc]], V]) -> V:
+    def shard_view(self, key: int, name: str, build: Callable[[Any], V], raw: bool = False) -> V:
         """Like `view`, for the one shard that `key` routes to."""
-        i = self.shard_index_for(key)
-        return self.shards[i].view(name, lambda db: build(self._records(i, db)))
+        return self._view(self.shard_index_for(key), name, build, raw)
+
+    def _view(self, index: int, name: str, build: Callable[[Any], V], raw: bool) -> V:
+        def rebuild(db: TinyDB) -> V:
+            table = db.storage.read().get(self.name, {})
+            return build(table if raw else self._records(index, db))
+
+        return self.shards[index].view(name, rebuild)
 
     def generations(self) -> tuple[int, ...]:
         """Changes whenever any shard changed: a cache key for views over all shards."""

@@ -28,14 +28,16 @@ class MergedMap(Generic[K, V]):
         self,
         collection: Collection,
         name: str,
-        build_view: Callable[[dict[int, dict[str, Any]]], Any],
+        build_view: Callable[[Any], Any],
         extract: Callable[[Any], dict[K, V]] = lambda view: view,
+        raw: bool = False,
     ) -> None:
-        """Merge `extract(view)` of each shard's view `name` (built by `build_view`)."""
+        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`)."""
         self._c = collection
         self._name = name
         self._build = build_view
         self._extract = extract
+        self._raw = raw
         self._lock = threading.Lock()
         self._generations: tuple[int, ...] | None = None
         self._parts: list[dict[K, V]] = [{} for _ in collection.shards]
@@ -71,7 +73,7 @@ class MergedMap(Generic[K, V]):
         return set().union(*entries)
 
     def _merge_part(self, index: int, changed: set[K]) -> None:
-        new = self._extract(self._c.shard_view(index, self._name, self._build))
+        new = self._extract(self._c.shard_view(index, self._name, self._build, self._raw))
         old = self._parts[index]
         for key in old.keys() - new.keys():
             del self.merged[key]

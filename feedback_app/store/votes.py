@@ -21,7 +21,7 @@ class Votes:
     def __init__(self, collection: Collection) -> None:
         self._c = collection
         self.tally_map: MergedMap[int, tuple[int, int]] = MergedMap(
-            collection, "index", _build_index, lambda view: view["tallies"]
+            collection, "index", _build_index, lambda view: view["tallies"], raw=True
         )
 
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
@@ -30,12 +30,11 @@ class Votes:
             raise ValueError("a vote is +1, -1 or 0")
         with self._c.shard_writing(idea_id) as db:
             table = db.table(self._c.name)
-            found = self._index(idea_id)["by_key"].get((idea_id, user_id))
-            if found is None:
+            doc_id = self._index(idea_id)["by_key"].get((idea_id, user_id))
+            if doc_id is None:
                 if value:
                     table.insert(Vote(idea_id, user_id, value).to_doc())
                 return value
-            doc_id = self._c.split_id(found)[1]
             if value == 0:
                 table.remove(doc_ids=[doc_id])
             elif table.get(doc_id=doc_id)["value"] != value:
@@ -54,9 +53,9 @@ class Votes:
         for index, group in sorted(by_shard.items()):
             with self._c.shards[index].writing() as db:
                 table = db.table(self._c.name)
-                known = self._c.shard_view(index, "index", _build_index)["by_key"]
+                known = self._c.shard_view(index, "index", _build_index, raw=True)["by_key"]
                 keys = [(v.idea_id, v.user_id) for v in group]
-                stale = [self._c.split_id(known[k])[1] for k in keys if k in known]
+                stale = [known[k] for k in keys if k in known]
                 if stale:
                     table.remove(doc_ids=stale)
                 table.insert_multiple(v.to_doc() for v in group)
@@ -81,32 +80,38 @@ class Votes:
     def ideas_voted_by(self, user_id: int) -> dict[int, int]:
         """Idea id -> the person's vote, over all ideas."""
         found: dict[int, int] = {}
-        for part in self._c.view("index", _build_index):
-            found.update(part["by_user"].get(user_id, {}))
+        for part in self._c.view("by_user", _build_by_user, raw=True):
+            found.update(part.get(user_id, {}))
         return found
 
     def count(self) -> int:
-        return sum(len(part["by_key"]) for part in self._c.view("index", _build_index))
+        return sum(len(part["by_key"]) for part in self._c.view("index", _build_index, raw=True))
 
     def _index(self, idea_id: int) -> dict[str, Any]:
-        return self._c.shard_view(idea_id, "index", _build_index)
+        return self._c.shard_view(idea_id, "index", _build_index, raw=True)
 
 
-def _build_index(records: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _build_index(table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One shard's votes by (idea, person) -> TinyDB document id, by idea, and tallied."""
     by_key: dict[Key, int] = {}
     by_idea: dict[int, dict[int, int]] = {}
-    tallies: dict[int, list[int]] = {}
+    for doc_id, doc in table.items():
+        idea, user = doc["idea_id"], doc["user_id"]
+        by_key[(idea, user)] = int(doc_id)
+        voters = by_idea.get(idea)
+        if voters is None:
+            voters = by_idea[idea] = {}
+        voters[user] = doc["value"]
+    tallies = {}
+    for idea, voters in by_idea.items():
+        up = sum(1 for v in voters.values() if v > 0)
+        tallies[idea] = (up, len(voters) - up)
+    return {"by_key": by_key, "by_idea": by_idea, "tallies": tallies}
+
+
+def _build_by_user(table: dict[str, dict[str, Any]]) -> dict[int, dict[int, int]]:
+    """One shard's votes by person: built only when someone's own votes are asked for."""
     by_user: dict[int, dict[int, int]] = {}
-    for vote_id, doc in records.items():
-        key = (doc["idea_id"], doc["user_id"])
-        by_key[key] = vote_id
-        by_idea.setdefault(doc["idea_id"], {})[doc["user_id"]] = doc["value"]
-        up_down = tallies.setdefault(doc["idea_id"], [0, 0])
-        up_down[0 if doc["value"] > 0 else 1] += 1
+    for doc in table.values():
         by_user.setdefault(doc["user_id"], {})[doc["idea_id"]] = doc["value"]
-    return {
-        "by_key": by_key,
-        "by_idea": by_idea,
-        "tallies": {idea: (up, down) for idea, (up, down) in tallies.items()},
-        "by_user": by_user,
-    }
+    return by_user
