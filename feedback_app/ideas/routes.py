@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..auth.current import staff_required
+from ..auth.service import safe_next
 from ..data import get_store
 from ..forms import ActionForm
 from ..security import csrf
@@ -178,12 +179,7 @@ def vote(idea_id: int) -> Response | tuple[Response, int]:
 
 def _back(idea_id: int) -> str:
     """Where a vote returns to: the page it came from on this site, else the idea."""
-    target = request.form.get("back", "")
-    return (
-        target
-        if target.startswith("/") and not target.startswith("//")
-        else url_for("ideas.show", idea_id=idea_id)
-    )
+    return safe_next(request.form.get("back")) or url_for("ideas.show", idea_id=idea_id)
 
 
 @bp.post("/<int:idea_id>/comments")
@@ -216,6 +212,8 @@ def edit_comment(idea_id: int, comment_id: int) -> str | Response:
     comment = get_store().comments.get(comment_id)
     if comment.idea_id != idea_id:
         abort(404)
+    if comment.author_id != current_user.id:  # not even the form: the text may be hidden
+        abort(403)
     form = EditCommentForm(body=comment.body)
     if form.validate_on_submit():
         try:

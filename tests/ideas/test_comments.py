@@ -59,13 +59,15 @@ def test_own_comment_can_be_edited_for_fifteen_minutes(board: Board) -> None:
     assert board.store.comments.get(old_id).body == "old words"
 
 
-def test_nobody_edits_someone_elses_comment(board: Board) -> None:
+def test_nobody_edits_or_reads_for_editing_someone_elses_comment(board: Board) -> None:
     idea = board.idea()
     theirs = board.store.comments.add(idea, 12345, "mine, not yours")
-    page = board.post(f"/ideas/{idea}/comments/{theirs.id}/edit", {"body": "hacked"}).get_data(
-        as_text=True
-    )
-    assert "only edit your own" in page
+    board.store.comments.set_hidden(theirs.id, True)
+    url = f"/ideas/{idea}/comments/{theirs.id}/edit"
+    assert board.post(url, {"body": "hacked"}).status_code == 403
+    refused = board.client.get(url)
+    assert refused.status_code == 403
+    assert "mine, not yours" not in refused.get_data(as_text=True), "hidden text stays hidden"
     assert board.store.comments.get(theirs.id).body == "mine, not yours"
 
 

@@ -60,3 +60,12 @@ def test_demote_can_be_switched_off(data_dir: Path) -> None:
     )
     assert "only counts promotions" in page.get_data(as_text=True)
     assert store.votes.tally(idea) == (0, 0)
+
+
+def test_after_voting_people_return_only_to_pages_on_this_site(board: Board) -> None:
+    idea = board.idea()
+    for bad in ("//evil.example/", "/\\evil.example", "https://evil.example/"):
+        reply = board.post(f"/ideas/{idea}/vote", {"value": "1", "back": bad})
+        assert reply.headers["Location"].endswith(f"/ideas/{idea}"), bad
+    reply = board.post(f"/ideas/{idea}/vote", {"value": "0", "back": "/ideas?sort=top"})
+    assert reply.headers["Location"].endswith("/ideas?sort=top")
