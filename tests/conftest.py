@@ -105,3 +105,12 @@ def sign_in(client: FlaskClient, user_id: int) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+
+
+def next_after_sign_in(location: str) -> str | None:
+    """Where a redirect to the sign-in page will send the person afterwards."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(location)
+    assert parts.path == "/signin", location
+    return parse_qs(parts.query).get("next", [None])[0]

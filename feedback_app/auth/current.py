@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, abort
+from flask import Flask, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user
+from werkzeug.wrappers import Response
 
 from ..data import get_store
 from ..store import NotFound, Role, User
+from .service import safe_next
 
 __all__ = ["Account", "init_auth", "role_required", "staff_required"]
 
@@ -55,6 +58,30 @@ def _load(user_id: str) -> Account | None:
         return Account(get_store().users.get(int(user_id)))
     except (NotFound, ValueError):
         return None
+
+
+@login_manager.unauthorized_handler
+def _sign_in_first() -> Response | tuple[Response, int]:
+    """Send people to sign in, and afterwards back to the page they were on.
+
+    For a form post (a vote, a comment) that page is the one holding the form, not the post's
+    own address, which cannot be opened afterwards.
+    """
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": str(login_manager.login_message)}), 401
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        target = safe_next(request.form.get("back")) or _same_site_referrer()
+    flash(str(login_manager.login_message), login_manager.login_message_category)
+    return redirect(url_for("auth.signin", next=target or None))
+
+
+def _same_site_referrer() -> str:
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return ""
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:

@@ -52,7 +52,8 @@
       fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } })
         .then(function (r) {
           var type = r.headers.get("Content-Type") || "";
-          if (type.indexOf("application/json") === -1) throw new Error("not json");
+          // Not signed in (401) or not JSON: let the plain form post take the person onwards.
+          if (r.status === 401 || type.indexOf("application/json") === -1) throw new Error("form");
           return r.json().then(function (body) { return { ok: r.ok, body: body }; });
         })
         .then(function (result) {

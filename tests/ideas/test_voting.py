@@ -6,7 +6,7 @@ from pathlib import Path
 
 from feedback_app import create_app
 from feedback_app.store import IdeaStatus, Role, Store
-from tests.conftest import TEST_CONFIG, csrf_token, sign_in
+from tests.conftest import TEST_CONFIG, csrf_token, next_after_sign_in, sign_in
 from tests.ideas.conftest import Board
 
 
@@ -69,3 +69,17 @@ def test_after_voting_people_return_only_to_pages_on_this_site(board: Board) -> 
         assert reply.headers["Location"].endswith(f"/ideas/{idea}"), bad
     reply = board.post(f"/ideas/{idea}/vote", {"value": "0", "back": "/ideas?sort=top"})
     assert reply.headers["Location"].endswith("/ideas?sort=top")
+
+
+def test_a_visitor_who_votes_is_asked_to_sign_in_and_comes_back(board: Board) -> None:
+    idea = board.idea()
+    visitor = board.app.test_client()
+    token = csrf_token(visitor, "/signin")
+    reply = visitor.post(f"/ideas/{idea}/vote", data={"csrf_token": token, "value": "1",
+                                                      "back": "/ideas?sort=top"})  # fmt: skip
+    assert reply.status_code == 302
+    assert next_after_sign_in(reply.headers["Location"]) == "/ideas?sort=top"
+    json = visitor.post(f"/ideas/{idea}/vote", data={"csrf_token": token, "value": "1"},
+                        headers={"Accept": "application/json"})  # fmt: skip
+    assert json.status_code == 401 and "sign in" in json.get_json()["error"]
+    assert next_after_sign_in(visitor.get("/ideas/new").headers["Location"]) == "/ideas/new"
