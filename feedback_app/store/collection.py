@@ -10,7 +10,7 @@ once data exists; it is recorded in the data folder's metadata.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,14 +56,6 @@ class Collection:
         shard.refresh()
         doc = shard.table(self.name).get(doc_id=doc_id)
         return dict(doc) if doc is not None else None
-
-    def items(self) -> Iterator[tuple[int, Doc]]:
-        """Every record with its id; a snapshot per shard."""
-        for index, shard in enumerate(self.shards):
-            shard.refresh()
-            raw = dict(shard.storage.read().get(self.name, {}))
-            for doc_id, doc in raw.items():
-                yield self.join_id(index, int(doc_id)), doc
 
     def view(self, name: str, build: Callable[[Any], V], raw: bool = False) -> list[V]:
         """Per-shard derived values, each rebuilt only when its shard changed.

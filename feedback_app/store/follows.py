@@ -23,20 +23,16 @@ class Follows:
         choice = FOLLOW if following else UNFOLLOW
         with self._c.shard_writing(idea_id) as db:
             table = db.table(self._c.name)
-            found = self._index(idea_id).get((idea_id, user_id))
+            found = self._index(idea_id).get(idea_id, {}).get(user_id)
             if found is None:
                 table.insert({"idea_id": idea_id, "user_id": user_id, "choice": choice})
             else:
-                table.update({"choice": choice}, doc_ids=[self._c.split_id(found[0])[1]])
+                table.update({"choice": choice}, doc_ids=[found[0]])
 
     def choices(self, idea_id: int) -> dict[int, bool]:
         """Explicit choices on an idea: user id -> following."""
-        index = self._index(idea_id)
-        return {
-            user: doc["choice"] == FOLLOW
-            for (idea, user), (_, doc) in index.items()
-            if idea == idea_id
-        }
+        chosen = self._index(idea_id).get(idea_id, {})
+        return {user: choice == FOLLOW for user, (_, choice) in chosen.items()}
 
     def followers(self, idea_id: int, automatic: set[int]) -> set[int]:
         """Everyone who should hear about the idea: `automatic` followers plus explicit follows,
@@ -46,11 +42,13 @@ class Follows:
         dropped = {user for user, following in choices.items() if not following}
         return (automatic | chosen) - dropped
 
-    def _index(self, idea_id: int) -> dict[tuple[int, int], tuple[int, dict[str, Any]]]:
-        return self._c.shard_view(idea_id, "index", _by_key)
+    def _index(self, idea_id: int) -> dict[int, dict[int, tuple[int, str]]]:
+        return self._c.shard_view(idea_id, "index", _by_idea, raw=True)
 
 
-def _by_key(
-    records: dict[int, dict[str, Any]],
-) -> dict[tuple[int, int], tuple[int, dict[str, Any]]]:
-    return {(doc["idea_id"], doc["user_id"]): (rid, doc) for rid, doc in records.items()}
+def _by_idea(table: dict[str, dict[str, Any]]) -> dict[int, dict[int, tuple[int, str]]]:
+    """Idea -> person -> (TinyDB document id, their choice), for one file."""
+    index: dict[int, dict[int, tuple[int, str]]] = {}
+    for doc_id, doc in table.items():
+        index.setdefault(doc["idea_id"], {})[doc["user_id"]] = (int(doc_id), doc["choice"])
+    return index

@@ -66,11 +66,12 @@ class Messages:
 
     def all(self) -> list[Message]:
         """Every message, newest first."""
-        found = [Message.from_doc(doc, mid) for mid, doc in self._c.items()]
+        found = [m for part in self._c.view("queue", _decode) for m in part]
         return sorted(found, key=lambda m: (m.created_at, m.id), reverse=True)
 
     def pending(self) -> int:
-        return sum(1 for m in self.all() if m.state is MessageState.QUEUED)
+        parts = self._c.view("queue", _decode)
+        return sum(1 for part in parts for m in part if m.state is MessageState.QUEUED)
 
 
 def _due(message: Message, now: datetime) -> bool:

@@ -59,7 +59,8 @@ class Users:
         return self._change(user_id, {"name": name})
 
     def all(self) -> list[User]:
-        return sorted((User.from_doc(doc, uid) for uid, doc in self._c.items()), key=lambda u: u.id)
+        people = [u for part in self._c.view("users", _decode) for u in part]
+        return sorted(people, key=lambda u: u.id)
 
     def count(self) -> int:
         return sum(len(v) for v in self._c.view("by_email", _email_index))
@@ -69,6 +70,10 @@ class Users:
         if doc is None:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)
+
+
+def _decode(records: dict[int, dict[str, Any]]) -> list[User]:
+    return [User.from_doc(doc, user_id) for user_id, doc in records.items()]
 
 
 def _email_index(records: dict[int, dict[str, Any]]) -> dict[str, int]:

@@ -80,3 +80,12 @@ def test_followers_are_author_voters_and_choices(store: Store) -> None:
     assert not store.ideas.is_following(idea, 2)
     store.follows.set(idea, 2, True)
     assert store.ideas.is_following(idea, 2)
+
+
+def test_changing_a_choice_keeps_one_record(store: Store) -> None:
+    idea = _idea(store, "Tea")
+    for following in (True, False, True, False):
+        store.follows.set(idea, 7, following)
+    assert store.follows.choices(idea) == {7: False}
+    records = sum(len(part) for part in store.collections["follows"].view("n", lambda r: r))
+    assert records == 1
