@@ -29,6 +29,10 @@ __all__ = ["CATEGORIES", "DEMO_STAFF", "seed_demo"]
 
 CATEGORIES = ("Drinks", "Food", "App & ordering", "Stores", "Rewards", "Sustainability")
 DEMO_STAFF = {"admin@voicebox.example": Role.ADMIN, "marketer@voicebox.example": Role.MARKETER}
+STAFF_NAMES = {
+    "admin@voicebox.example": "Ada (Brewline)",
+    "marketer@voicebox.example": "Marta (Brewline)",
+}
 
 CUSTOMERS = [
     ("olena.kovalenko@example.com", "Олена Коваленко"),
@@ -376,7 +380,10 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
     rng = random.Random(2026)
     now = utcnow()
     progress("people")
-    staff = {email: store.users.add(email, role).id for email, role in DEMO_STAFF.items()}
+    staff = {
+        email: store.users.add(email, role, STAFF_NAMES[email]).id
+        for email, role in DEMO_STAFF.items()
+    }
     marketer = staff["marketer@voicebox.example"]
     customers = [store.users.add(email, Role.CUSTOMER, name).id for email, name in CUSTOMERS]
 

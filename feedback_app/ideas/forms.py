@@ -77,6 +77,19 @@ class StatusForm(FlaskForm):
     )
     changed_on = DateField(_l("Changed on"), validators=[Optional()])
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The note is optional except for implemented ideas; said beside the note itself (the
+        service enforces the same rule). A field-level check would be cut short by Optional."""
+        valid = super().validate(extra_validators)
+        done = {s.value for s in IdeaStatus if s.is_done}
+        if self.status.data in done and not self.changed_note.data:
+            self.changed_note.errors = [
+                *self.changed_note.errors,
+                _l("Say what changed: customers and the published site show it."),
+            ]
+            return False
+        return valid
+
 
 class MergeForm(FlaskForm):
     original = IntegerField(

@@ -112,3 +112,15 @@ def test_follow_and_unfollow_buttons(board: Board) -> None:
     page = board.post(f"/ideas/{idea}/unfollow", follow_redirects=True).get_data(as_text=True)
     assert "no longer get emails" in page and "Follow this idea" in page
     assert board.user_id not in board.store.ideas.followers(idea)
+
+
+def test_the_missing_note_is_flagged_beside_the_note_field(board: Board) -> None:
+    idea = board.idea()
+    page = _staff_post(
+        board, f"/ideas/{idea}/status", {"status": "implemented", "response": "Done"}
+    )
+    html = page.get_data(as_text=True)
+    note_field = html.index('id="changed_note"')
+    assert html.index("Say what changed", note_field) < html.index('id="changed_on"')
+    bogus = _staff_post(board, f"/ideas/{idea}/status", {"status": "bogus", "response": "x"})
+    assert bogus.status_code == 400
