@@ -61,7 +61,7 @@ def test_a_status_change_makes_the_same_few_writes_whatever_the_followers(
     with _counting_writes(monkeypatch) as large:
         _change_status(board, many)
     # Rate-limit counters are written per post, not per follower: leave them out.
-    durable = [sum(n for path, n in w.items() if "limits" not in path.parts) for w in (small, large)]
+    durable = [sum(n for p, n in w.items() if "limits" not in p.parts) for w in (small, large)]
     assert durable[0] == durable[1] <= 3, (small, large)
     assert board.store.messages.all() == [], "no email is composed inside the request"
     assert board.store.jobs.pending() == 2
