@@ -161,15 +161,15 @@ class Mailer:
     def deliver_due(self, now: datetime | None = None) -> int:
         """Run due jobs, then try every message whose time has come; return how many were
         sent. Sent mail older than the keep time is pruned (at most once an hour)."""
-        now = now or utcnow()
-        self.run_jobs(now)
+        clock = _Clock(now)
+        self.run_jobs(clock.now())
         sent = 0
         while not self._stopping.is_set():
-            batch = self.store.messages.claim_due(LEASE, now, limit=CLAIM_BATCH)
-            sent += self._deliver(batch, now)
+            batch = self.store.messages.claim_due(LEASE, clock.now(), limit=CLAIM_BATCH)
+            sent += self._deliver(batch, clock)
             if len(batch) < CLAIM_BATCH:
                 break
-        self._prune(now)
+        self._prune(clock.now())
         return sent
 
     def run_jobs(self, now: datetime | None = None) -> int:
@@ -177,7 +177,8 @@ class Mailer:
         now = now or utcnow()
         queued = 0
         done: list[int] = []
-        for job in self.store.jobs.claim(JOB_LEASE, now, limit=JOB_BATCH):
+        jobs = self.store.jobs.claim(JOB_LEASE, now, limit=JOB_BATCH)
+        for job in jobs:
             try:
                 with self._context():
                     handler = _HANDLERS[job.kind]
@@ -192,14 +193,19 @@ class Mailer:
                 done.append(job.id)
         if done:
             self.store.jobs.finish(done, now)
+        if len(jobs) == JOB_BATCH and not self._stopping.is_set():
+            queued += self.run_jobs(now)  # more are waiting
         return queued
 
-    def _deliver(self, batch: list[Message], now: datetime) -> int:
+    def _deliver(self, batch: list[Message], clock: _Clock) -> int:
         outcomes: dict[int, Outcome] = {}
         sent = 0
-        started = utcnow()
         for message in batch:
-            if self._stopping.is_set() or _lease_short(message, now, utcnow() - started):
+            now = clock.now()
+            lease_until = message.lease_until or now
+            # Too little of its lease left to start sending: release it rather than risk
+            # another process claiming it while it is still being sent.
+            if self._stopping.is_set() or now >= lease_until - LEASE_MARGIN:
                 outcomes[message.id] = Outcome(released=True)
                 continue
             try:
@@ -215,7 +221,7 @@ class Mailer:
                 outcomes[message.id] = Outcome(sent=True)
                 sent += 1
         if outcomes:
-            self.store.messages.settle(outcomes, now)
+            self.store.messages.settle(outcomes, clock.now())
         return sent
 
     def _prune(self, now: datetime) -> None:
@@ -282,11 +288,15 @@ class Mailer:
         return email
 
 
-def _lease_short(message: Message, now: datetime, spent: timedelta) -> bool:
-    """True when the message's lease (taken at `now`) has too little time left to start
-    sending it, `spent` being the time the batch has taken so far. It is then released."""
-    lease_until = message.lease_until or now
-    return now + spent >= lease_until - LEASE_MARGIN
+class _Clock:
+    """The time of a delivery round: `start` (tests pass one) plus the real time elapsed."""
+
+    def __init__(self, start: datetime | None) -> None:
+        self._start = start or utcnow()
+        self._began = utcnow()
+
+    def now(self) -> datetime:
+        return self._start + (utcnow() - self._began)
 
 
 def stop_mailers(timeout: float = 10.0) -> None:
