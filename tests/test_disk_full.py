@@ -79,13 +79,15 @@ def test_a_record_missing_a_field_fails_check_and_health(
     runner: VoiceboxRunner, data_dir: Path, app: Flask, client: FlaskClient
 ) -> None:
     assert runner.invoke("demo", "--no-serve").exit_code == 0
-    path, _ = _break_a_record(data_dir)
+    path, doc_id = _break_a_record(data_dir)
+    ideas = Store(data_dir).collections["ideas"]
+    broken = ideas.join_id(int(path.stem), doc_id)
     result = runner.invoke("check")
     assert result.exit_code == 1, result.output
-    assert str(path) in result.output and "record" in result.output
+    assert str(path) in result.output and f"record {broken}" in result.output
     assert "Traceback" not in result.output
     assert client.get("/healthz").status_code == 503
-    for url in ("/", "/ideas"):
+    for url in ("/", "/ideas", f"/ideas/{broken}"):
         reply = client.get(url)
         assert reply.status_code == 503, url
         assert "Temporarily unavailable" in reply.get_data(as_text=True)
