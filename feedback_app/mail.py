@@ -300,7 +300,7 @@ class _Clock:
 
 
 def stop_mailers(timeout: float = 10.0) -> None:
-    """Stop every mailer thread this process started (shutdown, and test teardown)."""
+    """Stop every mailer thread this process started (tests call it at teardown)."""
     for found in list(_RUNNING):
         found.stop(timeout)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from .collection import Collection
@@ -20,7 +21,7 @@ from .models import Record, utcnow
 __all__ = ["Job", "JobState", "Jobs"]
 
 
-class JobState:
+class JobState(StrEnum):
     QUEUED = "queued"
     DONE = "done"
     FAILED = "failed"
@@ -33,7 +34,7 @@ class Job(Record):
     kind: str
     payload: dict[str, Any]
     key: str = field(default_factory=lambda: secrets.token_hex(8))
-    state: str = JobState.QUEUED
+    state: JobState = JobState.QUEUED
     attempts: int = 0
     next_attempt_at: datetime = field(default_factory=utcnow)
     lease_until: datetime | None = None
@@ -82,7 +83,7 @@ class Jobs:
         """Mark jobs done (one write per file)."""
         done = (now or utcnow()).isoformat()
         self._c.update_many(
-            dict.fromkeys(job_ids, lambda d: {**d, "state": JobState.DONE, "done_at": done,
+            dict.fromkeys(job_ids, lambda d: {**d, "state": JobState.DONE.value, "done_at": done,
                                               "lease_until": None})
         )  # fmt: skip
 
@@ -91,7 +92,7 @@ class Jobs:
 
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             state = JobState.QUEUED if retry_at else JobState.FAILED
-            return {**doc, "state": state, "last_error": error[:500], "lease_until": None,
+            return {**doc, "state": state.value, "last_error": error[:500], "lease_until": None,
                     "attempts": doc["attempts"] + 1,
                     "next_attempt_at": (retry_at or utcnow()).isoformat()}  # fmt: skip
 
@@ -102,7 +103,7 @@ class Jobs:
 
         def old(job: Job) -> bool:
             finished = job.done_at
-            return job.state == JobState.DONE and finished is not None and finished < done_before
+            return job.state is JobState.DONE and finished is not None and finished < done_before
 
         return self._c.remove_where("jobs", _decode, old)
 
@@ -112,12 +113,12 @@ class Jobs:
 
     def pending(self) -> int:
         parts = self._c.view("jobs", _decode)
-        return sum(1 for part in parts for j in part if j.state == JobState.QUEUED)
+        return sum(1 for part in parts for j in part if j.state is JobState.QUEUED)
 
 
 def _due(job: Job, now: datetime) -> bool:
     return (
-        job.state == JobState.QUEUED
+        job.state is JobState.QUEUED
         and job.next_attempt_at <= now
         and (job.lease_until is None or job.lease_until <= now)
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -117,7 +118,7 @@ class Messages:
         return sum(1 for part in parts for m in part if m.state is MessageState.QUEUED)
 
 
-def _settle(outcome: Outcome, stamp: str) -> Any:
+def _settle(outcome: Outcome, stamp: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if outcome.released:
             return {**doc, "lease_until": None}
