@@ -91,6 +91,12 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "Deliver mail from a background thread in each app process.",
     ),
+    Setting(
+        "MAIL_KEEP_DAYS",
+        30,
+        _positive_int,
+        "Days sent mail is kept in the outbox before it is pruned (failed mail is kept).",
+    ),
     Setting("POST_LIMIT", "60/minute", _rate, "Form posts allowed per client address."),
     Setting("SIGNIN_LIMIT", "5/hour", _rate, "Sign-in links one email address may ask for."),
     Setting(

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from .store import CorruptDataError, NotFound, SchemaError
+from .store import CorruptDataError, NotFound, SchemaError, WriteError
 
 __all__ = ["init_errors"]
 
@@ -26,6 +26,8 @@ _MESSAGES = {
     ),
 }
 
+# A write refused by the disk (full, read-only): the store kept the old data whole.
+_NOT_SAVED = _l("We could not save that; nothing was lost. Please try again in a few minutes.")
 
 _NOT_KEPT = {"csrf_token", "website"}
 
@@ -65,6 +67,11 @@ def init_errors(app: Flask) -> None:
     def unreadable(error: Exception) -> tuple[str, int]:
         app.logger.error("data unavailable: %s", error)
         return _page(503)
+
+    @app.errorhandler(WriteError)
+    def not_saved(error: WriteError) -> tuple[str, int]:
+        app.logger.error("could not save: %s", error)
+        return _page(503, _NOT_SAVED)
 
     @app.errorhandler(Exception)
     def crash(error: Exception) -> tuple[str, int]:

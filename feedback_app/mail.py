@@ -1,9 +1,16 @@
-"""Sending email: one `send` for the whole product, a durable queue, and two transports.
+"""Sending email: one `send` for the whole product, a durable queue, jobs, and two transports.
 
 `send()` stores the message first (see store/messages.py), then wakes this process's mailer
-thread. The mailer delivers due messages over SMTP when VOICEBOX_SMTP_URL is set, or writes
-each as an `.eml` file into `<data>/outbox/` otherwise; a failure is retried with exponential
-backoff and given up after `MAX_ATTEMPTS`. Queued messages survive a restart: every process's
+thread. Work that fans out (a status change told to every follower) is recorded by the request
+as ONE job with `enqueue_job()`; the mailer runs the job's handler, which works out the
+recipients and their messages, and queues them under one key per (job, recipient), so a job
+taken again after a crash sends nobody a second email.
+
+The mailer delivers due messages over SMTP when VOICEBOX_SMTP_URL is set, or writes each as
+an `.eml` file into `<data>/outbox/` otherwise. It claims messages in small batches, each
+message with its own short lease, and records the outcomes in one write per file; a failure
+is retried with exponential backoff and given up after `MAX_ATTEMPTS`. Sent mail is pruned
+after VOICEBOX_MAIL_KEEP_DAYS. Queued messages and jobs survive a restart: every process's
 mailer looks at the queue when it starts.
 """
 
@@ -13,29 +20,71 @@ import logging
 import smtplib
 import ssl
 import threading
+import weakref
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Flask, current_app
 
 from .data import get_store
 from .store import Message, Store, StoreError, utcnow
+from .store.jobs import Job
+from .store.messages import Outcome
 from .store.storage import write_bytes_atomically
 
-__all__ = ["MAX_ATTEMPTS", "FileTransport", "Mailer", "SmtpTransport", "init_mail", "send"]
+__all__ = [
+    "JOB_LEASE",
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "FileTransport",
+    "Mailer",
+    "SmtpTransport",
+    "enqueue_job",
+    "init_mail",
+    "job_handler",
+    "send",
+    "stop_mailers",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_S = 30
 LONGEST_RETRY_S = 3600
-LEASE = timedelta(minutes=5)
+# A claimed message is held this long: a process that dies mid-send delays it by at most this.
+# A batch stops before its leases run short (LEASE_MARGIN), so a slow server never lets a
+# second process claim a message that is still being sent.
+LEASE = timedelta(seconds=60)
+LEASE_MARGIN = timedelta(seconds=25)
+CLAIM_BATCH = 25
+# A job only queues messages (no network): a short lease is plenty.
+JOB_LEASE = timedelta(seconds=60)
+JOB_BATCH = 20
+PRUNE_EVERY = timedelta(hours=1)
 POLL_S = 15.0
+
+# A job handler turns a job into (recipient key, message) pairs; the key must name the
+# recipient uniquely within the job (a user id, an address).
+JobHandler = Callable[[Job], Iterable[tuple[str, Message]]]
+_HANDLERS: dict[str, JobHandler] = {}
+_RUNNING: weakref.WeakSet[Mailer] = weakref.WeakSet()
+
+
+def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+    """Register the function that expands jobs of `kind` into messages (in the mailer)."""
+
+    def register(handler: JobHandler) -> JobHandler:
+        _HANDLERS[kind] = handler
+        return handler
+
+    return register
 
 
 class Transport(Protocol):
@@ -85,46 +134,135 @@ class FileTransport:
 
 
 class Mailer:
-    """Delivers the store's queued messages through one transport."""
+    """Runs the store's jobs and delivers its queued messages through one transport.
 
-    def __init__(self, store: Store, transport: Transport, sender: str) -> None:
+    `app`, when given, is the Flask app whose context job handlers run in (they build links
+    and translate text); mail is composed in its BASE_URL.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        sender: str,
+        app: Flask | None = None,
+        keep_sent: timedelta = timedelta(days=30),
+    ) -> None:
         self.store = store
         self.transport = transport
         self.sender = sender
+        self.app = app
+        self.keep_sent = keep_sent
         self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pruned_at: datetime | None = None
 
     def deliver_due(self, now: datetime | None = None) -> int:
-        """Try every message whose time has come; return how many were sent."""
-        now = now or utcnow()
+        """Run due jobs, then try every message whose time has come; return how many were
+        sent. Sent mail older than the keep time is pruned (at most once an hour)."""
+        clock = _Clock(now)
+        self.run_jobs(clock.now())
         sent = 0
-        for message in self.store.messages.claim_due(LEASE, now):
+        while not self._stopping.is_set():
+            batch = self.store.messages.claim_due(LEASE, clock.now(), limit=CLAIM_BATCH)
+            sent += self._deliver(batch, clock)
+            if len(batch) < CLAIM_BATCH:
+                break
+        self._prune(clock.now())
+        return sent
+
+    def run_jobs(self, now: datetime | None = None) -> int:
+        """Expand due jobs into queued messages; return how many messages were new."""
+        now = now or utcnow()
+        queued = 0
+        done: list[int] = []
+        jobs = self.store.jobs.claim(JOB_LEASE, now, limit=JOB_BATCH)
+        for job in jobs:
+            try:
+                with self._context():
+                    handler = _HANDLERS[job.kind]
+                    keyed = [(f"{job.key}:{who}", m) for who, m in handler(job)]
+                queued += self.store.messages.enqueue_keyed(keyed)
+            except Exception as exc:  # keep the job and try later, like a failed message
+                attempts = job.attempts + 1
+                retry = None if attempts >= MAX_ATTEMPTS else now + _backoff(attempts)
+                self.store.jobs.retry(job.id, f"{type(exc).__name__}: {exc}", retry)
+                log.warning("job %s (%s) failed (attempt %d): %s", job.id, job.kind, attempts, exc)
+            else:
+                done.append(job.id)
+        if done:
+            self.store.jobs.finish(done, now)
+        if len(jobs) == JOB_BATCH and not self._stopping.is_set():
+            queued += self.run_jobs(now)  # more are waiting
+        return queued
+
+    def _deliver(self, batch: list[Message], clock: _Clock) -> int:
+        outcomes: dict[int, Outcome] = {}
+        sent = 0
+        for message in batch:
+            now = clock.now()
+            lease_until = message.lease_until or now
+            # Too little of its lease left to start sending: release it rather than risk
+            # another process claiming it while it is still being sent.
+            if self._stopping.is_set() or now >= lease_until - LEASE_MARGIN:
+                outcomes[message.id] = Outcome(released=True)
+                continue
             try:
                 self.transport.deliver(self._compose(message))
             except Exception as exc:  # any failure: keep the message and try later
                 attempts = message.attempts + 1
                 retry = None if attempts >= MAX_ATTEMPTS else now + _backoff(attempts)
-                self.store.messages.mark_failed(message.id, f"{type(exc).__name__}: {exc}", retry)
+                outcomes[message.id] = Outcome(error=f"{type(exc).__name__}: {exc}", retry_at=retry)
                 log.warning(
                     "mail %s to %s failed (attempt %d): %s", message.id, message.to, attempts, exc
                 )
             else:
-                self.store.messages.mark_sent(message.id)
+                outcomes[message.id] = Outcome(sent=True)
                 sent += 1
+        if outcomes:
+            self.store.messages.settle(outcomes, clock.now())
         return sent
+
+    def _prune(self, now: datetime) -> None:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        self.store.messages.prune(now - self.keep_sent)
+        self.store.jobs.prune(now - self.keep_sent)
+
+    def _context(self) -> AbstractContextManager[Any]:
+        if self.app is None:
+            return nullcontext()
+        return self.app.test_request_context(base_url=self.app.config["BASE_URL"])
 
     def wake(self) -> None:
         self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
         """Deliver in a daemon thread: now, whenever woken, and every POLL_S seconds."""
         if self._thread is not None:
             return
+        self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="voicebox-mailer", daemon=True)
+        _RUNNING.add(self)
         self._thread.start()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the delivery thread after the message in hand (a clean shutdown, and tests)."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        _RUNNING.discard(self)
+
     def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 self.deliver_due()
             except Exception:
@@ -136,7 +274,8 @@ class Mailer:
         email = EmailMessage()
         email["From"] = self.sender
         email["To"] = message.to
-        email["Subject"] = message.subject
+        # A line break in a header would end it (or start another): never let one through.
+        email["Subject"] = " ".join(message.subject.split())
         email["Date"] = formatdate(message.created_at.timestamp(), usegmt=True)
         email["Message-ID"] = make_msgid(idstring=str(message.id))
         email["X-Voicebox-Id"] = str(message.id)
@@ -147,6 +286,23 @@ class Mailer:
         if message.html:
             email.add_alternative(message.html, subtype="html")
         return email
+
+
+class _Clock:
+    """The time of a delivery round: `start` (tests pass one) plus the real time elapsed."""
+
+    def __init__(self, start: datetime | None) -> None:
+        self._start = start or utcnow()
+        self._began = utcnow()
+
+    def now(self) -> datetime:
+        return self._start + (utcnow() - self._began)
+
+
+def stop_mailers(timeout: float = 10.0) -> None:
+    """Stop every mailer thread this process started (tests call it at teardown)."""
+    for found in list(_RUNNING):
+        found.stop(timeout)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -175,11 +331,14 @@ def mailer() -> Mailer:
     """This process's mailer, started on first use."""
     found: Mailer | None = current_app.extensions.get("voicebox.mailer")
     if found is None:
+        config = current_app.config
         found = Mailer(
-            get_store(), make_transport(current_app.config), current_app.config["MAIL_FROM"]
-        )
+            get_store(), make_transport(config), config["MAIL_FROM"],
+            app=current_app._get_current_object(),  # type: ignore[attr-defined]
+            keep_sent=timedelta(days=config["MAIL_KEEP_DAYS"]),
+        )  # fmt: skip
         current_app.extensions["voicebox.mailer"] = found
-        if current_app.config["MAIL_IN_BACKGROUND"]:
+        if config["MAIL_IN_BACKGROUND"]:
             found.start()
     return found
 
@@ -190,3 +349,10 @@ def send(to: str, subject: str, text: str, html: str = "", unsubscribe: str = ""
     message = get_store().messages.enqueue(Message(to, subject, text, html, unsubscribe))
     mailer().wake()
     return message
+
+
+def enqueue_job(kind: str, payload: dict[str, Any]) -> Job:
+    """Record one job (one small durable write) for the mailer to expand; see `job_handler`."""
+    job = get_store().jobs.add(Job(kind, payload))
+    mailer().wake()
+    return job

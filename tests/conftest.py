@@ -14,12 +14,27 @@ from flask.testing import FlaskClient
 
 from feedback_app import create_app
 from feedback_app.cli import cli
+from feedback_app.mail import mailer, stop_mailers
 from feedback_app.store import Store
 
 SINGLE_FILE = {
     name: 1
     for name in ("users", "ideas", "votes", "comments", "surveys", "testimonials", "followups")
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_mailer_left_running() -> Iterator[None]:
+    """Apps built with background mail start a mailer thread: stop it when the test ends."""
+    yield
+    stop_mailers()
+
+
+def run_mail_jobs(app: Flask) -> int:
+    """What the background mailer does after a request: turn recorded jobs (a status change
+    told to followers) into queued messages. Returns how many messages were queued."""
+    with app.app_context():
+        return mailer().run_jobs()
 
 
 @pytest.fixture

@@ -82,3 +82,80 @@ def test_every_command_has_help(runner: VoiceboxRunner) -> None:
     for args in ((), ("demo",), ("serve",), ("check",), ("backup",), ("restore",), ("user", "add")):
         result = runner.invoke(*args, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def _snapshot(runner: VoiceboxRunner, data_dir: Path) -> Path:
+    runner.invoke("demo", "--no-serve")
+    archive = data_dir.parent / "snapshot.zip"
+    assert runner.invoke("backup", str(archive)).exit_code == 0
+    runner.invoke("user", "add", "late@example.com")  # a change that a restore would undo
+    return archive
+
+
+def _rewrite(archive: Path, target: Path, extra: dict[str, bytes], listed: bool) -> None:
+    """Copy `archive` to `target` adding `extra` members, listed in the manifest or not."""
+    import hashlib
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as out:
+        manifest = json.loads(source.read("voicebox-backup.json"))
+        for name in source.namelist():
+            if name != "voicebox-backup.json":
+                out.writestr(name, source.read(name))
+        for name, raw in extra.items():
+            out.writestr(name, raw)
+            if listed:
+                manifest["files"][name] = hashlib.sha256(raw).hexdigest()
+        out.writestr("voicebox-backup.json", json.dumps(manifest))
+
+
+def test_restore_refuses_members_outside_the_data_folder(
+    runner: VoiceboxRunner, data_dir: Path
+) -> None:
+    archive = _snapshot(runner, data_dir)
+    evil = b'{"ideas": {}}'
+    names = ("../evil.json", str(data_dir.parent / "abs.json"), "votes/../../x.json",
+             "votes/99.json", "notes.txt")  # fmt: skip
+    for number, name in enumerate(names):
+        for listed in (True, False):
+            crafted = data_dir.parent / f"crafted-{number}-{listed}.zip"
+            _rewrite(archive, crafted, {name: evil}, listed)
+            result = runner.invoke("restore", str(crafted), "--yes")
+            assert result.exit_code == 1, (name, listed, result.output)
+            assert "Traceback" not in result.output and "Error:" in result.output
+            assert "Restored" not in result.output
+    assert not (data_dir.parent / "evil.json").exists()
+    assert not (data_dir.parent / "abs.json").exists()
+    assert not (data_dir.parent.parent / "x.json").exists()
+    store = Store(data_dir)
+    assert store.users.find_by_email("late@example.com") is not None, "nothing was restored"
+
+
+def test_restore_of_a_damaged_archive_is_one_line(runner: VoiceboxRunner, data_dir: Path) -> None:
+    import struct
+    import zipfile
+
+    archive = _snapshot(runner, data_dir)
+    with zipfile.ZipFile(archive) as zf:
+        info = next(i for i in zf.infolist() if i.filename.startswith("ideas/"))
+    raw = bytearray(archive.read_bytes())
+    header = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", raw[header + 26 : header + 30])
+    start = header + 30 + name_len + extra_len
+    raw[start : start + 8] = b"\xff" * 8  # an invalid deflate block type
+    damaged = data_dir.parent / "damaged.zip"
+    damaged.write_bytes(bytes(raw))
+    result = runner.invoke("restore", str(damaged), "--yes")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and str(damaged) in result.output
+    assert Store(data_dir).users.find_by_email("late@example.com") is not None
+
+
+def test_failed_backup_leaves_no_partial_file(runner: VoiceboxRunner, data_dir: Path) -> None:
+    runner.invoke("demo", "--no-serve")
+    (data_dir / "ideas" / "00.json").write_text("{")
+    target = data_dir.parent / "b.zip"
+    result = runner.invoke("backup", str(target))
+    assert result.exit_code == 1
+    assert sorted(p.name for p in data_dir.parent.iterdir() if p.name.startswith("b.zip")) == []

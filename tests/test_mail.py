@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from feedback_app.mail import MAX_ATTEMPTS, FileTransport, Mailer, SmtpTransport
 from feedback_app.store import Message, MessageState, Store, utcnow
+from feedback_app.store.messages import Outcome
 
 
 class Inbox:
@@ -160,3 +161,96 @@ def test_credentials_in_the_url_are_used_to_log_in(store: Store) -> None:
         controller.stop()
     assert seen == [(b"mailer@example.com", b"s3cr3t p@ss")]
     assert len(inbox.received) == 1
+
+
+def _count_writes(monkeypatch: pytest.MonkeyPatch) -> dict[Path, int]:
+    from feedback_app.store.storage import AtomicStorage
+
+    writes: dict[Path, int] = {}
+    real = AtomicStorage.write
+
+    def write(self: AtomicStorage, data: dict) -> None:  # type: ignore[type-arg]
+        writes[self.path] = writes.get(self.path, 0) + 1
+        real(self, data)
+
+    monkeypatch.setattr(AtomicStorage, "write", write)
+    return writes
+
+
+def test_one_claim_writes_each_outbox_file_at_most_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(60):
+        store.messages.enqueue(Message(f"p{n}@example.com", "Привіт", "Body"))
+    writes = _count_writes(monkeypatch)
+    claimed = store.messages.claim_due(timedelta(seconds=60), limit=1000)
+    assert len(claimed) == 60
+    assert writes and max(writes.values()) == 1, writes
+
+
+def test_delivery_marks_in_batches(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(40):
+        store.messages.enqueue(Message(f"p{n}@example.com", "Hi", "Body"))
+    writes = _count_writes(monkeypatch)
+    assert Mailer(store, FileTransport(tmp_path / "outbox"), "v@x").deliver_due() == 40
+    outbox_writes = sum(n for p, n in writes.items() if "messages" in p.parts)
+    assert outbox_writes <= 4 * store.collections["messages"].size, writes
+
+
+def test_a_crash_after_claiming_holds_a_message_only_for_a_short_lease(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    from feedback_app.mail import LEASE
+
+    crashed = Store(data_dir)
+    crashed.messages.enqueue(Message("a@example.com", "Hi", "Body"))
+    claimed_at = utcnow()
+    assert len(crashed.messages.claim_due(LEASE, claimed_at)) == 1  # ... then the process dies
+    restarted = Mailer(Store(data_dir), FileTransport(tmp_path / "outbox"), "v@x")
+    assert restarted.deliver_due(now=claimed_at + timedelta(seconds=5)) == 0, "still leased"
+    assert restarted.deliver_due(now=claimed_at + timedelta(seconds=61)) == 1
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_sent_mail_is_pruned_after_the_keep_time(store: Store, tmp_path: Path) -> None:
+    keep = timedelta(days=7)
+    old = store.messages.enqueue(Message("old@example.com", "Hi", "Body"))
+    Mailer(store, FileTransport(tmp_path / "o"), "v@x", keep_sent=keep).deliver_due()
+    failed = store.messages.enqueue(Message("failed@example.com", "Hi", "Body"))
+    store.messages.claim_due(timedelta(seconds=60))
+    store.messages.settle({failed.id: Outcome(error="gave up")})
+    queued = store.messages.enqueue(
+        Message("later@example.com", "Hi", "Body", next_attempt_at=utcnow() + timedelta(days=30))
+    )
+    later = utcnow() + keep + timedelta(days=1)
+    recent = store.messages.enqueue(Message("recent@example.com", "Hi", "Body"))
+    Mailer(store, FileTransport(tmp_path / "o"), "v@x", keep_sent=keep).deliver_due(now=later)
+    left = {m.id: m.state for m in store.messages.all()}
+    assert old.id not in left, "sent mail older than the keep time is gone"
+    assert left[failed.id] is MessageState.FAILED
+    assert left[queued.id] is MessageState.QUEUED
+    assert left[recent.id] is MessageState.SENT, "sent just now: kept"
+
+
+def test_a_subject_never_carries_a_line_break(store: Store, tmp_path: Path) -> None:
+    store.messages.enqueue(Message("a@example.com", "Ідея\r\nBcc: victim@example.com\n!", "Body"))
+    assert Mailer(store, FileTransport(tmp_path / "outbox"), "v@x").deliver_due() == 1
+    (eml,) = (tmp_path / "outbox").glob("*.eml")
+    mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert mail["Subject"] == "Ідея Bcc: victim@example.com !"
+    assert mail["Bcc"] is None
+
+
+def test_a_background_mailer_can_be_stopped(data_dir: Path) -> None:
+    from feedback_app import create_app
+    from feedback_app.mail import mailer
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "MAIL_IN_BACKGROUND": True})
+    with app.app_context():
+        worker = mailer()
+    assert worker.running
+    worker.stop()
+    assert not worker.running

@@ -2,20 +2,26 @@
 
 Views call one function here; each checks the rule, changes the store, and tells followers.
 A `BoardError` carries a message meant for the person, shown instead of an error page.
+
+Telling followers leaves the request: it records one job (`FOLLOWER_NEWS`), and the mailer
+runs `_follower_news` to write each follower's email, however many there are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..data import get_store
-from ..mail import send
+from ..mail import enqueue_job, job_handler
 from ..publishing import published_data_changed
-from ..store import Comment, Conflict, Idea, IdeaStatus, NotFound, Stance, utcnow
+from ..store import Comment, Conflict, Idea, IdeaStatus, Message, NotFound, Stance, utcnow
+from ..store.jobs import Job
 from ..templating import STATUS_LABELS
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 MAX_TAGS = 5
+FOLLOWER_NEWS = "follower_news"
 
 
 class BoardError(Exception):
@@ -148,32 +155,46 @@ def read_unsubscribe(token: str) -> tuple[int, int] | None:
 
 def _tell_followers(
     idea: Idea, headline: str, response: str, recipients: set[int] | None = None
-) -> int:
-    """One email per follower, each with its own one-click unsubscribe link."""
+) -> None:
+    """Record one job that the mailer turns into one email per follower (or per `recipients`,
+    fixed now when followers are about to move, as in a merge)."""
+    enqueue_job(
+        FOLLOWER_NEWS,
+        {"idea_id": idea.id, "headline": headline, "response": response,
+         "recipients": sorted(recipients) if recipients is not None else None,
+         "locale": str(get_locale() or current_app.config["LOCALE"])},
+    )  # fmt: skip
+
+
+@job_handler(FOLLOWER_NEWS)
+def _follower_news(job: Job) -> Iterator[tuple[str, Message]]:
+    """One email per follower, each with its own one-click unsubscribe link (in the mailer)."""
+    news = job.payload
     store = get_store()
+    idea = store.ideas.get(news["idea_id"])
+    chosen = news["recipients"]
+    recipients = set(chosen) if chosen is not None else store.ideas.followers(idea.id)
     site = current_app.config["SITE_NAME"]
     link = url_for("ideas.show", idea_id=idea.id, _external=True)
-    sent = 0
-    for user_id in sorted(recipients if recipients is not None else store.ideas.followers(idea.id)):
-        try:
-            person = store.users.get(user_id)
-        except NotFound:  # an account removed since it followed
-            continue
-        stop = unsubscribe_link(user_id, idea.id)
-        send(
-            person.email,
-            _("News about “%(title)s”", title=idea.title),
-            _(
-                "Hello %(name)s,\n\n%(headline)s\n\n%(response)s\n\nSee the idea: %(link)s\n\n"
-                "You get this because you posted, voted on or follow this idea on %(site)s.\n"
-                "Stop emails about this idea (one click): %(stop)s\n",
-                name=person.display_name, headline=headline, response=response,
-                link=link, site=site, stop=stop,
-            ),
-            unsubscribe=stop,
-        )  # fmt: skip
-        sent += 1
-    return sent
+    with force_locale(news["locale"]):
+        for user_id in sorted(recipients):
+            try:
+                person = store.users.get(user_id)
+            except NotFound:  # an account removed since it followed
+                continue
+            stop = unsubscribe_link(user_id, idea.id)
+            yield str(user_id), Message(
+                person.email,
+                _("News about “%(title)s”", title=idea.title),
+                _(
+                    "Hello %(name)s,\n\n%(headline)s\n\n%(response)s\n\nSee the idea: %(link)s\n\n"
+                    "You get this because you posted, voted on or follow this idea on %(site)s.\n"
+                    "Stop emails about this idea (one click): %(stop)s\n",
+                    name=person.display_name, headline=news["headline"],
+                    response=news["response"], link=link, site=site, stop=stop,
+                ),
+                unsubscribe=stop,
+            )  # fmt: skip
 
 
 def _closed_message(idea: Idea) -> str:

@@ -4,7 +4,7 @@ TinyDB is the backend and nothing outside this package touches it. See `store.py
 entry point and `storage.py` / `shard.py` for how writes stay safe across processes.
 """
 
-from .errors import Conflict, CorruptDataError, NotFound, SchemaError, StoreError
+from .errors import Conflict, CorruptDataError, NotFound, SchemaError, StoreError, WriteError
 from .ideas import SORTS, trending_score
 from .models import (
     Comment,
@@ -53,6 +53,7 @@ __all__ = [
     "TokenError",
     "User",
     "Vote",
+    "WriteError",
     "trending_score",
     "utcnow",
 ]

@@ -5,6 +5,11 @@ land in a file that holds only a sliver of all votes. A record's public id encod
 `id = doc_id * shards + shard_index`, so finding a record by id opens exactly one file and ids
 stay unique without any shared counter. The number of shards of a collection is therefore fixed
 once data exists; it is recorded in the data folder's metadata.
+
+A collection knows the model of its records. `check()` decodes every record with it, and a
+read that fails on a record that does not match the model (valid JSON, but a field missing)
+raises `CorruptDataError` naming the file and the record, so the app answers its 503 page and
+`voicebox check` names what to repair, instead of a crash.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ from typing import Any, TypeVar
 
 from tinydb import TinyDB
 
+from .errors import CorruptDataError
+from .models import Record
 from .shard import Shard
+from .validation import problem
 
 __all__ = ["Collection"]
 
@@ -27,8 +35,16 @@ Doc = dict[str, Any]
 class Collection:
     """`shards` TinyDB files under `root/name/`, each holding one table named `name`."""
 
-    def __init__(self, root: Path, name: str, shards: int, durable: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        name: str,
+        shards: int,
+        durable: bool = True,
+        model: type[Record] | None = None,
+    ) -> None:
         self.name = name
+        self.model = model
         self.folder = Path(root) / name
         self.shards = [Shard(self.folder / f"{i:02d}.json", durable) for i in range(shards)]
 
@@ -55,7 +71,10 @@ class Collection:
             return None
         shard.refresh()
         doc = shard.table(self.name).get(doc_id=doc_id)
-        return dict(doc) if doc is not None else None
+        if doc is None:
+            return None
+        self._check_record(shard, record_id, doc)
+        return dict(doc)
 
     def view(self, name: str, build: Callable[[Any], V], raw: bool = False) -> list[V]:
         """Per-shard derived values, each rebuilt only when its shard changed.
@@ -72,9 +91,33 @@ class Collection:
     def _view(self, index: int, name: str, build: Callable[[Any], V], raw: bool) -> V:
         def rebuild(db: TinyDB) -> V:
             table = db.storage.read().get(self.name, {})
-            return build(table if raw else self._records(index, db))
+            try:
+                return build(table if raw else self._records(index, db))
+            except Exception:
+                self._check_shard(index)  # a record that is not a record: say which one
+                raise
 
         return self.shards[index].view(name, rebuild)
+
+    # -- validation --------------------------------------------------------------------------
+    def check(self) -> int:
+        """Decode every record with the model; raise CorruptDataError naming the first bad
+        one. Each file is checked again only after it changed. Returns the number of files."""
+        for index in range(self.size):
+            self._view(index, "checked", lambda _, i=index: self._check_shard(i), raw=True)
+        return self.size
+
+    def _check_shard(self, index: int) -> None:
+        shard = self.shards[index]
+        for doc_id, doc in shard.storage.read().get(self.name, {}).items():
+            self._check_record(shard, self.join_id(index, int(doc_id)), doc)
+
+    def _check_record(self, shard: Shard, record_id: int, doc: Any) -> None:
+        if self.model is None:
+            return
+        found = problem(self.model, doc)
+        if found is not None:
+            raise CorruptDataError(shard.path, f"record {record_id} {found}")
 
     def generations(self) -> tuple[int, ...]:
         """Changes whenever any shard changed: a cache key for views over all shards."""
@@ -118,11 +161,46 @@ class Collection:
             current = table.get(doc_id=doc_id)
             if current is None:
                 return None
-            new = change(dict(current))
+            try:
+                new = change(dict(current))
+            except Exception:
+                self._check_record(shard, record_id, current)
+                raise
             if new is None:
                 return dict(current)
             table.update(_replace_with(new), doc_ids=[doc_id])
             return new
+
+    def update_many(self, changes: dict[int, Callable[[Doc], Doc | None]]) -> None:
+        """Apply one change per record, writing each file once (see `update`).
+
+        Records that no longer exist are skipped.
+        """
+        by_shard: dict[int, dict[int, Callable[[Doc], Doc | None]]] = {}
+        for record_id, change in changes.items():
+            if record_id >= 1:
+                by_shard.setdefault(record_id % self.size, {})[record_id // self.size] = change
+        for index, group in sorted(by_shard.items()):
+            with self.shards[index].writing() as db:
+                # TinyDB's public `update` applies one change to many documents; this applies
+                # a different one to each, in the same single read-modify-write.
+                db.table(self.name)._update_table(lambda table, g=group: _apply(table, g))
+
+    def remove_where(
+        self, view: str, decode: Callable[[dict[int, Doc]], list[Any]], drop: Callable[[Any], bool]
+    ) -> int:
+        """Remove the records (decoded by the view `view`) for which `drop` is true, writing
+        only the files that hold such records, each once. Returns how many were removed."""
+        removed = 0
+        for index, shard in enumerate(self.shards):
+            if not any(drop(r) for r in self._view(index, view, decode, False)):
+                continue
+            with shard.writing() as db:
+                doomed = [r.id for r in self._view(index, view, decode, False) if drop(r)]
+                if doomed:
+                    db.table(self.name).remove(doc_ids=[self.split_id(i)[1] for i in doomed])
+                removed += len(doomed)
+        return removed
 
     def shard_writing(self, key: int) -> Any:
         """The write context of the shard that `key` routes to (for multi-record changes)."""
@@ -138,6 +216,15 @@ class Collection:
     def _records(self, index: int, db: TinyDB) -> dict[int, Doc]:
         raw = db.storage.read().get(self.name, {})
         return {self.join_id(index, int(doc_id)): doc for doc_id, doc in raw.items()}
+
+
+def _apply(table: dict[int, Any], changes: dict[int, Callable[[Doc], Doc | None]]) -> None:
+    for doc_id, change in changes.items():
+        current = table.get(doc_id)
+        if current is not None:
+            new = change(dict(current))
+            if new is not None:
+                table[doc_id] = new
 
 
 def _replace_with(new: Doc) -> Callable[[Doc], None]:

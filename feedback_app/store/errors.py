@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["Conflict", "CorruptDataError", "NotFound", "SchemaError", "StoreError"]
+__all__ = [
+    "Conflict",
+    "CorruptDataError",
+    "NotFound",
+    "SchemaError",
+    "StoreError",
+    "WriteError",
+]
 
 
 class StoreError(Exception):
@@ -30,3 +37,14 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """The change is not allowed in the record's current state."""
+
+
+class WriteError(StoreError):
+    """A change could not be written (disk full, read-only disk, ...). The file on disk is
+    still the old, complete one and the change was not made: nothing was lost, and the same
+    change can simply be tried again once the disk has room."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: could not save ({reason}); nothing was lost")
+        self.path = path
+        self.reason = reason

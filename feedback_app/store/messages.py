@@ -1,19 +1,41 @@
 """The durable outbox: every email is stored before any attempt to send it.
 
-Delivery claims a message with a lease (under the file lock), so several processes can
-deliver from one queue without sending a message twice; a process that dies mid-send leaves
-a lease that runs out, and the message is tried again.
+Delivery claims messages in batches, each with its own short lease, writing each file once per
+claim; several processes can deliver from one queue without sending a message twice, and a
+process that dies mid-send holds its few messages only until their leases run out. Outcomes
+are recorded in batches too (one write per file), and sent mail is pruned after a set time, so
+the files, and with them every write, stay small.
+
+Messages fanned out from a job carry a `key` (one per job and recipient) stored beside the
+record: queuing the same key twice stores it once, so a job taken again after a crash sends
+nobody a second email. Keyed messages are routed by their key, so a key's uniqueness is
+checked under one file's lock.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from .collection import Collection
 from .models import Message, MessageState, utcnow
 
-__all__ = ["Messages"]
+__all__ = ["Messages", "Outcome"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt came to: sent, failed (to retry at `retry_at`, or never when
+    it is None), or `released` untried, to be claimed again at once."""
+
+    sent: bool = False
+    error: str = ""
+    retry_at: datetime | None = None
+    released: bool = False
 
 
 class Messages:
@@ -24,45 +46,67 @@ class Messages:
         message.id = self._c.insert(message.to_doc())
         return message
 
+    def enqueue_keyed(self, messages: list[tuple[str, Message]]) -> int:
+        """Queue messages each under a unique key, skipping keys already queued; each file is
+        written at most once. Returns how many were new."""
+        by_shard: dict[int, dict[str, Message]] = {}
+        for key, message in messages:
+            by_shard.setdefault(self._c.shard_index_for(_route(key)), {})[key] = message
+        added = 0
+        for index, group in sorted(by_shard.items()):
+            with self._c.shards[index].writing() as db:
+                known = self._c.shard_view(index, "keys", _keys, raw=True)
+                new = [{**m.to_doc(), "key": k} for k, m in group.items() if k not in known]
+                if new:
+                    db.table(self._c.name).insert_multiple(new)
+                added += len(new)
+        return added
+
     def get(self, message_id: int) -> Message | None:
         doc = self._c.get(message_id)
         return Message.from_doc(doc, message_id) if doc is not None else None
 
-    def claim_due(self, lease: timedelta, now: datetime | None = None) -> list[Message]:
-        """Queued messages whose time has come, leased to the caller."""
+    def claim_due(
+        self, lease: timedelta, now: datetime | None = None, limit: int | None = None
+    ) -> list[Message]:
+        """Up to `limit` queued messages whose time has come, each leased to the caller until
+        `now + lease`; each file is written at most once."""
         now = now or utcnow()
         claimed: list[Message] = []
+        until = (now + lease).isoformat()
         for index, shard in enumerate(self._c.shards):
+            room = None if limit is None else limit - len(claimed)
+            if room is not None and room <= 0:
+                break
             if not any(_due(m, now) for m in self._c.shard_view(index, "queue", _decode)):
                 continue  # nothing due here: no need to take the lock
             with shard.writing() as db:
-                table = db.table(self._c.name)
-                for doc in table.all():
-                    message = Message.from_doc(dict(doc), self._c.join_id(index, doc.doc_id))
-                    if _due(message, now):
-                        message.lease_until = now + lease
-                        table.update({"lease_until": message.lease_until.isoformat()},
-                                     doc_ids=[doc.doc_id])  # fmt: skip
-                        claimed.append(message)
+                # The view is rebuilt from the data just re-read under the lock.
+                due = [m for m in self._c.shard_view(index, "queue", _decode) if _due(m, now)]
+                due = sorted(due, key=lambda m: (m.next_attempt_at, m.id))[:room]
+                if due:
+                    doc_ids = [self._c.split_id(m.id)[1] for m in due]
+                    db.table(self._c.name).update({"lease_until": until}, doc_ids=doc_ids)
+            # Records in views are shared: hand out copies that carry the new lease.
+            claimed += [dataclasses.replace(m, lease_until=now + lease) for m in due]
         return claimed
 
-    def mark_sent(self, message_id: int) -> None:
-        def change(doc: dict[str, Any]) -> dict[str, Any]:
-            return {**doc, "state": MessageState.SENT.value, "sent_at": utcnow().isoformat(),
-                    "lease_until": None, "attempts": doc["attempts"] + 1}  # fmt: skip
+    def settle(self, outcomes: dict[int, Outcome], now: datetime | None = None) -> None:
+        """Record the outcome of each claimed message, writing each file once."""
+        stamp = (now or utcnow()).isoformat()
+        self._c.update_many(
+            {message_id: _settle(outcome, stamp) for message_id, outcome in outcomes.items()}
+        )
 
-        self._c.update(message_id, change)
+    def prune(self, sent_before: datetime) -> int:
+        """Forget mail sent before `sent_before` (queued and failed mail is kept); return how
+        many messages went. Only files holding such mail are written."""
 
-    def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> None:
-        """Record a failed attempt; `retry_at` None means give up."""
+        def old(message: Message) -> bool:
+            sent = message.sent_at
+            return message.state is MessageState.SENT and sent is not None and sent < sent_before
 
-        def change(doc: dict[str, Any]) -> dict[str, Any]:
-            state = MessageState.QUEUED if retry_at else MessageState.FAILED
-            return {**doc, "state": state.value, "last_error": error[:500],
-                    "attempts": doc["attempts"] + 1, "lease_until": None,
-                    "next_attempt_at": (retry_at or utcnow()).isoformat()}  # fmt: skip
-
-        self._c.update(message_id, change)
+        return self._c.remove_where("queue", _decode, old)
 
     def all(self) -> list[Message]:
         """Every message, newest first."""
@@ -74,12 +118,37 @@ class Messages:
         return sum(1 for part in parts for m in part if m.state is MessageState.QUEUED)
 
 
+def _settle(outcome: Outcome, stamp: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        if outcome.released:
+            return {**doc, "lease_until": None}
+        if outcome.sent:
+            return {**doc, "state": MessageState.SENT.value, "sent_at": stamp,
+                    "lease_until": None, "attempts": doc["attempts"] + 1}  # fmt: skip
+        state = MessageState.QUEUED if outcome.retry_at else MessageState.FAILED
+        return {**doc, "state": state.value, "last_error": outcome.error[:500],
+                "attempts": doc["attempts"] + 1, "lease_until": None,
+                "next_attempt_at": (outcome.retry_at.isoformat() if outcome.retry_at
+                                    else stamp)}  # fmt: skip
+
+    return change
+
+
+def _route(key: str) -> int:
+    # crc32, not hash(): hash() of a str differs between processes.
+    return zlib.crc32(key.encode())
+
+
 def _due(message: Message, now: datetime) -> bool:
     return (
         message.state is MessageState.QUEUED
         and message.next_attempt_at <= now
         and (message.lease_until is None or message.lease_until <= now)
     )
+
+
+def _keys(table: dict[str, dict[str, Any]]) -> set[str]:
+    return {doc["key"] for doc in table.values() if "key" in doc}
 
 
 def _decode(records: dict[int, dict[str, Any]]) -> list[Message]:

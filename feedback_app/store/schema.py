@@ -37,6 +37,7 @@ DEFAULT_SHARDS: dict[str, int] = {
     "messages": 4,
     "limits": 8,
     "follows": 8,
+    "jobs": 2,
 }
 
 Migration = Callable[[Path, dict[str, Any]], None]

@@ -8,7 +8,9 @@ mid-write leaves a broken file. This storage:
   whose descriptor it keeps open so the inode cannot be reused by another `os.replace`;
 * writes a temporary file, fsyncs it, `os.replace`s it over the old one and fsyncs the folder,
   so a reader or a crash sees either the old or the new content, never half of it;
-* refuses to parse a broken file and never writes over one.
+* refuses to parse a broken file and never writes over one;
+* turns a failed write (a full disk: ENOSPC) into `WriteError`, after removing its temporary
+  file: the old file stays whole and the next write, once there is room, works.
 
 It must only be written while the caller holds the file's inter-process lock (see `shard.py`).
 """
@@ -24,7 +26,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import CorruptDataError
+from .errors import CorruptDataError, WriteError
 
 __all__ = [
     "FILE_MODE",
@@ -137,7 +139,16 @@ def parse_tables(path: Path, raw: bytes) -> Tables:
 
 def _write_atomically(path: Path, payload: bytes, durable: bool = True) -> int:
     """Write `payload` to `path` atomically, and durably unless told otherwise; return an open
-    descriptor on the new file. Without `durable` a crash may lose the write, never the file."""
+    descriptor on the new file. Without `durable` a crash may lose the write, never the file.
+
+    Raises WriteError when the disk refuses the write; `path` is then untouched."""
+    try:
+        return _replace(path, payload, durable)
+    except OSError as exc:
+        raise WriteError(path, exc.strerror or str(exc)) from exc
+
+
+def _replace(path: Path, payload: bytes, durable: bool) -> int:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX + path.name + ".")

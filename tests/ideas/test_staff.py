@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from feedback_app.store import IdeaStatus
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, run_mail_jobs
 from tests.ideas.conftest import Board
 
 
@@ -25,6 +25,7 @@ def test_status_change_is_answered_recorded_and_emailed(board: Board) -> None:
     page = board.client.get(f"/ideas/{idea}").get_data(as_text=True)
     assert page.index("Official response") < page.index("Why it matters"), "the answer comes first"
     assert "On the <strong>plan</strong>." in page and "Status history" in page
+    run_mail_jobs(board.app)
     mails = [m for m in board.store.messages.all() if m.to == "olena@example.com"]
     assert len(mails) == 1
     assert "Status: Planned" in mails[0].text and "/unsubscribe/" in mails[0].text
@@ -37,6 +38,7 @@ def test_every_follower_gets_one_email(board: Board) -> None:
     other = board.store.users.add("li@example.com", name="李伟")
     board.store.follows.set(idea, other.id, True)
     _staff_post(board, f"/ideas/{idea}/status", {"status": "under_review", "response": "Looking"})
+    run_mail_jobs(board.app)
     recipients = sorted(m.to for m in board.store.messages.all())
     assert recipients == ["li@example.com", "olena@example.com"]
 
@@ -95,6 +97,7 @@ def test_unsubscribe_link_stops_emails_with_one_click(board: Board) -> None:
     idea = board.idea()
     board.store.votes.cast(idea, board.user_id, 1)
     _staff_post(board, f"/ideas/{idea}/status", {"status": "planned", "response": "Yes"})
+    run_mail_jobs(board.app)
     link = re.search(r"http://localhost(/unsubscribe/\S+)", board.store.messages.all()[0].text)
     assert link
     anonymous = board.app.test_client()

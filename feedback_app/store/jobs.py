@@ -1,0 +1,128 @@
+"""Durable background jobs: work that fans out leaves the request as one record.
+
+A status change on an idea with a thousand followers records ONE job (a single small write);
+the mail worker claims it, works out the followers and queues their messages. A claim is a
+short lease: a worker that dies mid-job leaves a lease that runs out, and another worker (or
+the same one, restarted) takes the job again. Whatever a job produces must therefore be safe
+to produce twice; the outbox does that with one key per (job, recipient), see messages.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from .collection import Collection
+from .models import Record, utcnow
+
+__all__ = ["Job", "JobState", "Jobs"]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass
+class Job(Record):
+    """One piece of background work: `kind` names the handler, `payload` is its input."""
+
+    kind: str
+    payload: dict[str, Any]
+    key: str = field(default_factory=lambda: secrets.token_hex(8))
+    state: JobState = JobState.QUEUED
+    attempts: int = 0
+    next_attempt_at: datetime = field(default_factory=utcnow)
+    lease_until: datetime | None = None
+    last_error: str = ""
+    done_at: datetime | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    id: int = 0
+
+
+class Jobs:
+    def __init__(self, collection: Collection) -> None:
+        self._c = collection
+
+    def add(self, job: Job) -> Job:
+        """Record a job: one write, whatever the job will fan out to."""
+        job.id = self._c.insert(job.to_doc())
+        return job
+
+    def get(self, job_id: int) -> Job | None:
+        doc = self._c.get(job_id)
+        return Job.from_doc(doc, job_id) if doc is not None else None
+
+    def claim(self, lease: timedelta, now: datetime | None = None, limit: int = 20) -> list[Job]:
+        """Up to `limit` due jobs, leased to the caller; each file written at most once."""
+        now = now or utcnow()
+        claimed: list[Job] = []
+        for index, shard in enumerate(self._c.shards):
+            if len(claimed) >= limit:
+                break
+            if not any(_due(j, now) for j in self._c.shard_view(index, "jobs", _decode)):
+                continue  # nothing due here: no need to take the lock
+            with shard.writing() as db:
+                table = db.table(self._c.name)
+                taken: list[int] = []
+                for doc in table.all():
+                    job = Job.from_doc(dict(doc), self._c.join_id(index, doc.doc_id))
+                    if _due(job, now) and len(claimed) < limit:
+                        job.lease_until = now + lease
+                        claimed.append(job)
+                        taken.append(doc.doc_id)
+                if taken:
+                    table.update({"lease_until": (now + lease).isoformat()}, doc_ids=taken)
+        return claimed
+
+    def finish(self, job_ids: list[int], now: datetime | None = None) -> None:
+        """Mark jobs done (one write per file)."""
+        done = (now or utcnow()).isoformat()
+        self._c.update_many(
+            dict.fromkeys(job_ids, lambda d: {**d, "state": JobState.DONE.value, "done_at": done,
+                                              "lease_until": None})
+        )  # fmt: skip
+
+    def retry(self, job_id: int, error: str, retry_at: datetime | None) -> None:
+        """Record a failed attempt; `retry_at` None means give up."""
+
+        def change(doc: dict[str, Any]) -> dict[str, Any]:
+            state = JobState.QUEUED if retry_at else JobState.FAILED
+            return {**doc, "state": state.value, "last_error": error[:500], "lease_until": None,
+                    "attempts": doc["attempts"] + 1,
+                    "next_attempt_at": (retry_at or utcnow()).isoformat()}  # fmt: skip
+
+        self._c.update(job_id, change)
+
+    def prune(self, done_before: datetime) -> int:
+        """Forget jobs finished before `done_before`; return how many."""
+
+        def old(job: Job) -> bool:
+            finished = job.done_at
+            return job.state is JobState.DONE and finished is not None and finished < done_before
+
+        return self._c.remove_where("jobs", _decode, old)
+
+    def all(self) -> list[Job]:
+        found = [j for part in self._c.view("jobs", _decode) for j in part]
+        return sorted(found, key=lambda j: (j.created_at, j.id))
+
+    def pending(self) -> int:
+        parts = self._c.view("jobs", _decode)
+        return sum(1 for part in parts for j in part if j.state is JobState.QUEUED)
+
+
+def _due(job: Job, now: datetime) -> bool:
+    return (
+        job.state is JobState.QUEUED
+        and job.next_attempt_at <= now
+        and (job.lease_until is None or job.lease_until <= now)
+    )
+
+
+def _decode(records: dict[int, dict[str, Any]]) -> list[Job]:
+    return [Job.from_doc(doc, jid) for jid, doc in records.items()]

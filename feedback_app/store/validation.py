@@ -1,0 +1,76 @@
+"""Checking stored records against their models.
+
+A record can be valid JSON and still not be a record: a field missing, a date that is not a
+date, a number where text belongs. Such a record would make every page that lists it fail, so
+`Store.verify()` (used by `voicebox check` and `/healthz`) decodes every record with its
+model (`store.MODELS` says which), and a read that fails on one turns into `CorruptDataError`
+naming the file and record instead of a crash (see `Collection`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .models import Record
+
+__all__ = ["FollowChoice", "RateCounter", "problem"]
+
+
+@dataclass
+class FollowChoice(Record):
+    """One explicit follow or unfollow (see follows.py)."""
+
+    idea_id: int
+    user_id: int
+    choice: str
+
+
+@dataclass
+class RateCounter(Record):
+    """One rate-limit window's counter (see limits.py)."""
+
+    key: str
+    window: int
+    span: int
+    count: int
+    expires: int
+
+
+_SCALARS = (str, int, bool)
+
+
+def problem(model: type[Record], doc: Any) -> str | None:
+    """What makes `doc` not a `model` record, or None when it is one."""
+    if not isinstance(doc, dict):
+        return "not a record (expected an object)"
+    try:
+        model.from_doc(doc)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        return f"does not match {model.__name__} ({exc})"
+    for name, kind, optional in _scalar_fields(model):
+        value = doc.get(name)
+        if name in doc and not isinstance(value, kind) and not (optional and value is None):
+            return f"does not match {model.__name__} ({name!r} is not {kind.__name__})"
+    return None
+
+
+@cache
+def _scalar_fields(model: type[Record]) -> tuple[tuple[str, type, bool], ...]:
+    """(name, type, may be None) of each field typed as plain text, number or flag."""
+    hints = typing.get_type_hints(model)
+    found = []
+    for f in dataclasses.fields(model):  # type: ignore[arg-type]
+        hint = hints[f.name]
+        optional = False
+        if typing.get_origin(hint) in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(hint) if a is not type(None)]
+            optional = len(args) < len(typing.get_args(hint))
+            hint = args[0] if len(args) == 1 else hint
+        if f.name != "id" and hint in _SCALARS:
+            found.append((f.name, hint, optional))
+    return tuple(found)
