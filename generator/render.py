@@ -105,6 +105,19 @@ def tag_slug(tag: str) -> str:
     return f"tag-{zlib.crc32(tag.encode()):08x}"
 
 
+def _tag_slugs(tags: Sequence[str]) -> dict[str, str]:
+    """Each tag's page name; tags that would share one ("Oat milk", "oat-milk") each get
+    their own, so no tag page replaces another."""
+    slugs = {tag: tag_slug(tag) for tag in tags}
+    claimed: dict[str, int] = {}
+    for slug in slugs.values():
+        claimed[slug] = claimed.get(slug, 0) + 1
+    return {
+        tag: slug if claimed[slug] == 1 else f"{slug}-{zlib.crc32(tag.encode()):08x}"
+        for tag, slug in slugs.items()
+    }
+
+
 def _stars(rating: int) -> str:
     label = _("%(n)s out of 5 stars", n=rating)
     stars = "★" * rating + "☆" * (5 - rating)
@@ -162,7 +175,8 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
     items = data.testimonials
     total = _pages(len(items))
     tags = sorted({tag for t in items for tag in t.tags})
-    tag_links = " ".join(f"[#{inert(tag)}](tags/{tag_slug(tag)}.md)" for tag in tags)
+    slugs = _tag_slugs(tags)
+    tag_links = " ".join(f"[#{inert(tag)}](tags/{slugs[tag]}.md)" for tag in tags)
     for n in range(1, total + 1):
         chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
         head = f"{_('Topics:')} {tag_links}\n\n" if tags and n == 1 else ""
@@ -171,7 +185,7 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
         )
     for tag in tags:
         tagged = [t for t in items if tag in t.tags]
-        files[f"testimonials/tags/{tag_slug(tag)}.md"] = _page(
+        files[f"testimonials/tags/{slugs[tag]}.md"] = _page(
             _("Customers on “%(tag)s”", tag=tag),
             f"{_cards(tagged)}\n\n[{_('All testimonials')}](../index.md)\n",
         )
@@ -293,9 +307,13 @@ def _json(data: SiteData) -> str:
 
 
 def render_site(data: SiteData, site_url: str) -> dict[str, str]:
-    """Every generated file, by its path under the generated folder."""
+    """Every generated file, by its path under the generated folder.
+
+    A testimonial with no words left once forbidden characters are gone is not published.
+    """
+    testimonials = (_xml_safe_fields(t) for t in data.testimonials)
     data = SiteData(
-        tuple(_xml_safe_fields(t) for t in data.testimonials),
+        tuple(t for t in testimonials if t.quote.strip()),
         tuple(_xml_safe_fields(i) for i in data.ideas),
         data.board_url,
     )
