@@ -17,7 +17,8 @@ anyway), so the storage helper reads the same on every page, whatever its depth:
 and so the header files, change only when Material does.
 
 This is a hook (mkdocs.yml `hooks:`), not a plugin and not content: the site still builds
-without it, only without the policy.
+without it, only without the policy. Under `mkdocs serve` pages get no `<meta>` policy, which
+would block the inline script MkDocs injects to reload the preview.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ OTHER_HEADERS = {
 }
 
 _CHARSET = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
-_state: dict[str, Any] = {"hashes": set(), "by_base": {}, "template_base": {}}
+_state: dict[str, Any] = {"hashes": set(), "by_base": {}, "template_base": {}, "serve": False}
 
 
 class _InlineScripts(HTMLParser):
@@ -123,6 +124,8 @@ def policy(hashes: set[str]) -> str:
 
 def _with_meta(output: str, config: MkDocsConfig, base_url: str) -> str:
     """The page with its policy: the theme's scripts that it contains may run."""
+    if _state["serve"]:
+        return output
     hashes = {_sha256(s) for s in _theme_scripts(config, base_url) if f">{s}</script>" in output}
     _state["hashes"].update(hashes)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
@@ -130,6 +133,10 @@ def _with_meta(output: str, config: MkDocsConfig, base_url: str) -> str:
     if found is None:
         return output
     return output[: found.end()] + "\n    " + meta + output[found.end() :]
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    _state["serve"] = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
