@@ -6,9 +6,9 @@ longer texts (what was asked, the official response) go through the app's saniti
 renderer and are embedded as HTML that can only hold harmless tags. Page titles are given in
 front matter (see `page_title`), because themes print titles in ways the body never is.
 
-Stored text may predate today's input rules: characters that XML 1.0 forbids (C0 controls but
-tab and newline, U+FFFE, U+FFFF, lone surrogates) are dropped from every field first, so the
-Atom feed, testimonials.json and the pages are well-formed whatever the store holds.
+Stored text may predate today's input rules: characters that XML 1.0 forbids (C0 controls other
+than tab, newline and CR; U+FFFE, U+FFFF; lone surrogates) are dropped from every field first, so
+the Atom feed, testimonials.json and the pages are well-formed whatever the store holds.
 """
 
 from __future__ import annotations
