@@ -161,7 +161,7 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
             else "nothing changed, build skipped."
         )
     )
-    click.echo(f"The site is in {site_dir.resolve()} (open index.html, or run `mkdocs serve`).")
+    click.echo(f"The site is in {site_dir.absolute()} (open index.html, or run `mkdocs serve`).")
 
 
 @cli.command()

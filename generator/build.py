@@ -1,29 +1,122 @@
-"""Run MkDocs on the project's mkdocs.yml."""
+"""Run MkDocs on the project's mkdocs.yml into a new folder, then switch the site to it.
+
+The site folder (`site/`) is a symbolic link to the live build. A publish builds into a new
+sibling folder (`.site-builds/<inputs>-<n>`) and then replaces the link in one `rename`, so a
+reader (the web server, a copy in progress) always finds a whole site: never a missing
+index.html, never half of the old and half of the new. A failed build is deleted and the link
+is left alone, so the last good site keeps serving. The build before the live one is kept
+until the next switch, for readers that were still walking it; older ones are removed.
+
+A build folder is named for what it was built from (the pages, mkdocs.yml, the site's URL and
+the MkDocs and Material versions), which is how a publish knows the live site is current.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import time
+from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["BuildError", "build_site"]
+__all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "is_current"]
+
+DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
+_DIGEST_LEN = 16
 
 
 class BuildError(Exception):
     """MkDocs failed; the message ends with what it printed."""
 
 
+def builds_folder(site_dir: Path) -> Path:
+    """Where the builds live: beside the site link, hidden so it is not served by mistake."""
+    return site_dir.parent / f".{site_dir.name}-builds"
+
+
+def inputs_digest(project: Path, site_url: str) -> str:
+    """A fingerprint of everything a build depends on."""
+    h = hashlib.sha256()
+    for part in (site_url, version("mkdocs"), version("mkdocs-material")):
+        h.update(part.encode() + b"\0")
+    files = [project / "mkdocs.yml", *sorted((project / DOCS).rglob("*"))]
+    for path in files:
+        if path.is_file():
+            h.update(path.relative_to(project).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:_DIGEST_LEN]
+
+
+def is_current(project: Path, site_dir: Path, site_url: str) -> bool:
+    """Whether the live site was built from the project as it is now."""
+    if not site_dir.is_symlink() or not (site_dir / "index.html").exists():
+        return False
+    live = Path(os.readlink(site_dir)).name
+    return live.startswith(inputs_digest(project, site_url) + "-")
+
+
 def build_site(project: Path, site_dir: Path, site_url: str) -> None:
-    """`mkdocs build --clean` of `project/mkdocs.yml` into `site_dir`, run from `project`
-    (MkDocs resolves snippet paths from the working folder); mkdocs.yml reads `site_url` from
-    VOICEBOX_SITE_URL, for the sitemap and canonical links."""
+    """`mkdocs build` of `project/mkdocs.yml` into a new folder, then switch `site_dir` to it.
+
+    MkDocs runs from `project` (it resolves snippet paths from the working folder); mkdocs.yml
+    reads `site_url` from VOICEBOX_SITE_URL, for the sitemap and canonical links.
+    """
+    builds = builds_folder(site_dir)
+    builds.mkdir(parents=True, exist_ok=True)
+    target = builds / f"{inputs_digest(project, site_url)}-{time.time_ns()}"
+    try:
+        _mkdocs(project, target, site_url)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    previous = _switch(site_dir, target)
+    for old in builds.iterdir():
+        if old.name not in (target.name, previous):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _mkdocs(project: Path, target: Path, site_url: str) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url}
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
-               "-f", str(project / "mkdocs.yml"), "-d", str(site_dir.resolve())]  # fmt: skip
+               "-f", str(project / "mkdocs.yml"), "-d", str(target.absolute())]  # fmt: skip
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
         raise BuildError(f"MkDocs failed (exit {result.returncode}):\n{tail}")
+
+
+def _switch(site_dir: Path, target: Path) -> str | None:
+    """Point `site_dir` at `target` in one rename; the name of the build it pointed at before.
+
+    A real folder left by an earlier version is moved into the builds folder first: the one
+    moment `site_dir` is missing, between two renames, happens once per installation.
+    """
+    link = site_dir.parent / f".{site_dir.name}.switch-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(target, site_dir.parent), target_is_directory=True)
+    previous: str | None = None
+    if site_dir.is_symlink():
+        previous = Path(os.readlink(site_dir)).name
+    elif site_dir.exists():
+        aside = target.parent / f"replaced-{time.time_ns()}"
+        site_dir.rename(aside)
+        previous = aside.name
+    os.replace(link, site_dir)
+    _sync_folder(site_dir.parent)
+    return previous
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the switch survive a power cut (where the platform allows syncing a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -14,7 +14,7 @@ from filelock import FileLock
 from feedback_app.store import Store, utcnow
 from feedback_app.store.storage import write_bytes_atomically
 
-from .build import BuildError, build_site
+from .build import DOCS, BuildError, build_site, is_current
 from .collect import collect
 from .i18n import set_locale
 from .render import render_site
@@ -22,7 +22,7 @@ from .write import WriteSummary, write_files
 
 __all__ = ["GENERATED", "BuildError", "PublishResult", "last_publish", "publish"]
 
-GENERATED = Path("site_src") / "generated"
+GENERATED = Path(DOCS) / "generated"
 STATUS_FILE = "publish.json"
 
 
@@ -49,7 +49,8 @@ def publish(
     force: bool = False,
     progress: Callable[[str], None] = _quiet,
 ) -> PublishResult:
-    """Publish the site; the MkDocs build is skipped when no generated file changed."""
+    """Publish the site; the MkDocs build is skipped when the live site was built from the
+    project as it is now (so a build that failed is tried again by the next publish)."""
     start = time.perf_counter()
     with FileLock(str(store.root / "publish.lock"), timeout=600):
         try:
@@ -60,7 +61,7 @@ def publish(
             files = render_site(data, site_url)
             progress("write")
             summary = write_files(files, project / GENERATED)
-            built = force or summary.any or not (site_dir / "index.html").exists()
+            built = force or not is_current(project, site_dir, site_url)
             if built:
                 progress("build")
                 build_site(project, site_dir, site_url)

@@ -3,34 +3,93 @@
 Everything a customer or staff member wrote is made inert before it reaches Markdown: short
 texts are HTML-escaped and their Markdown punctuation backslash-escaped, so they show as typed;
 longer texts (what was asked, the official response) go through the app's sanitised Markdown
-renderer and are embedded as HTML that can only hold harmless tags.
+renderer and are embedded as HTML that can only hold harmless tags. Page titles are given in
+front matter (see `page_title`), because themes print titles in ways the body never is.
+
+Stored text may predate today's input rules: characters that XML 1.0 forbids (C0 controls other
+than tab, newline and CR; U+FFFE, U+FFFF; lone surrogates) are dropped from every field first, so
+the Atom feed, testimonials.json and the pages are well-formed whatever the store holds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
 import zlib
 from collections.abc import Sequence
+from typing import TypeVar
 from xml.sax.saxutils import escape as xml_escape
+
+import yaml
 
 from feedback_app.text import render_markdown
 
 from .collect import PublishedIdea, PublishedTestimonial, SiteData
 from .i18n import _, fmt_date, fmt_number, ngettext
 
-__all__ = ["PER_PAGE", "inert", "render_site", "tag_slug"]
+__all__ = ["PER_PAGE", "inert", "page_title", "render_site", "tag_slug", "xml_safe"]
 
 PER_PAGE = 50
 # Python-Markdown's escapable characters ('>' is already an entity after HTML escaping).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+# Everything outside XML 1.0's Char production.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# U+2060 WORD JOINER: no width, no glyph, no line break; it cannot start a tag name.
+WORD_JOINER = "\u2060"
+
+_D = TypeVar("_D")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (nothing else changes)."""
+    return _NOT_XML.sub("", text)
+
+
+def _xml_safe_fields(item: _D) -> _D:
+    """A copy of a published item whose every text field is `xml_safe`."""
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(item):  # type: ignore[arg-type]
+        value = getattr(item, f.name)
+        if type(value) is str:  # not a str enum such as IdeaStatus
+            changes[f.name] = xml_safe(value)
+        elif isinstance(value, tuple) and all(type(v) is str for v in value):
+            changes[f.name] = tuple(xml_safe(v) for v in value)
+    return dataclasses.replace(item, **changes)  # type: ignore[type-var]
 
 
 def inert(text: str) -> str:
-    """Text shown exactly as typed: no HTML, no Markdown, one paragraph."""
+    """Text shown exactly as typed: no HTML, no Markdown, one paragraph.
+
+    Quotes stay as they are (they mean nothing in element text): an entity such as `&#x27;`
+    would have its `#` backslash-escaped below and then show literally.
+    """
     flat = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=True))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def page_title(text: str) -> str:
+    """A page title for MkDocs that is text whatever a theme does with it.
+
+    MkDocs treats a title as HTML, so it is escaped once (quotes too: a theme may print it into
+    an attribute). A theme may also pass it through Jinja's `striptags`, which decodes entities
+    (Material's `<title>` does, and ProperDocs or Zensical templates may): a `&lt;` must not come
+    back as the start of a tag. Escaping twice would show `&lt;` where a theme prints the title
+    raw, so instead every `<` is followed by an invisible WORD JOINER, which no tag name can
+    start with. Our `<title>` override (site_src/overrides/main.html) takes it out again.
+    """
+    flat = " ".join(text.split())
+    return html.escape(flat.replace("<", "<" + WORD_JOINER), quote=True)
+
+
+def _page(title: str, body: str) -> str:
+    """A generated page: its title in front matter (what MkDocs and the theme use) and as the
+    visible heading (what the reader and the search index see)."""
+    front = yaml.safe_dump(
+        {"title": page_title(title)}, allow_unicode=True, default_style='"', width=1 << 30
+    )
+    return f"---\n{front}---\n\n# {inert(title)}\n\n{body}"
 
 
 def _rich(text: str) -> str:
@@ -44,6 +103,19 @@ def tag_slug(tag: str) -> str:
     if ascii_part and ascii_part.isascii() and tag.isascii():
         return ascii_part
     return f"tag-{zlib.crc32(tag.encode()):08x}"
+
+
+def _tag_slugs(tags: Sequence[str]) -> dict[str, str]:
+    """Each tag's page name; tags that would share one ("Oat milk", "oat-milk") each get
+    their own, so no tag page replaces another."""
+    slugs = {tag: tag_slug(tag) for tag in tags}
+    claimed: dict[str, int] = {}
+    for slug in slugs.values():
+        claimed[slug] = claimed.get(slug, 0) + 1
+    return {
+        tag: slug if claimed[slug] == 1 else f"{slug}-{zlib.crc32(tag.encode()):08x}"
+        for tag, slug in slugs.items()
+    }
 
 
 def _stars(rating: int) -> str:
@@ -103,18 +175,19 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
     items = data.testimonials
     total = _pages(len(items))
     tags = sorted({tag for t in items for tag in t.tags})
-    tag_links = " ".join(f"[#{inert(tag)}](tags/{tag_slug(tag)}.md)" for tag in tags)
+    slugs = _tag_slugs(tags)
+    tag_links = " ".join(f"[#{inert(tag)}](tags/{slugs[tag]}.md)" for tag in tags)
     for n in range(1, total + 1):
         chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
-        head = f"# {_('What our customers say')}\n\n"
-        if tags and n == 1:
-            head += f"{_('Topics:')} {tag_links}\n\n"
-        files[f"testimonials/{_page_name(n)}"] = head + _cards(chunk) + _pager(n, total)
+        head = f"{_('Topics:')} {tag_links}\n\n" if tags and n == 1 else ""
+        files[f"testimonials/{_page_name(n)}"] = _page(
+            _("What our customers say"), head + _cards(chunk) + _pager(n, total)
+        )
     for tag in tags:
         tagged = [t for t in items if tag in t.tags]
-        files[f"testimonials/tags/{tag_slug(tag)}.md"] = (
-            f"# {_('Customers on “%(tag)s”', tag=inert(tag))}\n\n{_cards(tagged)}\n\n"
-            f"[{_('All testimonials')}](../index.md)\n"
+        files[f"testimonials/tags/{slugs[tag]}.md"] = _page(
+            _("Customers on “%(tag)s”", tag=tag),
+            f"{_cards(tagged)}\n\n[{_('All testimonials')}](../index.md)\n",
         )
     return files
 
@@ -137,8 +210,8 @@ def _idea_pages(data: SiteData) -> dict[str, str]:
         body = "\n".join(_idea_summary(i, f"{i.id}.md") for i in chunk)
         intro = _("What customers asked for, and what changed because of it.")
         empty = _("Nothing here yet: vote for the ideas you want to see here.")
-        files[f"ideas/{_page_name(n)}"] = (
-            f"# {_('Ideas in Action')}\n\n{intro}\n\n{body or empty}{_pager(n, total)}"
+        files[f"ideas/{_page_name(n)}"] = _page(
+            _("Ideas in Action"), f"{intro}\n\n{body or empty}{_pager(n, total)}"
         )
     for idea in items:
         files[f"ideas/{idea.id}.md"] = _idea_page(idea, data.board_url)
@@ -150,8 +223,6 @@ def _idea_page(idea: PublishedIdea, board_url: str) -> str:
                           idea.supporters)  # fmt: skip
     done = _("Implemented") if idea.status.value == "implemented" else _("Partly implemented")
     parts = [
-        f"# {inert(idea.title)}",
-        "",
         f'!!! success "{done} · {fmt_date(idea.changed_on)}"',
         f"    {inert(idea.what_changed)}",
         "",
@@ -166,7 +237,7 @@ def _idea_page(idea: PublishedIdea, board_url: str) -> str:
         parts += [f"## {_('Our answer')}", "", _rich(idea.response), ""]
     link = f"{board_url}/ideas/{idea.id}"
     parts += [f"[{_('Join the conversation on the idea board')}]({link}){{ .md-button }}", ""]
-    return "\n".join(parts)
+    return _page(idea.title, "\n".join(parts))
 
 
 def _home(data: SiteData) -> str:
@@ -236,7 +307,16 @@ def _json(data: SiteData) -> str:
 
 
 def render_site(data: SiteData, site_url: str) -> dict[str, str]:
-    """Every generated file, by its path under the generated folder."""
+    """Every generated file, by its path under the generated folder.
+
+    A testimonial with no words left once forbidden characters are gone is not published.
+    """
+    testimonials = (_xml_safe_fields(t) for t in data.testimonials)
+    data = SiteData(
+        tuple(t for t in testimonials if t.quote.strip()),
+        tuple(_xml_safe_fields(i) for i in data.ideas),
+        data.board_url,
+    )
     files = {"home.snippet": _home(data)}
     files.update(_testimonial_pages(data))
     files.update(_idea_pages(data))

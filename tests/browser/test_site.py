@@ -13,13 +13,37 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import Store
+from feedback_app.store import (
+    Idea,
+    IdeaStatus,
+    Store,
+    Testimonial,
+    TestimonialState,
+    utcnow,
+)
 from generator.publish import publish
+
+HOSTILE = ["</title><script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+           "Don't \"quote\" me & co"]  # fmt: skip
+SITE_NAME = "What our customers say"
+# Records every policy violation from the first byte of each page, before any page script.
+VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+    window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+"""
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Keep test output clean."""
+
+
+def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture
@@ -28,11 +52,98 @@ def site_url(tmp_path: Path, site_project: Path) -> Iterator[str]:
     seed_demo(store)
     site = site_project / "site"
     publish(store, site_project, site, "http://board.example", "http://127.0.0.1/")
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = _serve(site)
+    yield url
     server.shutdown()
+
+
+@pytest.fixture
+def hostile_site(tmp_path: Path, site_project: Path) -> Iterator[tuple[str, dict[str, int], Path]]:
+    """The demo site plus ideas and a testimonial whose titles and tags are attacks."""
+    store = Store(tmp_path / "data")
+    seed_demo(store)
+    ids = {}
+    for title in HOSTILE:
+        idea = store.ideas.add(Idea(title, "Please", "Food", 1))
+        store.ideas.set_status(idea.id, IdeaStatus.IMPLEMENTED, "Done", by=1,
+                               changed_note="Shipped")  # fmt: skip
+        ids[title] = idea.id
+    store.testimonials.add(Testimonial(
+        1, "Cornetti everywhere", 5, "Test Person", state=TestimonialState.APPROVED,
+        consented_at=utcnow(), consent_text="ok", consent_version="1", tags=list(HOSTILE),
+    ))  # fmt: skip
+    site = site_project / "site"
+    publish(store, site_project, site, "http://board.example", "http://127.0.0.1/")
+    server, url = _serve(site)
+    yield url, ids, site
+    server.shutdown()
+
+
+def _watch(page: Page) -> tuple[list[str], list[str]]:
+    """Dialogs opened and console messages about the security policy, as they happen."""
+    dialogs: list[str] = []
+    csp: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: csp.append(m.text) if "Security Policy" in m.text else None)
+    page.add_init_script(VIOLATIONS)
+    return dialogs, csp
+
+
+def _visible(text: str) -> str:
+    """What a reader sees: the invisible word joiner a title carries after "<" shows nothing."""
+    return " ".join(text.replace("\u2060", "").split())
+
+
+def test_hostile_titles_show_as_typed_run_nothing_and_the_site_still_works(
+    hostile_site: tuple[str, dict[str, int], Path], page: Page
+) -> None:
+    url, ids, _ = hostile_site
+    dialogs, csp = _watch(page)
+    for title, idea in ids.items():
+        page.goto(f"{url}/generated/ideas/{idea}/")
+        expect(page).to_have_title(f"{title} - {SITE_NAME}")
+        expect(page.locator("article h1")).to_have_text(title)
+        topic = page.locator("[data-md-component=header-topic]").inner_text()
+        assert _visible(topic) == title, "the header shows the title once escaped"
+        assert "&#x27;" not in page.locator("body").inner_text()
+        assert page.evaluate("window.__violations") == []
+    page.goto(f"{url}/generated/testimonials/")
+    for tag in HOSTILE:
+        page.get_by_role("link", name=f"#{tag}").click()
+        expect(page).to_have_title(f"Customers on “{tag}” - {SITE_NAME}")
+        expect(page.locator("article")).to_contain_text("Cornetti everywhere")
+        assert page.evaluate("window.__violations") == []
+        page.go_back()
+
+    page.get_by_role("link", name="Ideas in Action", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/generated/ideas/$"))
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    page.keyboard.type("onerror")
+    found = page.locator(".md-search-result__item").filter(has_text=HOSTILE[1])
+    expect(found.first).to_be_visible(timeout=15_000)
+    search.fill("")
+    page.keyboard.type("cornetti")
+    result = page.locator(".md-search-result__item").filter(has_text="Cornetti everywhere")
+    expect(result.first).to_be_visible(timeout=15_000)
+    result.first.click()
+    expect(page.locator("article")).to_contain_text("Cornetti everywhere")
+    assert dialogs == [], "no script from a title or tag ran"
+    assert csp == [] and page.evaluate("window.__violations") == [], "Material's scripts pass"
+
+
+def test_a_script_slipped_into_a_page_is_blocked_by_its_policy(
+    hostile_site: tuple[str, dict[str, int], Path], page: Page
+) -> None:
+    url, ids, site = hostile_site
+    dialogs, _ = _watch(page)
+    idea = next(iter(ids.values()))
+    built = site / f"generated/ideas/{idea}/index.html"
+    built.write_text(built.read_text().replace("</article>", "<script>alert(2)</script></article>"))
+    page.goto(f"{url}/generated/ideas/{idea}/")
+    expect(page.locator("article h1")).to_be_visible()
+    assert dialogs == []
+    assert any("script-src" in v for v in page.evaluate("window.__violations"))
 
 
 def test_prospect_finds_testimonials_ideas_and_searches(site_url: str, page: Page) -> None:

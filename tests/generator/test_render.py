@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree
 
+import jsonschema
 import markdown
 
 from feedback_app.store import IdeaStatus
 from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
 from generator.render import PER_PAGE, inert, render_site, tag_slug
 from tests.test_text import XSS, _tags
+
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "generator/testimonials.schema.json").read_text()
+)
 
 
 def _t(n: int, quote: str = "Great coffee", **kw: object) -> PublishedTestimonial:
@@ -79,3 +87,45 @@ def test_markdown_in_a_quote_shows_as_typed() -> None:
     html = markdown.markdown(inert("**bold** [link](http://x) # not a heading"))
     assert "<strong>" not in html and "<a " not in html and "<h1>" not in html
     assert "**bold** [link](http://x) # not a heading" in html
+
+
+FORBIDDEN_IN_XML = "\x00\x01\x08\x0b\x0c\x1b\x7f\ufffe\uffff\ud800\udfff"
+
+
+def test_feed_and_json_are_well_formed_whatever_the_store_holds() -> None:
+    title = f"Oat{FORBIDDEN_IN_XML} milk ‮ & <b>"
+    quote = f"Ottimo{FORBIDDEN_IN_XML}\tcaffè\r\n咖啡"
+    data = SiteData(
+        (_t(1, quote, name=f"Ана{FORBIDDEN_IN_XML}", tags=(f"x{FORBIDDEN_IN_XML}",)),),
+        (_i(1, title=title, what_changed=f"Now{FORBIDDEN_IN_XML}"),),
+        "http://board.example",
+    )
+    files = render_site(data, "http://s.example/")
+    for name, content in files.items():
+        content.encode("utf-8")  # no lone surrogate reaches a file
+        assert "\ufffe" not in content and "\x00" not in content, name
+    feed = ElementTree.fromstring(files["feed.xml"].encode("utf-8"))
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = feed.find(f"{atom}entry")
+    assert entry is not None
+    assert entry.findtext(f"{atom}title") == "Oat\x7f milk ‮ & <b>"
+    assert entry.findtext(f"{atom}summary") == "Now\x7f"
+    published = json.loads(files["testimonials.json"])
+    jsonschema.validate(published, SCHEMA)
+    assert published["testimonials"][0]["quote"] == "Ottimo\x7f\tcaffè\r\n咖啡"
+    assert published["testimonials"][0]["credit"]["name"] == "Ана\x7f"
+
+
+def test_a_testimonial_with_no_words_left_is_not_published() -> None:
+    files = render_site(SiteData((_t(1, "\x00\ufffe"), _t(2)), (), "http://b"), "http://s/")
+    assert [t["id"] for t in json.loads(files["testimonials.json"])["testimonials"]] == [2]
+
+
+def test_tags_that_would_share_a_page_get_one_each() -> None:
+    data = SiteData((_t(1, tags=("Oat milk", "oat-milk")),), (), "http://b")
+    files = render_site(data, "http://s/")
+    pages = [name for name in files if name.startswith("testimonials/tags/")]
+    assert len(pages) == 2
+    assert {"Oat milk", "oat-milk"} == {
+        tag for tag in ("Oat milk", "oat-milk") for page in pages if inert(tag) in files[page]
+    }

@@ -1,0 +1,183 @@
+"""A Content-Security-Policy for the published site, which Material's own scripts pass.
+
+Every page gets a `<meta http-equiv="Content-Security-Policy">` as the first thing after its
+charset, so no script in the page runs unless the policy allows it; the same policy (plus what
+only a header can say, such as `frame-ancestors`) is written next to the pages as header files
+for static hosts: `_headers` (Netlify, Cloudflare Pages) and `nginx-headers.conf`.
+
+Material runs a few small inline scripts (its storage helpers, the tab restorer, ...). The
+policy allows them by their SHA-256 hash. Which scripts may run is decided by Material's own
+script partials, rendered for each page's context, and never by the built page alone: hashing
+every inline script a page holds would also allow a script that had found its way into the
+content. A page's policy lists the theme's scripts that the page really contains, so whatever
+else a page holds, only the theme's scripts and files from this site can run.
+
+`extra.scope` is set to the site's path (what Material's relative `base_url` resolves to
+anyway), so the storage helper reads the same on every page, whatever its depth: the hashes,
+and so the header files, change only when Material does.
+
+This is a hook (mkdocs.yml `hooks:`), not a plugin and not content: the site still builds
+without it, only without the policy. Under `mkdocs serve` pages get no `<meta>` policy, which
+would block the inline script MkDocs injects to reload the preview.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+# Every Material partial that writes an inline script; one missing from a theme is skipped.
+SCRIPT_PARTIALS = (
+    "partials/javascripts/base.html",
+    "partials/javascripts/palette.html",
+    "partials/javascripts/announce.html",
+    "partials/javascripts/outdated.html",
+    "partials/javascripts/content.html",
+    "partials/javascripts/consent.html",
+    "partials/integrations/analytics.html",
+)
+HEADERS_FILE = "_headers"
+NGINX_FILE = "nginx-headers.conf"
+# Said only in a header: a <meta> policy cannot forbid framing, and browsers warn if it tries.
+HEADER_ONLY = "frame-ancestors 'none'"
+OTHER_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+_CHARSET = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
+_state: dict[str, Any] = {"hashes": set(), "by_base": {}, "template_base": {}, "serve": False}
+
+
+class _InlineScripts(HTMLParser):
+    """The text of every inline script that a browser would run (not JSON data blocks)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "script":
+            return
+        values = dict(attrs)
+        kind = (values.get("type") or "text/javascript").lower()
+        runs = kind in ("text/javascript", "module", "application/javascript")
+        self._open = [] if runs and "src" not in values else None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._open is not None:
+            self.scripts.append("".join(self._open))
+            self._open = None
+
+
+def _sha256(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def _theme_scripts(config: MkDocsConfig, base_url: str) -> tuple[str, ...]:
+    """The inline scripts Material may write into a page at `base_url`."""
+    cached: tuple[str, ...] | None = _state["by_base"].get(base_url)
+    if cached is not None:
+        return cached
+    env = config.theme.get_env()
+    features = config.theme.get("features") or []
+    context = {"config": config, "base_url": base_url, "features": features}
+    parser = _InlineScripts()
+    for name in SCRIPT_PARTIALS:
+        try:
+            parser.feed(env.get_template(name).render(context))
+        except jinja2.TemplateNotFound:
+            continue
+    scripts = tuple(dict.fromkeys(parser.scripts))
+    _state["by_base"][base_url] = scripts
+    return scripts
+
+
+def policy(hashes: set[str]) -> str:
+    """The policy for pages whose inline scripts have these hashes."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(sorted(hashes)),
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])  # fmt: skip
+
+
+def _with_meta(output: str, config: MkDocsConfig, base_url: str) -> str:
+    """The page with its policy: the theme's scripts that it contains may run."""
+    if _state["serve"]:
+        return output
+    hashes = {_sha256(s) for s in _theme_scripts(config, base_url) if f">{s}</script>" in output}
+    _state["hashes"].update(hashes)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
+    found = _CHARSET.search(output)
+    if found is None:
+        return output
+    return output[: found.end()] + "\n    " + meta + output[found.end() :]
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    _state["serve"] = command == "serve"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Start a build with no hashes seen; pin the storage scope to the site's path."""
+    _state.update(hashes=set(), by_base={}, template_base={})
+    if config.site_url and "scope" not in config.extra:
+        config.extra["scope"] = urlsplit(config.site_url).path or "/"
+    return config
+
+
+def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    return _with_meta(output, config, get_relative_url(".", page.url))
+
+
+def on_template_context(context: dict[str, Any], /, *, template_name: str,
+                        config: MkDocsConfig) -> dict[str, Any]:  # fmt: skip
+    _state["template_base"][template_name] = context.get("base_url", "")
+    return context
+
+
+def on_post_template(output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+    """Theme pages such as 404.html get the policy too (not sitemap.xml)."""
+    if not template_name.endswith(".html"):
+        return output
+    base_url = _state["template_base"].get(template_name, "")
+    return _with_meta(output, config, base_url)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Header files with the policy for every page of this build, for the static host."""
+    full = f"{policy(_state['hashes'])}; {HEADER_ONLY}"
+    headers = {"Content-Security-Policy": full, **OTHER_HEADERS}
+    site = Path(config.site_dir)
+    (site / HEADERS_FILE).write_text(
+        "# Netlify and Cloudflare Pages read this file; written by site_src/hooks/csp.py.\n/*\n"
+        + "".join(f"  {name}: {value}\n" for name, value in headers.items()),
+        encoding="utf-8",
+    )
+    (site / NGINX_FILE).write_text(
+        "# For nginx: `include` this file in the server (or location) block serving the site;\n"
+        "# written by site_src/hooks/csp.py. Reload nginx when a publish changes it.\n"
+        + "".join(f'add_header {name} "{value}" always;\n' for name, value in headers.items()),
+        encoding="utf-8",
+    )
