@@ -20,13 +20,15 @@ __all__ = ["ActionForm", "HoneypotForm", "email_field", "text_area", "text_field
 
 def text_field(label: Any, max_length: int, required: bool = True, **kw: Any) -> StringField:
     """A one-line text field (a title, a name): line breaks become spaces, controls go."""
-    return StringField(label, filters=[one_line], validators=_checks(max_length, required), **kw)
+    return StringField(
+        label, filters=[one_line], validators=_checks(max_length, required), **_isolated(kw)
+    )
 
 
 def text_area(label: Any, max_length: int, required: bool = True, **kw: Any) -> TextAreaField:
     """A multi-line text field (Markdown): line breaks become newlines, controls go."""
     return TextAreaField(
-        label, filters=[multi_line], validators=_checks(max_length, required), **kw
+        label, filters=[multi_line], validators=_checks(max_length, required), **_isolated(kw)
     )
 
 
@@ -44,6 +46,11 @@ def email_field(label: Any, **kw: Any) -> EmailField:
         ],
         **kw,
     )
+
+
+def _isolated(kw: dict[str, Any]) -> dict[str, Any]:
+    """`dir="auto"`: right-to-left text typed into the field is shown, and edited, as such."""
+    return {**kw, "render_kw": {"dir": "auto", **kw.get("render_kw", {})}}
 
 
 def _checks(max_length: int, required: bool) -> list[Any]:

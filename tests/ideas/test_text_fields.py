@@ -11,7 +11,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 from feedback_app.mail import FileTransport, Mailer
-from feedback_app.store import MessageState
+from feedback_app.store import Idea, MessageState
 from tests.conftest import csrf_token
 from tests.ideas.conftest import Board
 
@@ -53,3 +53,19 @@ def test_a_comment_keeps_its_lines_but_not_its_controls(board: Board) -> None:
     board.post(f"/ideas/{idea}/comments", {"body": body, "stance": "pro"})
     (comment,) = board.store.comments.for_idea(idea)
     assert comment.body == "Pro:\n- cheaper\n- tastier"
+
+
+def test_peoples_text_is_isolated_on_the_page_even_when_stored_long_ago(board: Board) -> None:
+    author = board.store.users.add("m@example.com", name="محمد")
+    doc = Idea("x", "d", "Drinks", author.id, tags=["قهوة"]).to_doc()
+    doc["title"] = "Old \u202etitle"  # written before the rules, straight into the data file
+    idea = board.store.collections["ideas"].insert(doc)
+    board.store.comments.add(idea, author.id, "رأي")
+    page = board.client.get(f"/ideas/{idea}").get_data(as_text=True)
+    assert "\u202e" not in page
+    assert '<h1 dir="auto">Old title</h1>' in page
+    assert "by <bdi>محمد</bdi> ·" in page, "the name cannot reorder the sentence around it"
+    assert "#<bdi>قهوة</bdi>" in page and '<section class="description" dir="auto">' in page
+    assert '<div class="comment-body" dir="auto"><p>رأي</p>' in page
+    form = board.client.get("/ideas/new").get_data(as_text=True)
+    assert 'dir="auto" id="title"' in form and 'dir="auto" id="description"' in form
