@@ -119,15 +119,24 @@ def _as_text(source: str) -> Markup:
 
 def render_markdown(source: str) -> Markup:
     """Markdown to HTML that cannot run script, whatever the source holds."""
-    if not renderable(source):
+    if len(source) > MARKDOWN_MAX_CHARS:  # not kept in the cache below
         return _as_text(source)
     return _render(source)
+
+
+def plain_text(source: str) -> str:
+    """The words of a Markdown text without its markup, for excerpts and emails."""
+    if len(source) > MARKDOWN_MAX_CHARS:
+        return source.strip()
+    return _plain(source)
 
 
 # Both renderings are pure functions of the text: pages repeat them for every visitor, so
 # recent results are kept (most texts on a busy page are the same from one request to the next).
 @lru_cache(maxsize=4096)
 def _render(source: str) -> Markup:
+    if not renderable(source):
+        return _as_text(source)
     try:
         converted = _markdown().convert(source)
     except RecursionError:
@@ -148,8 +157,7 @@ def _render(source: str) -> Markup:
 
 
 @lru_cache(maxsize=4096)
-def plain_text(source: str) -> str:
-    """The words of a Markdown text without its markup, for excerpts and emails."""
+def _plain(source: str) -> str:
     if not renderable(source):
         return source.strip()
     return html.unescape(nh3.clean(str(_render(source)), tags=set())).strip()
