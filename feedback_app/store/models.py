@@ -387,8 +387,8 @@ class SignInToken(Record):
 class Message(Record):
     """An email in the durable outbox: queued, retried with backoff, sent once."""
 
-    to: str
-    subject: str
+    to: str = field(metadata=_LINE)
+    subject: str = field(metadata=_LINE)  # a header: a line break in it would fail every try
     text: str
     html: str = ""
     unsubscribe: str = ""

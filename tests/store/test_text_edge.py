@@ -7,13 +7,16 @@ demo seeder, an import or a future API would.
 
 from __future__ import annotations
 
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
+from feedback_app.mail import FileTransport, Mailer
 from feedback_app.store import (
     FollowUp,
     Idea,
     IdeaStatus,
+    Message,
     Store,
     SurveyResponse,
     Testimonial,
@@ -124,3 +127,20 @@ def test_every_language_survives_the_store_byte_identical(store: Store, tmp_path
     assert got.description == f"{WORLD}\n\n{WORLD}" and got.tags == [WORLD]
     assert again.users.get(user.id).name.encode() == WORLD.encode()
     assert again.comments.get(comment.id).body.encode() == WORLD.encode()
+
+
+def test_a_queued_email_with_a_line_break_in_its_subject_is_delivered(
+    store: Store, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox"
+    mailer = Mailer(store, FileTransport(outbox), "board@example.com")
+    store.messages.enqueue(Message("li@example.com", "News about “Oat\nBcc: all@example.com”", "b"))
+    doc = Message("li@example.com", "x", "queued before the rules").to_doc()
+    doc["subject"] = "Old\r\nsubject"
+    store.collections["messages"].insert(doc)
+    assert mailer.deliver_due() == 2
+    subjects = sorted(
+        message_from_bytes(eml.read_bytes(), policy=policy.default)["Subject"]
+        for eml in outbox.glob("*.eml")
+    )
+    assert subjects == ["News about “Oat Bcc: all@example.com”", "Old subject"]
