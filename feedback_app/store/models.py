@@ -142,9 +142,9 @@ class Record:
     _nested: ClassVar[dict[str, type]] = {}
 
     def __post_init__(self) -> None:
-        self.clean_text()
+        self.apply_text_rules()
 
-    def clean_text(self) -> None:
+    def apply_text_rules(self) -> None:
         """Apply each declared field's text rule; an item left empty leaves its list."""
         for name, rule in _text_rules(type(self)).items():
             value = getattr(self, name)
@@ -158,7 +158,7 @@ class Record:
                 setattr(self, name, cleaned)
 
     def to_doc(self) -> dict[str, Any]:
-        self.clean_text()
+        self.apply_text_rules()
         doc = {}
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             if f.name != "id":
