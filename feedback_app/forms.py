@@ -1,4 +1,8 @@
-"""Shared form pieces: cleaned, length-limited text fields and the honeypot for bots."""
+"""Shared form pieces: cleaned, length-limited text fields and the honeypot for bots.
+
+Every text field applies one of the two rules of `textrules` before it is validated, so the
+length checked is the length stored, and the store applies the same rule again on its side.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,30 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from .text import clean_text
+from .textrules import multi_line, one_line
 
 __all__ = ["ActionForm", "HoneypotForm", "email_field", "text_area", "text_field"]
 
 
 def text_field(label: Any, max_length: int, required: bool = True, **kw: Any) -> StringField:
-    """A one-line text field: control characters stripped, every other character kept."""
-    return StringField(label, filters=[clean_text], validators=_checks(max_length, required), **kw)
+    """A one-line text field (a title, a name): line breaks become spaces, controls go."""
+    return StringField(
+        label, filters=[one_line], validators=_checks(max_length, required), **_isolated(kw)
+    )
 
 
 def text_area(label: Any, max_length: int, required: bool = True, **kw: Any) -> TextAreaField:
+    """A multi-line text field (Markdown): line breaks become newlines, controls go."""
     return TextAreaField(
-        label, filters=[clean_text], validators=_checks(max_length, required), **kw
+        label, filters=[multi_line], validators=_checks(max_length, required), **_isolated(kw)
     )
 
 
 def email_field(label: Any, **kw: Any) -> EmailField:
+    """An email address: a one-line field, checked for shape but not for deliverability."""
     return EmailField(
         label,
-        filters=[clean_text],
+        filters=[one_line],
         validators=[
             DataRequired(message=_l("Please enter your email address.")),
             Length(max=254, message=_l("An email address is at most 254 characters.")),
@@ -38,6 +46,11 @@ def email_field(label: Any, **kw: Any) -> EmailField:
         ],
         **kw,
     )
+
+
+def _isolated(kw: dict[str, Any]) -> dict[str, Any]:
+    """`dir="auto"`: right-to-left text typed into the field is shown, and edited, as such."""
+    return {**kw, "render_kw": {"dir": "auto", **kw.get("render_kw", {})}}
 
 
 def _checks(max_length: int, required: bool) -> list[Any]:

@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from feedback_app import text
 from feedback_app.store import Store
-from feedback_app.text import clean_text, render_markdown
+from feedback_app.text import clean_text, plain_text, render_markdown
 from tests.conftest import csrf_token, sign_in
 
 XSS = [
@@ -148,3 +149,48 @@ def test_clean_text_keeps_every_language_and_emoji() -> None:
     assert clean_text(f"  {text}\x00\x07\x1b ") == text
     assert clean_text("line one\r\nline two\rthree") == "line one\nline two\nthree"
     assert clean_text(None) == ""
+
+
+PATHOLOGICAL = {
+    "nested lists": "- " * 600 + "x",
+    "nested ordered lists": "1. " * 600 + "x",
+    "nested quotes": ">" * 600 + " x",
+    "quotes and lists": "> - " * 300 + "x",
+    "indented lists": "\n".join("  " * i + "- x" for i in range(600)),
+    "deeply indented code": "- x\n" + " " * 9000 + "y",
+    "nested emphasis": "*" * 5000 + "x" + "*" * 5000,
+    "open brackets": "[" * 5000,
+    "open links": "[a](<" * 2000,
+    "backticks": "`" * 100_000,
+    "uneven backticks": "``a`" * 2500,
+    "rules": "***\n" * 2500,
+    "a long text": "word " * 200_000,
+}
+
+
+@pytest.mark.parametrize("source", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_markdown_is_shown_as_escaped_text(source: str) -> None:
+    html = str(render_markdown(source + "<b>"))
+    assert html.startswith("<p>") and html.endswith("&lt;b&gt;</p>")
+    assert plain_text(source + "<b>").endswith("<b>"), "excerpts keep the typed words"
+
+
+def test_ordinary_markdown_is_still_rendered() -> None:
+    source = "**Так** [site](https://ok.example) `код`\n\n- один\n    - 二\n\n> sì\n\n" * 40
+    html = str(render_markdown(source))
+    assert html.count("<strong>Так</strong>") == 40 and html.count("<code>код</code>") == 40
+    assert html.count("<blockquote>") == 40 and html.count("<li>二</li>") == 40
+
+
+def test_escaped_text_keeps_paragraphs_and_lines() -> None:
+    assert str(render_markdown("- " * 600 + "\n\nline one\nline two")).endswith(
+        "<p>line one<br>\nline two</p>"
+    )
+
+
+def test_a_recursion_the_precheck_missed_is_caught_and_leaves_the_renderer_working(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(text, "MARKDOWN_MAX_DEPTH", 10_000)
+    assert str(render_markdown("- " * 600 + "deep")).endswith(" - deep</p>")
+    assert str(render_markdown("*still* working")) == "<p><em>still</em> working</p>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..textrules import multi_line
 from .collection import Collection
 from .errors import NotFound
 from .merged import MergedMap
@@ -46,7 +47,9 @@ class Comments:
         return [c for c in found if include_hidden or not c.hidden]
 
     def edit(self, comment_id: int, body: str) -> Comment:
-        return self._change(comment_id, {"body": body, "edited_at": utcnow().isoformat()})
+        """Replace the text (a multi-line field: this write skips `Comment.to_doc`)."""
+        fields = {"body": multi_line(body), "edited_at": utcnow().isoformat()}
+        return self._change(comment_id, fields)
 
     def set_hidden(self, comment_id: int, hidden: bool) -> Comment:
         return self._change(comment_id, {"hidden": hidden})

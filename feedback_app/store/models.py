@@ -2,6 +2,13 @@
 
 Each record turns into a JSON-ready dict with `to_doc()` and back with `from_doc()`; datetimes
 are stored as ISO 8601 strings in UTC so the files stay readable and sort as text.
+
+Fields people write are declared one-line (`metadata=_LINE`: titles, names, tags) or
+multi-line (`metadata=_LINES`: descriptions, comments, responses). A record applies the
+matching rule of `feedback_app.textrules` when it is built (so also when read back from disk,
+which cleans text stored before the rules existed) and again when it is written, after any
+change to its fields. This is the store's edge: text that reaches the data folder by any road
+obeys the rules.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cache
 from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from ..textrules import multi_line, one_line
 
 __all__ = [
     "TRANSITIONS",
@@ -119,13 +128,37 @@ class MessageState(StrEnum):
     FAILED = "failed"
 
 
+_RULE = "text rule"
+# Field metadata: one line of a person's text (a title, a name, a tag list) ...
+_LINE = types.MappingProxyType({_RULE: one_line})
+# ... or several lines (Markdown, a note).
+_LINES = types.MappingProxyType({_RULE: multi_line})
+
+
 class Record:
-    """Shared (de)serialisation of the dataclasses below."""
+    """Shared (de)serialisation of the dataclasses below, and their text rules."""
 
     id: int
     _nested: ClassVar[dict[str, type]] = {}
 
+    def __post_init__(self) -> None:
+        self.apply_text_rules()
+
+    def apply_text_rules(self) -> None:
+        """Apply each declared field's text rule; an item left empty leaves its list."""
+        for name, rule in _text_rules(type(self)).items():
+            value = getattr(self, name)
+            if isinstance(value, str):
+                cleaned: Any = rule(value)
+            elif isinstance(value, list):
+                cleaned = [item for item in map(rule, value) if item]
+            else:
+                continue
+            if cleaned != value:
+                setattr(self, name, cleaned)
+
     def to_doc(self) -> dict[str, Any]:
+        self.apply_text_rules()
         doc = {}
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             if f.name != "id":
@@ -176,6 +209,11 @@ def _decode(value: Any, kind: Any) -> Any:
 
 
 @cache
+def _text_rules(cls: type) -> dict[str, Any]:
+    return {f.name: f.metadata[_RULE] for f in dataclasses.fields(cls) if _RULE in f.metadata}
+
+
+@cache
 def _field_kinds(cls: type) -> dict[str, Any]:
     """Map each field to the concrete type that decoding needs (Optional[X] -> X)."""
     hints = typing.get_type_hints(cls)
@@ -196,9 +234,9 @@ def _field_kinds(cls: type) -> dict[str, Any]:
 
 @dataclass
 class User(Record):
-    email: str
+    email: str = field(metadata=_LINE)
     role: Role = Role.CUSTOMER
-    name: str = ""
+    name: str = field(default="", metadata=_LINE)
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 
@@ -210,22 +248,22 @@ class User(Record):
 @dataclass
 class StatusChange(Record):
     status: IdeaStatus
-    response: str
+    response: str = field(metadata=_LINES)
     by: int
     at: datetime = field(default_factory=utcnow)
 
 
 @dataclass
 class Idea(Record):
-    title: str
-    description: str
-    category: str
+    title: str = field(metadata=_LINE)
+    description: str = field(metadata=_LINES)
+    category: str = field(metadata=_LINE)
     author_id: int
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list, metadata=_LINE)
     status: IdeaStatus = IdeaStatus.NEW
     created_at: datetime = field(default_factory=utcnow)
     history: list[StatusChange] = field(default_factory=list)
-    changed_note: str = ""
+    changed_note: str = field(default="", metadata=_LINES)
     changed_on: date | None = None
     merged_into: int | None = None
     id: int = 0
@@ -248,7 +286,7 @@ class Vote(Record):
 class Comment(Record):
     idea_id: int
     author_id: int
-    body: str
+    body: str = field(metadata=_LINES)
     stance: Stance = Stance.NEUTRAL
     official: bool = False
     hidden: bool = False
@@ -259,10 +297,10 @@ class Comment(Record):
 
 @dataclass
 class SurveyResponse(Record):
-    email: str
-    order_ref: str
+    email: str = field(metadata=_LINE)
+    order_ref: str = field(metadata=_LINE)
     score: int
-    reason: str = ""
+    reason: str = field(default="", metadata=_LINES)
     user_id: int | None = None
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
@@ -280,18 +318,18 @@ class Testimonial(Record):
     """A customer's words, with everything the FTC Endorsement Guides ask us to keep."""
 
     user_id: int
-    original_text: str
+    original_text: str = field(metadata=_LINES)
     rating: int
-    credit_name: str
-    credit_role: str = ""
-    credit_company: str = ""
-    approved_text: str = ""
+    credit_name: str = field(metadata=_LINE)
+    credit_role: str = field(default="", metadata=_LINE)
+    credit_company: str = field(default="", metadata=_LINE)
+    approved_text: str = field(default="", metadata=_LINES)
     customer_approved_edit: bool = False
-    consent_text: str = ""
-    consent_version: str = ""
+    consent_text: str = field(default="", metadata=_LINES)
+    consent_version: str = field(default="", metadata=_LINE)
     consented_at: datetime | None = None
-    connection: str = ""
-    tags: list[str] = field(default_factory=list)
+    connection: str = field(default="", metadata=_LINES)
+    tags: list[str] = field(default_factory=list, metadata=_LINE)
     featured: bool = False
     state: TestimonialState = TestimonialState.PENDING
     created_at: datetime = field(default_factory=utcnow)
@@ -320,15 +358,15 @@ class Testimonial(Record):
 class FollowUp(Record):
     """A promise to get back to a customer: a call after a low score, a thank-you, ..."""
 
-    kind: str
+    kind: str = field(metadata=_LINE)
     user_id: int | None
-    email: str
-    reason: str
+    email: str = field(metadata=_LINE)
+    reason: str = field(metadata=_LINES)
     due_at: datetime
     survey_id: int | None = None
     done_at: datetime | None = None
     done_by: int | None = None
-    notes: str = ""
+    notes: str = field(default="", metadata=_LINES)
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 
@@ -349,8 +387,8 @@ class SignInToken(Record):
 class Message(Record):
     """An email in the durable outbox: queued, retried with backoff, sent once."""
 
-    to: str
-    subject: str
+    to: str = field(metadata=_LINE)
+    subject: str = field(metadata=_LINE)  # a header: a line break in it would fail every try
     text: str
     html: str = ""
     unsubscribe: str = ""

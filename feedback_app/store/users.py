@@ -7,6 +7,7 @@ from typing import Any
 
 from tinydb import Query
 
+from ..textrules import one_line
 from .collection import Collection
 from .errors import NotFound
 from .models import Role, User
@@ -56,7 +57,8 @@ class Users:
         return self._change(user_id, {"role": role.value})
 
     def rename(self, user_id: int, name: str) -> User:
-        return self._change(user_id, {"name": name})
+        """Change the display name (a one-line field: this write skips `User.to_doc`)."""
+        return self._change(user_id, {"name": one_line(name)})
 
     def all(self) -> list[User]:
         people = [u for part in self._c.view("users", _decode) for u in part]
