@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, make_response, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from .security import UndecodableForm, undecodable_form
 from .store import CorruptDataError, NotFound, SchemaError
 
 __all__ = ["init_errors"]
@@ -42,19 +45,67 @@ def _page(code: int, detail: str | None = None) -> tuple[str, int]:
     return html, code
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _from_this_site() -> bool:
+    """Whether the browser says the post came from a page of this site.
+
+    Browsers send `Sec-Fetch-Site` (and `Origin`) with every post; a request with neither comes
+    from a script or a very old browser, which has no cookie of ours to protect.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = {_origin(request.host_url), _origin(current_app.config["BASE_URL"])}
+    return origin.lower() in own
+
+
+def _resend(reason: str) -> Response:
+    """Give back what was posted, to be sent again by the person's own press of a button.
+
+    The visitor's session is never replaced: a post from another site may arrive without the
+    session cookie (SameSite), and answering it with a new session would sign the person out.
+    Such a post gets no form at all, so fields another site chose can never be re-sent with a
+    valid token; and this page can be neither framed nor scripted (see security.CSP).
+    """
+    from_site = _from_this_site()
+    if not from_site and "csrf_token" not in session:
+        g.csrf_token = ""  # templates then render no token, so no session is started
+    fields = [
+        (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_KEPT
+    ]
+    html = render_template(
+        "errors/csrf.html",
+        reason=reason if from_site else "elsewhere",
+        fields=fields if from_site else [],
+        action=request.full_path.rstrip("?"),
+        garbled=undecodable_form(),
+    )
+    response = make_response(html, 400)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
-        # Give back what the person typed, in a fresh form that posts to the same place.
-        kept = [
-            (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_KEPT
-        ]
-        action = request.full_path.rstrip("?")
-        return render_template("errors/csrf.html", fields=kept, action=action), 400
+    def csrf_error(error: CSRFError) -> Response:
+        return _resend("csrf")
+
+    @app.errorhandler(UndecodableForm)
+    def undecodable(error: UndecodableForm) -> Response:
+        return _resend("encoding")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
-        return _page(error.code or 500)
+        # A view that aborts with its own description says more than the generic message.
+        detail = error.description if "description" in vars(error) else None
+        return _page(error.code or 500, detail)
 
     @app.errorhandler(NotFound)
     def missing(error: NotFound) -> tuple[str, int]:

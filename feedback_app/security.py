@@ -1,11 +1,18 @@
-"""Protections every page gets: CSRF on state-changing requests and strict response headers."""
+"""Protections every page gets: CSRF on state-changing requests, strict response headers, and
+request bodies read safely (too large, or not UTF-8)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, request
-from flask_wtf.csrf import CSRFProtect
+import contextlib
+from typing import IO, Any
+from urllib.parse import parse_qsl
 
-__all__ = ["CSP", "csrf", "init_security"]
+from flask import Flask, Request, Response, abort, current_app, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.formparser import FormDataParser
+
+__all__ = ["CSP", "UndecodableForm", "csrf", "init_security", "undecodable_form"]
 
 csrf = CSRFProtect()
 
@@ -15,6 +22,55 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class UndecodableForm(BadRequest):
+    """A form post whose text is not UTF-8: acting on it would store garbled text."""
+
+
+class _FormParser(FormDataParser):
+    """Reads a urlencoded body that is not valid UTF-8 instead of dropping every field.
+
+    Werkzeug gives back an empty form for such a body, so the person would see none of what
+    they typed. Here the text is decoded with U+FFFD for each unreadable byte, and the parser
+    remembers that it had to, so the request can be answered with the fields to correct.
+    """
+
+    undecodable = False
+
+    def _parse_urlencoded(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: Any
+    ) -> Any:
+        raw = stream.read()
+        try:
+            items = parse_qsl(raw.decode(), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            self.undecodable = True
+            text = raw.decode(errors="replace")
+            items = parse_qsl(text, keep_blank_values=True, errors="replace")
+        return stream, self.cls(items), self.cls()
+
+
+class _Request(Request):
+    form_data_parser_class = _FormParser
+    _parser: _FormParser | None = None
+
+    def make_form_data_parser(self) -> FormDataParser:
+        self._parser = super().make_form_data_parser()  # type: ignore[assignment]
+        return self._parser  # type: ignore[return-value]
+
+    @property
+    def form_undecodable(self) -> bool:
+        """Whether the form's text had bytes that are not UTF-8 (reads the form first)."""
+        _ = self.form
+        return bool(self._parser and self._parser.undecodable)
+
+
+def undecodable_form() -> bool:
+    """Whether this request's form text had to be repaired (see `_FormParser`)."""
+    return request.method in _BODY_METHODS and bool(getattr(request, "form_undecodable", False))
+
 
 def _refuse_oversized() -> None:
     """Refuse a large body before routing, even where the view would never read it."""
@@ -23,9 +79,31 @@ def _refuse_oversized() -> None:
         abort(413)
 
 
+def _refuse_undecodable() -> None:
+    """Runs after the CSRF check: only the person's own post comes back with a form to resend."""
+    if undecodable_form():
+        raise UndecodableForm()
+
+
+def _finish_body(response: Response) -> Response:
+    """Read the rest of an accepted body that the view left unread (an early 404 or 429).
+
+    The server keeps the connection open for the next request only if nothing of this one is
+    left on it; bodies over the limit are never read, and the server closes those connections.
+    """
+    length = request.content_length
+    if length and length <= current_app.config["MAX_CONTENT_LENGTH"]:
+        with contextlib.suppress(HTTPException, OSError):
+            request.stream.read()
+    return response
+
+
 def init_security(app: Flask) -> None:
+    app.request_class = _Request
     app.before_request(_refuse_oversized)
     csrf.init_app(app)
+    app.before_request(_refuse_undecodable)
+    app.after_request(_finish_body)
 
     @app.after_request
     def headers(response: Response) -> Response:

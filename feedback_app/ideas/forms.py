@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app
@@ -21,9 +22,40 @@ __all__ = [
     "FilterForm",
     "IdeaForm",
     "MergeForm",
+    "PageForm",
     "StatusForm",
     "VoteForm",
+    "WholeNumberField",
 ]
+
+# The largest id or page number any form accepts: every real one is far below it, and it keeps
+# numbers within what every store backend (a PostgreSQL bigint, say) can hold.
+MAX_NUMBER = 2**63 - 1
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d{1,19}\s*")
+_ANY_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
+
+
+class WholeNumberField(IntegerField):
+    """An integer field that refuses overlong numbers itself, with the field's own message.
+
+    WTForms' NumberRange calls `math.isnan`, which overflows above about 10**308, and `int()`
+    refuses more than 4300 digits: either would answer 500. Twenty digits or more can never be
+    in range, so they are refused before they become a number.
+    """
+
+    def __init__(self, *args: Any, invalid: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0]
+        if isinstance(text, str) and _WHOLE_NUMBER.fullmatch(text):
+            self.data = int(text)
+            return
+        self.data = None
+        raise ValueError(self.invalid or self.gettext("Not a valid integer value."))
 
 
 def _categories() -> list[SelectChoice]:
@@ -92,18 +124,34 @@ class StatusForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    original = IntegerField(
+    original = WholeNumberField(
         _l("Number of the original idea"),
-        validators=[InputRequired(_l("Give the number of the original idea.")), NumberRange(min=1)],
+        validators=[
+            InputRequired(_l("Give the number of the original idea.")),
+            NumberRange(min=1, max=MAX_NUMBER, message=_l("No idea has that number.")),
+        ],
+        invalid=_l("Give the number of the original idea."),
     )
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
 
 
-class FilterForm(FlaskForm):
-    """The board's search and filters, read from the query string (no CSRF: it only reads)."""
+class PageForm(FlaskForm):
+    """Which page of a list, read from the query string (no CSRF: it only reads)."""
 
     class Meta:
         csrf = False
+
+    page = WholeNumberField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+    @property
+    def out_of_range(self) -> bool:
+        """A page number was asked for that no list has (`?page=abc` just means the first)."""
+        raw = (self.page.raw_data or [""])[0]
+        return bool(self.page.errors) and bool(_ANY_WHOLE_NUMBER.fullmatch(raw))
+
+
+class FilterForm(PageForm):
+    """The board's search and filters, read from the query string."""
 
     q = StringField(_l("Search ideas"))
     sort = SelectField(choices=[SelectChoice(s, s) for s in SORTS], default="trending")
@@ -112,7 +160,6 @@ class FilterForm(FlaskForm):
     tag = StringField()
     mine = StringField()
     voted = StringField()
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
