@@ -7,6 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from feedback_app.ideas.service import unsubscribe_link
 from feedback_app.store import Idea, Role, Store
 from tests.conftest import csrf_token, sign_in
 
@@ -151,7 +152,9 @@ def test_odd_forms_on_every_route_never_answer_500(crash_free: Flask) -> None:
     customer = crash_free.test_client()
     sign_in(customer, store.users.add("olena@example.com", name="Олена").id)
     visitor = crash_free.test_client()
-    urls = ["/signin", "/signin/x", "/account", "/ideas/new",
+    with crash_free.test_request_context():
+        unsubscribe = unsubscribe_link(1, idea).removeprefix("http://localhost")
+    urls = [unsubscribe, "/signin", "/signin/x", "/account", "/ideas/new",
             f"/ideas/{idea}/vote", f"/ideas/{idea}/comments", f"/ideas/{idea}/follow",
             f"/ideas/{idea}/unfollow", f"/ideas/{idea}/status", f"/ideas/{idea}/merge",
             f"/ideas/{idea}/comments/{comment}/edit", f"/ideas/{idea}/comments/{comment}/hide",

@@ -329,12 +329,15 @@ def _follow(idea_id: int, following: bool) -> Response:
 @unsubscribe_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # mail clients post here without a form: the signed token is the proof
 def unsubscribe(token: str) -> str | tuple[str, int]:
-    """One click from an email: stop emails about one idea (POST is RFC 8058 one-click)."""
+    """Stop emails about one idea: the link's page asks, a POST (its button, or a mail client's
+    RFC 8058 one-click) acts. Mail scanners open every link; only people press buttons."""
     found = service.read_unsubscribe(token)
     if found is None:
         return render_template("ideas/unsubscribed.html", idea=None), 400
     user_id, idea_id = found
     store = get_store()
     idea = store.ideas.get(idea_id)
+    if request.method != "POST":  # GET, and HEAD, which some scanners send
+        return render_template("ideas/unsubscribe.html", idea=idea, token=token)
     store.follows.set(idea_id, user_id, False)
     return render_template("ideas/unsubscribed.html", idea=idea)
