@@ -9,10 +9,18 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Request, Response, abort, current_app, request
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+from werkzeug.wsgi import LimitedStream
 
-__all__ = ["CSP", "UndecodableForm", "csrf", "init_security", "undecodable_form"]
+__all__ = [
+    "CSP",
+    "UndecodableForm",
+    "csrf",
+    "drained_limit",
+    "init_security",
+    "undecodable_form",
+]
 
 csrf = CSRFProtect()
 
@@ -43,6 +51,11 @@ class _FormParser(FormDataParser):
         self, stream: IO[bytes], mimetype: str, content_length: int | None, options: Any
     ) -> Any:
         raw = stream.read()
+        # A streamed (chunked) body is cut at the limit without an error: refuse it rather than
+        # act on a truncated form. One exactly at the limit is refused too.
+        limit = self.max_content_length
+        if content_length is None and limit is not None and len(raw) >= limit:
+            raise RequestEntityTooLarge()
         try:
             items = parse_qsl(raw.decode(), keep_blank_values=True, errors="strict")
         except UnicodeDecodeError:
@@ -72,6 +85,17 @@ def undecodable_form() -> bool:
     return request.method in _BODY_METHODS and bool(getattr(request, "form_undecodable", False))
 
 
+def drained_limit(limit: int) -> int:
+    """The largest body read through even when refused, so its 413 page arrives intact.
+
+    A server that answers before the body is read and then closes makes the client's system
+    reset the connection, and the person sees a network error instead of the page. A body
+    somewhat over the limit (an overlong paste) is cheap to read and drop; a larger one is not
+    read, and the server says `Connection: close` (see server.py).
+    """
+    return 4 * limit
+
+
 def _refuse_oversized() -> None:
     """Refuse a large body before routing, even where the view would never read it."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
@@ -86,15 +110,23 @@ def _refuse_undecodable() -> None:
 
 
 def _finish_body(response: Response) -> Response:
-    """Read the rest of an accepted body that the view left unread (an early 404 or 429).
+    """Read and drop what is left of the body, up to `drained_limit`, before answering.
 
-    The server keeps the connection open for the next request only if nothing of this one is
-    left on it; bodies over the limit are never read, and the server closes those connections.
+    The server keeps a connection open for the next request only if nothing of this one is
+    left on it. A body can be left unread by a refusal (413, 429) or an early 404; bodies too
+    large to read through make the server close the connection instead (see server.py).
     """
     length = request.content_length
-    if length and length <= current_app.config["MAX_CONTENT_LENGTH"]:
-        with contextlib.suppress(HTTPException, OSError):
-            request.stream.read()
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if not length or length > drained_limit(limit):
+        return response
+    with contextlib.suppress(HTTPException, OSError):
+        if length <= limit:
+            request.stream.read()  # what the form parser left, if it ran at all
+        else:  # refused unread: Werkzeug will not open a stream over the limit
+            rest = LimitedStream(request.environ["wsgi.input"], length)
+            while rest.read(64 * 1024):
+                pass
     return response
 
 
