@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from .auth.service import safe_next
 from .security import UndecodableForm, undecodable_form
 from .store import CorruptDataError, NotFound, SchemaError
 
@@ -74,7 +75,8 @@ def _resend(reason: str) -> Response:
     Such a post gets no form at all, so fields another site chose can never be re-sent with a
     valid token; and this page can be neither framed nor scripted (see security.CSP).
     """
-    from_site = _from_this_site()
+    action = safe_next(request.full_path.rstrip("?"))
+    from_site = bool(action) and _from_this_site()
     if not from_site and "csrf_token" not in session:
         g.csrf_token = ""  # templates then render no token, so no session is started
     fields = [
@@ -84,7 +86,7 @@ def _resend(reason: str) -> Response:
         "errors/csrf.html",
         reason=reason if from_site else "elsewhere",
         fields=fields if from_site else [],
-        action=request.full_path.rstrip("?"),
+        action=action,
         garbled=undecodable_form(),
     )
     response = make_response(html, 400)
