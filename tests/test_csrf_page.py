@@ -130,4 +130,3 @@ def test_a_button_without_fields_says_what_sending_again_does(
     assert "Nothing you typed is lost" not in page
     assert "Nothing was typed in this form" in page and "/signout" in page
     assert client.get("/account").status_code == 200, "not signed out until the press"
-
