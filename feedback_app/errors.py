@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Flask, Response, current_app, g, make_response, render_template, request, session
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from .auth.service import safe_next
-from .security import UndecodableForm, undecodable_form
+from .security import UndecodableForm, from_this_site, undecodable_form
 from .store import CorruptDataError, NotFound, SchemaError
 
 __all__ = ["init_errors"]
@@ -46,39 +44,15 @@ def _page(code: int, detail: str | None = None) -> tuple[str, int]:
     return html, code
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _from_this_site() -> bool:
-    """Whether the browser says the post came from a page of this site.
-
-    Browsers send `Sec-Fetch-Site` (and `Origin`) with every post; a request with neither comes
-    from a script or a very old browser, which has no cookie of ours to protect.
-    """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site == "same-origin"
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return True
-    own = {_origin(request.host_url), _origin(current_app.config["BASE_URL"])}
-    return origin.lower() in own
-
-
 def _resend(reason: str) -> Response:
     """Give back what was posted, to be sent again by the person's own press of a button.
 
-    The visitor's session is never replaced: a post from another site may arrive without the
-    session cookie (SameSite), and answering it with a new session would sign the person out.
-    Such a post gets no form at all, so fields another site chose can never be re-sent with a
-    valid token; and this page can be neither framed nor scripted (see security.CSP).
+    A post from another site gets no form at all, so fields that site chose can never be
+    re-sent with a valid token, and its answer leaves the visitor's session cookie alone (see
+    security.SiteSessionInterface). This page can be neither framed nor scripted (CSP).
     """
     action = safe_next(request.full_path.rstrip("?"))
-    from_site = bool(action) and _from_this_site()
-    if not from_site and "csrf_token" not in session:
-        g.csrf_token = ""  # templates then render no token, so no session is started
+    from_site = bool(action) and from_this_site()
     fields = [
         (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_KEPT
     ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextlib
 from typing import IO, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, Request, Response, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
@@ -15,9 +16,11 @@ from werkzeug.wsgi import LimitedStream
 
 __all__ = [
     "CSP",
+    "SiteSessionInterface",
     "UndecodableForm",
     "csrf",
     "drained_limit",
+    "from_this_site",
     "init_security",
     "undecodable_form",
 ]
@@ -80,6 +83,43 @@ class _Request(Request):
         return bool(self._parser and self._parser.undecodable)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def from_this_site() -> bool:
+    """Whether the browser says this request came from a page of this site.
+
+    Browsers send `Sec-Fetch-Site` (and `Origin`) with every post; "none" means the person
+    did it (a reload, a bookmark), which no other site can cause. A request with neither comes
+    from a script or a very old browser, which has no SameSite cookie to protect.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = {_origin(request.host_url), _origin(current_app.config["BASE_URL"])}
+    return origin.lower() in own
+
+
+class SiteSessionInterface(SecureCookieSessionInterface):
+    """Never writes the session cookie in answer to a post from another site.
+
+    The browser withholds our SameSite cookie from such a post, so the app sees no session;
+    a cookie set in the answer (a new CSRF secret, say) would replace the visitor's own and
+    sign them out. Whatever the answer (refused, rate-limited, a page that needs no token),
+    the visitor's cookie stays as it was.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if request.method in _BODY_METHODS and not from_this_site():
+            return
+        super().save_session(app, session, response)
+
+
 def undecodable_form() -> bool:
     """Whether this request's form text had to be repaired (see `_FormParser`)."""
     return request.method in _BODY_METHODS and bool(getattr(request, "form_undecodable", False))
@@ -132,6 +172,7 @@ def _finish_body(response: Response) -> Response:
 
 def init_security(app: Flask) -> None:
     app.request_class = _Request
+    app.session_interface = SiteSessionInterface()
     app.before_request(_refuse_oversized)
     csrf.init_app(app)
     app.before_request(_refuse_undecodable)

@@ -130,3 +130,22 @@ def test_a_button_without_fields_says_what_sending_again_does(
     assert "Nothing you typed is lost" not in page
     assert "Nothing was typed in this form" in page and "/signout" in page
     assert client.get("/account").status_code == 200, "not signed out until the press"
+
+
+def test_no_answer_to_another_sites_post_sets_a_cookie(data_dir: object) -> None:
+    """Whatever the answer (refused as too many, too large, or a link page that needs no
+    token), a post from another site never replaces the visitor's session cookie."""
+    from feedback_app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (2, 60),
+                      "MAX_UPLOAD_KB": 1})  # fmt: skip
+    stranger = app.test_client()
+    answers = [
+        stranger.post("/unsubscribe/not-a-link", headers=CROSS_SITE),
+        stranger.post("/signin", headers=CROSS_SITE, data={"email": "x" * 5000}),
+        stranger.post("/signin", headers=CROSS_SITE, data={"email": "a@example.com"}),
+    ]
+    assert [a.status_code for a in answers] == [400, 413, 429]
+    assert all("Set-Cookie" not in a.headers for a in answers)
+    assert stranger.get("/").headers.get("Set-Cookie"), "a visit of our own starts a session"
