@@ -36,9 +36,18 @@ def _idea(app: Flask) -> int:
     return _store(app).ideas.add(Idea("Oat milk at no extra charge", "d", "Drinks", 1)).id
 
 
-@pytest.mark.parametrize("original", [HUGE, ENORMOUS, "-1", "0", "1e400", "abc", "1.5", " "])
+NO_SUCH = "No idea has that number."
+NOT_A_NUMBER = "Give the number of the original idea."
+
+
+@pytest.mark.parametrize(
+    ("original", "message"),
+    [(HUGE, NO_SUCH), (ENORMOUS, NO_SUCH), ("-1", NO_SUCH), ("0", NO_SUCH),
+     ("9223372036854775807", NO_SUCH), ("1e400", NOT_A_NUMBER), ("abc", NOT_A_NUMBER),
+     ("1.5", NOT_A_NUMBER), (" ", NOT_A_NUMBER)],
+)  # fmt: skip
 def test_a_bad_merge_target_is_a_clear_400_that_keeps_the_text(
-    crash_free: Flask, original: str
+    crash_free: Flask, original: str, message: str
 ) -> None:
     idea = _idea(crash_free)
     staff = _staff(crash_free)
@@ -47,7 +56,8 @@ def test_a_bad_merge_target_is_a_clear_400_that_keeps_the_text(
     reply = staff.post(f"/ideas/{idea}/merge", data=form)
     page = reply.get_data(as_text=True)
     assert reply.status_code == 400
-    assert "No idea has that number." in page or "Give the number of the original idea." in page
+    assert message in page
+    assert ({NO_SUCH, NOT_A_NUMBER} - {message}).pop() not in page, "one clear message"
     assert "Già proposta: 已合并" in page
     assert _store(crash_free).ideas.get(idea).merged_into is None
 

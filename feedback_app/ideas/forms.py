@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, StopValidation
 
 from ..forms import text_area, text_field
 from ..store import SORTS, IdeaStatus, Stance
@@ -31,16 +31,17 @@ __all__ = [
 # The largest id or page number any form accepts: every real one is far below it, and it keeps
 # numbers within what every store backend (a PostgreSQL bigint, say) can hold.
 MAX_NUMBER = 2**63 - 1
-_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d{1,19}\s*")
-_ANY_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
+_WHOLE_NUMBER = re.compile(r"\s*([+-]?)(\d+)\s*")
+_BEYOND_ANY_RANGE = 10**19
 
 
 class WholeNumberField(IntegerField):
-    """An integer field that refuses overlong numbers itself, with the field's own message.
+    """An integer field that reads any whole number, however long, without failing.
 
     WTForms' NumberRange calls `math.isnan`, which overflows above about 10**308, and `int()`
-    refuses more than 4300 digits: either would answer 500. Twenty digits or more can never be
-    in range, so they are refused before they become a number.
+    refuses more than 4300 digits: either would answer 500. A number of twenty digits or more
+    is read as 10**19 (with its sign), beyond every range, so the field's range check answers
+    with its own message. Text that is no number gets `invalid`, and only that message.
     """
 
     def __init__(self, *args: Any, invalid: Any = None, **kwargs: Any) -> None:
@@ -48,14 +49,19 @@ class WholeNumberField(IntegerField):
         self.invalid = invalid
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        text = valuelist[0]
-        if isinstance(text, str) and _WHOLE_NUMBER.fullmatch(text):
-            self.data = int(text)
-            return
         self.data = None
-        raise ValueError(self.invalid or self.gettext("Not a valid integer value."))
+        if not valuelist or valuelist[0] == "":
+            return  # InputRequired or Optional decides about an empty field
+        found = _WHOLE_NUMBER.fullmatch(str(valuelist[0]))
+        if found is None:
+            raise ValueError(self.invalid or self.gettext("Not a valid integer value."))
+        sign, digits = found.groups()
+        size = int(digits) if len(digits) < 20 else _BEYOND_ANY_RANGE
+        self.data = -size if sign == "-" else size
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:  # not a number: no range message on top of saying so
+            raise StopValidation()
 
 
 def _categories() -> list[SelectChoice]:
@@ -146,8 +152,7 @@ class PageForm(FlaskForm):
     @property
     def out_of_range(self) -> bool:
         """A page number was asked for that no list has (`?page=abc` just means the first)."""
-        raw = (self.page.raw_data or [""])[0]
-        return bool(self.page.errors) and bool(_ANY_WHOLE_NUMBER.fullmatch(raw))
+        return bool(self.page.errors) and not self.page.process_errors
 
 
 class FilterForm(PageForm):
