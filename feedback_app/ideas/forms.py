@@ -150,6 +150,11 @@ class PageForm(FlaskForm):
     page = WholeNumberField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     @property
+    def number(self) -> int:
+        """The page to show: the one asked for, or the first when none or no number was given."""
+        return self.page.data if self.page.data and not self.page.errors else 1
+
+    @property
     def out_of_range(self) -> bool:
         """A page number was asked for that no list has (`?page=abc` just means the first)."""
         return bool(self.page.errors) and not self.page.process_errors

@@ -83,7 +83,7 @@ def in_action() -> str:
     asked.validate()
     page = get_store().ideas.list(
         sort="new",
-        page=asked.page.data if not asked.page.errors and asked.page.data else 1,
+        page=asked.number,
         per_page=current_app.config["IDEAS_PER_PAGE"],
         where=lambda i: i.status.is_done,
         where_key="in-action",
