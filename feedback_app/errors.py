@@ -9,7 +9,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from .auth.service import safe_next
-from .security import UndecodableForm, from_this_site, undecodable_form
+from .security import TooLarge, UndecodableForm, from_this_site, undecodable_form
 from .store import CorruptDataError, NotFound, SchemaError
 
 __all__ = ["init_errors"]
@@ -44,7 +44,7 @@ def _page(code: int, detail: str | None = None) -> tuple[str, int]:
     return html, code
 
 
-def _resend(reason: str) -> Response:
+def _resend(reason: str, fields: list[tuple[str, str]] | None = None, code: int = 400) -> Response:
     """Give back what was posted, to be sent again by the person's own press of a button.
 
     A post from another site gets no form at all, so fields that site chose can never be
@@ -53,17 +53,16 @@ def _resend(reason: str) -> Response:
     """
     action = safe_next(request.full_path.rstrip("?"))
     from_site = bool(action) and from_this_site()
-    fields = [
-        (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_KEPT
-    ]
+    if fields is None:
+        fields = list(request.form.items(multi=True))
     html = render_template(
         "errors/csrf.html",
         reason=reason if from_site else "elsewhere",
-        fields=fields if from_site else [],
+        fields=[(n, v) for n, v in fields if n not in _NOT_KEPT] if from_site else [],
         action=action,
-        garbled=undecodable_form(),
+        garbled=reason != "too-large" and undecodable_form(),
     )
-    response = make_response(html, 400)
+    response = make_response(html, code)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -76,6 +75,12 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(UndecodableForm)
     def undecodable(error: UndecodableForm) -> Response:
         return _resend("encoding")
+
+    @app.errorhandler(TooLarge)
+    def too_large(error: TooLarge) -> Response | tuple[str, int]:
+        if error.fields is None:
+            return _page(413)
+        return _resend("too-large", error.fields, 413)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

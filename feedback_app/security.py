@@ -7,7 +7,7 @@ import contextlib
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Flask, Request, Response, abort, current_app, request
+from flask import Flask, Request, Response, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
@@ -17,8 +17,10 @@ from werkzeug.wsgi import LimitedStream
 __all__ = [
     "CSP",
     "SiteSessionInterface",
+    "TooLarge",
     "UndecodableForm",
     "csrf",
+    "decode_form",
     "drained_limit",
     "from_this_site",
     "init_security",
@@ -40,6 +42,15 @@ class UndecodableForm(BadRequest):
     """A form post whose text is not UTF-8: acting on it would store garbled text."""
 
 
+def decode_form(raw: bytes) -> tuple[list[tuple[str, str]], bool]:
+    """The fields of a urlencoded body, and whether any byte was not UTF-8 (shown as U+FFFD)."""
+    try:
+        return parse_qsl(raw.decode(), keep_blank_values=True, errors="strict"), False
+    except UnicodeDecodeError:
+        text = raw.decode(errors="replace")
+        return parse_qsl(text, keep_blank_values=True, errors="replace"), True
+
+
 class _FormParser(FormDataParser):
     """Reads a urlencoded body that is not valid UTF-8 instead of dropping every field.
 
@@ -59,12 +70,7 @@ class _FormParser(FormDataParser):
         limit = self.max_content_length
         if content_length is None and limit is not None and len(raw) >= limit:
             raise RequestEntityTooLarge()
-        try:
-            items = parse_qsl(raw.decode(), keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            self.undecodable = True
-            text = raw.decode(errors="replace")
-            items = parse_qsl(text, keep_blank_values=True, errors="replace")
+        items, self.undecodable = decode_form(raw)
         return stream, self.cls(items), self.cls()
 
 
@@ -136,11 +142,39 @@ def drained_limit(limit: int) -> int:
     return 4 * limit
 
 
+class TooLarge(RequestEntityTooLarge):
+    """A body over the limit; `fields` holds a form small enough to give back to be shortened."""
+
+    def __init__(self, fields: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.fields = fields
+
+
 def _refuse_oversized() -> None:
-    """Refuse a large body before routing, even where the view would never read it."""
+    """Refuse a large body before routing, even where the view would never read it.
+
+    A form somewhat over the limit (an overlong paste) is read anyway, so the 413 page can give
+    back what was typed and the answer reaches the browser (see `drained_limit`).
+    """
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        abort(413)
+    length = request.content_length
+    if length is None or length <= limit:
+        return
+    if length > drained_limit(limit):
+        raise TooLarge()
+    raw = _read_unopened_body(length)
+    form = request.mimetype == "application/x-www-form-urlencoded"
+    raise TooLarge(decode_form(raw)[0] if form else None)
+
+
+def _read_unopened_body(length: int) -> bytes:
+    """The body Werkzeug refuses to open (over the limit), read once, up to `length` bytes."""
+    if g.get("_body_read"):
+        return b""
+    g._body_read = True
+    with contextlib.suppress(HTTPException, OSError):
+        return LimitedStream(request.environ["wsgi.input"], length).read()
+    return b""
 
 
 def _refuse_undecodable() -> None:
@@ -160,13 +194,11 @@ def _finish_body(response: Response) -> Response:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if not length or length > drained_limit(limit):
         return response
+    if length > limit:  # refused before anything read it (a 429 comes first)
+        _read_unopened_body(length)
+        return response
     with contextlib.suppress(HTTPException, OSError):
-        if length <= limit:
-            request.stream.read()  # what the form parser left, if it ran at all
-        else:  # refused unread: Werkzeug will not open a stream over the limit
-            rest = LimitedStream(request.environ["wsgi.input"], length)
-            while rest.read(64 * 1024):
-                pass
+        request.stream.read()  # what the form parser left, if it ran at all
     return response
 
 

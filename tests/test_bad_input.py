@@ -181,3 +181,21 @@ def test_odd_forms_on_every_route_never_answer_500(crash_free: Flask) -> None:
             for query in ("?next=%0d%0a", f"?page={HUGE}", f"?page={ENORMOUS}&page=1",
                           "?q=%ff&sort=x&category=%00&title=" + "x" * 3000):  # fmt: skip
                 assert client.get(url + query).status_code < 500, url + query
+
+
+def test_a_post_somewhat_too_large_comes_back_to_be_shortened(data_dir: object) -> None:
+    from feedback_app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "MAX_UPLOAD_KB": 1})
+    client = app.test_client()
+    sign_in(client, _store(app).users.add("olena@example.com", name="Олена").id)
+    token = csrf_token(client, "/ideas/new")
+    typed = {"title": "Тихий зал", "description": "Кава з молоком. " * 40, "category": "Food"}
+    reply = client.post("/ideas/new", data={"csrf_token": token, **typed})
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 413
+    assert "larger than this site accepts" in page
+    assert "Тихий зал" in page and typed["description"].strip() in page, "nothing typed is lost"
+    assert "Send again" in page
+    assert _store(app).ideas.count() == 0
