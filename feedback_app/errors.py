@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from .auth.service import safe_next
+from .security import TooLarge, UndecodableForm, from_this_site, undecodable_form
 from .store import CorruptDataError, NotFound, SchemaError, WriteError
 
 __all__ = ["init_errors"]
@@ -44,19 +46,49 @@ def _page(code: int, detail: str | None = None) -> tuple[str, int]:
     return html, code
 
 
+def _resend(reason: str, fields: list[tuple[str, str]] | None = None, code: int = 400) -> Response:
+    """Give back what was posted, to be sent again by the person's own press of a button.
+
+    A post from another site gets no form at all, so fields that site chose can never be
+    re-sent with a valid token, and its answer leaves the visitor's session cookie alone (see
+    security.SiteSessionInterface). This page can be neither framed nor scripted (CSP).
+    """
+    action = safe_next(request.full_path.rstrip("?"))
+    from_site = bool(action) and from_this_site()
+    if fields is None:
+        fields = list(request.form.items(multi=True))
+    html = render_template(
+        "errors/csrf.html",
+        reason=reason if from_site else "elsewhere",
+        fields=[(n, v) for n, v in fields if n not in _NOT_KEPT] if from_site else [],
+        action=action,
+        garbled=reason != "too-large" and undecodable_form(),
+    )
+    response = make_response(html, code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
-        # Give back what the person typed, in a fresh form that posts to the same place.
-        kept = [
-            (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_KEPT
-        ]
-        action = request.full_path.rstrip("?")
-        return render_template("errors/csrf.html", fields=kept, action=action), 400
+    def csrf_error(error: CSRFError) -> Response:
+        return _resend("csrf")
+
+    @app.errorhandler(UndecodableForm)
+    def undecodable(error: UndecodableForm) -> Response:
+        return _resend("encoding")
+
+    @app.errorhandler(TooLarge)
+    def too_large(error: TooLarge) -> Response | tuple[str, int]:
+        if error.fields is None:
+            return _page(413)
+        return _resend("too-large", error.fields, 413)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
-        return _page(error.code or 500)
+        # A view that aborts with its own description says more than the generic message.
+        detail = error.description if "description" in vars(error) else None
+        return _page(error.code or 500, detail)
 
     @app.errorhandler(NotFound)
     def missing(error: NotFound) -> tuple[str, int]:

@@ -44,6 +44,23 @@ def _ready(server: Any) -> None:
             print(f"  the demo's outbox:   {outbox}  (sign-in links land here)", flush=True)
 
 
+def _close_if_body_left_unread(worker: Any, req: Any) -> None:
+    """Answer `Connection: close` when the app will not read the whole body (gunicorn hook).
+
+    gunicorn otherwise promises keep-alive, finds too much of the body left to drain, and
+    closes anyway: the client's next request on the connection fails. A body longer than the
+    app reads through (see security.drained_limit), or of unknown length, closes honestly.
+    """
+    from .security import drained_limit
+
+    limit = drained_limit(worker.wsgi.config["MAX_CONTENT_LENGTH"])
+    for name, value in req.headers:
+        if name == "TRANSFER-ENCODING" or (
+            name == "CONTENT-LENGTH" and not (value.isdigit() and int(value[:19]) <= limit)
+        ):
+            req.force_close()
+
+
 def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: int) -> None:
     options = {
         "bind": f"{host}:{port}",
@@ -54,6 +71,7 @@ def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: i
         "errorlog": "-",
         "loglevel": "warning",
         "when_ready": _ready,
+        "pre_request": _close_if_body_left_unread,
         "timeout": 60,
     }
     _Server(settings, options).run()

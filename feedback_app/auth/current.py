@@ -70,7 +70,7 @@ def _sign_in_first() -> Response | tuple[Response, int]:
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"error": str(login_manager.login_message)}), 401
     if request.method == "GET":
-        target = request.full_path.rstrip("?")
+        target = safe_next(request.full_path.rstrip("?"))
     else:
         target = safe_next(request.form.get("back")) or _same_site_referrer()
     flash(str(login_manager.login_message), login_manager.login_message_category)

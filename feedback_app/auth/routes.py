@@ -20,7 +20,7 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/signin", methods=["GET", "POST"])
 def signin() -> str | Response | tuple[str, int]:
-    form = SignInForm(next=request.args.get("next", ""))
+    form = SignInForm(next=safe_next(request.args.get("next")))
     if form.validate_on_submit():
         if form.is_bot:
             return render_template("auth/check_email.html", email=form.email.data)
@@ -50,6 +50,8 @@ def confirm(token: str) -> str | tuple[str, int]:
 
 @bp.post("/signin/<token>")
 def use_link(token: str) -> Response | tuple[str, int]:
+    # Where to go is settled before the one-time token is used: nothing after it can fail.
+    target = safe_next(request.args.get("next")) or url_for("main.index")
     if not ConfirmForm().validate_on_submit():
         return render_template("auth/invalid.html", form=SignInForm()), 400
     try:
@@ -57,7 +59,6 @@ def use_link(token: str) -> Response | tuple[str, int]:
     except TokenError:
         return render_template("auth/invalid.html", form=SignInForm()), 400
     login_user(Account(user))
-    target = safe_next(request.args.get("next")) or url_for("main.index")
     if not user.name:
         flash(_("Welcome! Tell us what to call you."), "success")
         return redirect(url_for("auth.account", next=target))
@@ -68,7 +69,7 @@ def use_link(token: str) -> Response | tuple[str, int]:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> str | Response:
-    form = NameForm(name=current_user.user.name, next=request.args.get("next", ""))
+    form = NameForm(name=current_user.user.name, next=safe_next(request.args.get("next")))
     if form.validate_on_submit():
         get_store().users.rename(current_user.id, form.name.data)
         flash(_("Saved. Others will see you as %(name)s.", name=form.name.data), "success")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
@@ -17,11 +19,28 @@ class RateLimited(Exception):
     """Too many links were asked for this address or from this client."""
 
 
+# What a browser does to a URL before it parses it (WHATWG URL standard): C0 controls and spaces
+# are trimmed from both ends, and every tab, LF and CR inside is removed.
+_TRIMMED = "".join(chr(c) for c in range(0x21))
+_DROPPED = str.maketrans("", "", "\t\n\r")
+# Characters kept as they are in a path, query or fragment; the rest is percent-encoded, so the
+# Location header holds printable ASCII only and a browser reads it exactly as we checked it.
+_KEPT = "/?#&=+:;,@!$'()*-._~%[]"
+
+
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: a link must never send someone elsewhere after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return ""
+    """The path on this site that `target` leads to, or "" when it leads anywhere else.
+
+    Judged as the browser will read the Location header, not as Python's URL parser reads it:
+    `/<TAB>/evil.example` becomes `//evil.example` in a browser, and a backslash is a slash,
+    so both are refused. What is kept comes back percent-encoded: safe to put in any header.
+    """
+    if not target:
+        return ""
+    cleaned = target.strip(_TRIMMED).translate(_DROPPED).replace("\\", "/")
+    if not cleaned.startswith("/") or cleaned.startswith("//"):
+        return ""
+    return quote(cleaned, safe=_KEPT, errors="replace")
 
 
 def request_link(email: str, next_path: str = "") -> None:
@@ -34,7 +53,7 @@ def request_link(email: str, next_path: str = "") -> None:
     token = get_store().tokens.issue(email)
     params = {"token": token, "_external": True}
     if safe_next(next_path):
-        params["next"] = next_path
+        params["next"] = safe_next(next_path)
     link = url_for("auth.confirm", **params)
     site = current_app.config["SITE_NAME"]
     send(

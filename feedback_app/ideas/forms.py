@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app
@@ -9,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, StopValidation
 
 from ..forms import text_area, text_field
 from ..store import SORTS, IdeaStatus, Stance
@@ -21,9 +22,46 @@ __all__ = [
     "FilterForm",
     "IdeaForm",
     "MergeForm",
+    "PageForm",
     "StatusForm",
     "VoteForm",
+    "WholeNumberField",
 ]
+
+# The largest id or page number any form accepts: every real one is far below it, and it keeps
+# numbers within what every store backend (a PostgreSQL bigint, say) can hold.
+MAX_NUMBER = 2**63 - 1
+_WHOLE_NUMBER = re.compile(r"\s*([+-]?)(\d+)\s*")
+_BEYOND_ANY_RANGE = 10**19
+
+
+class WholeNumberField(IntegerField):
+    """An integer field that reads any whole number, however long, without failing.
+
+    WTForms' NumberRange calls `math.isnan`, which overflows above about 10**308, and `int()`
+    refuses more than 4300 digits: either would answer 500. A number of twenty digits or more
+    is read as 10**19 (with its sign), beyond every range, so the field's range check answers
+    with its own message. Text that is no number gets `invalid`, and only that message.
+    """
+
+    def __init__(self, *args: Any, invalid: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if not valuelist or valuelist[0] == "":
+            return  # InputRequired or Optional decides about an empty field
+        found = _WHOLE_NUMBER.fullmatch(str(valuelist[0]))
+        if found is None:
+            raise ValueError(self.invalid or self.gettext("Not a valid integer value."))
+        sign, digits = found.groups()
+        size = int(digits) if len(digits) < 20 else _BEYOND_ANY_RANGE
+        self.data = -size if sign == "-" else size
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:  # not a number: no range message on top of saying so
+            raise StopValidation()
 
 
 def _categories() -> list[SelectChoice]:
@@ -92,18 +130,38 @@ class StatusForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    original = IntegerField(
+    original = WholeNumberField(
         _l("Number of the original idea"),
-        validators=[InputRequired(_l("Give the number of the original idea.")), NumberRange(min=1)],
+        validators=[
+            InputRequired(_l("Give the number of the original idea.")),
+            NumberRange(min=1, max=MAX_NUMBER, message=_l("No idea has that number.")),
+        ],
+        invalid=_l("Give the number of the original idea."),
     )
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
 
 
-class FilterForm(FlaskForm):
-    """The board's search and filters, read from the query string (no CSRF: it only reads)."""
+class PageForm(FlaskForm):
+    """Which page of a list, read from the query string (no CSRF: it only reads)."""
 
     class Meta:
         csrf = False
+
+    page = WholeNumberField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
+
+    @property
+    def number(self) -> int:
+        """The page to show: the one asked for, or the first when none or no number was given."""
+        return self.page.data if self.page.data and not self.page.errors else 1
+
+    @property
+    def out_of_range(self) -> bool:
+        """A page number was asked for that no list has (`?page=abc` just means the first)."""
+        return bool(self.page.errors) and not self.page.process_errors
+
+
+class FilterForm(PageForm):
+    """The board's search and filters, read from the query string."""
 
     q = StringField(_l("Search ideas"))
     sort = SelectField(choices=[SelectChoice(s, s) for s in SORTS], default="trending")
@@ -112,7 +170,6 @@ class FilterForm(FlaskForm):
     tag = StringField()
     mine = StringField()
     voted = StringField()
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -24,7 +25,7 @@ from ..auth.service import safe_next
 from ..data import get_store
 from ..forms import ActionForm
 from ..security import csrf
-from ..store import IdeaStatus, NotFound, Stance
+from ..store import IdeaStatus, NotFound, Page, Stance
 from ..text import render_markdown
 from . import service
 from .forms import (
@@ -33,12 +34,15 @@ from .forms import (
     FilterForm,
     IdeaForm,
     MergeForm,
+    PageForm,
     StatusForm,
     VoteForm,
 )
 from .listing import BoardQuery, board_page
 
 __all__ = ["bp"]
+
+T = TypeVar("T")
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
 unsubscribe_bp = Blueprint("unsubscribe", __name__)
@@ -48,12 +52,23 @@ unsubscribe_bp = Blueprint("unsubscribe", __name__)
 def index() -> str:
     filters = FilterForm(request.args)
     filters.validate()
-    page = board_page(
-        BoardQuery.from_form(filters),
-        current_user.id if current_user.is_authenticated else None,
-        current_app.config["IDEAS_PER_PAGE"],
+    page = _existing(
+        filters,
+        board_page(
+            BoardQuery.from_form(filters),
+            current_user.id if current_user.is_authenticated else None,
+            current_app.config["IDEAS_PER_PAGE"],
+        ),
     )
     return render_template("ideas/list.html", filters=filters, page=page, my_votes=_my_votes())
+
+
+def _existing(asked: PageForm, page: Page[T]) -> Page[T]:
+    """The page asked for, or 404: a page number out of range is not silently the first page."""
+    if asked.out_of_range or page.page > page.pages:
+        abort(404, _("There is no such page: the pages go from 1 to %(last)s.",
+                     last=format_number(page.pages)))  # fmt: skip
+    return page
 
 
 def _my_votes() -> dict[int, int]:
@@ -64,14 +79,16 @@ def _my_votes() -> dict[int, int]:
 
 @bp.get("/in-action")
 def in_action() -> str:
-    page_number = request.args.get("page", 1, type=int) or 1
+    asked = PageForm(request.args)
+    asked.validate()
     page = get_store().ideas.list(
         sort="new",
-        page=max(1, page_number),
+        page=asked.number,
         per_page=current_app.config["IDEAS_PER_PAGE"],
         where=lambda i: i.status.is_done,
         where_key="in-action",
     )
+    _existing(asked, page)
     return render_template("ideas/in_action.html", page=page, render_markdown=render_markdown)
 
 
@@ -312,12 +329,15 @@ def _follow(idea_id: int, following: bool) -> Response:
 @unsubscribe_bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # mail clients post here without a form: the signed token is the proof
 def unsubscribe(token: str) -> str | tuple[str, int]:
-    """One click from an email: stop emails about one idea (POST is RFC 8058 one-click)."""
+    """Stop emails about one idea: the link's page asks, a POST (its button, or a mail client's
+    RFC 8058 one-click) acts. Mail scanners open every link; only people press buttons."""
     found = service.read_unsubscribe(token)
     if found is None:
         return render_template("ideas/unsubscribed.html", idea=None), 400
     user_id, idea_id = found
     store = get_store()
     idea = store.ideas.get(idea_id)
+    if request.method != "POST":  # GET, and HEAD, which some scanners send
+        return render_template("ideas/unsubscribe.html", idea=idea, token=token)
     store.follows.set(idea_id, user_id, False)
     return render_template("ideas/unsubscribed.html", idea=idea)

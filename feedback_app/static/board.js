@@ -43,6 +43,17 @@
     button.value = on ? "0" : castValue;
   }
 
+  /* The page's own post, as if the script were not there. form.submit() sends no button, so
+     the pressed button's value rides along in a hidden field. */
+  function postPlainly(form, button) {
+    var pressed = document.createElement("input");
+    pressed.type = "hidden";
+    pressed.name = button.name;
+    pressed.value = button.value;
+    form.appendChild(pressed);
+    form.submit();
+  }
+
   document.querySelectorAll("form[data-vote]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
@@ -63,7 +74,7 @@
           press(form.querySelector(".vote-up"), value === 1, "1");
           press(form.querySelector(".vote-down"), value === -1, "-1");
         })
-        .catch(function () { form.submit(); });
+        .catch(function () { postPlainly(form, button); });
     });
   });
 })();

@@ -32,7 +32,9 @@ def test_a_title_with_a_line_break_is_stored_on_one_line_and_followers_get_mail(
         "response": "On the plan."})  # fmt: skip
     assert reply.status_code == 302
     outbox = tmp_path / "outbox"
-    sent = Mailer(board.store, FileTransport(outbox), "board@example.com").deliver_due()
+    sent = Mailer(
+        board.store, FileTransport(outbox), "board@example.com", app=board.app
+    ).deliver_due()
     assert sent == 1
     assert [m.state for m in board.store.messages.all()] == [MessageState.SENT]
     (eml,) = outbox.glob("*.eml")
