@@ -192,7 +192,7 @@ def test_serve_waits_for_a_held_port_then_starts(tmp_path: Path, serving: list[S
 def test_serve_gives_up_on_a_held_port_with_one_clear_line(
     runner: VoiceboxRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("feedback_app.server.PORT_WAIT_S", 0.5)
+    monkeypatch.setattr("feedback_app.address.PORT_WAIT_S", 0.5)
     port = _free_port()
     with _hold(port):
         result = runner.invoke("serve", "--host", "127.0.0.1", "--port", str(port))
