@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from feedback_app.store import Role, Store
 from tests.conftest import VoiceboxRunner
 
@@ -82,3 +84,17 @@ def test_every_command_has_help(runner: VoiceboxRunner) -> None:
     for args in ((), ("demo",), ("serve",), ("check",), ("backup",), ("restore",), ("user", "add")):
         result = runner.invoke(*args, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_printed_links_follow_the_configured_port_unless_base_url_is_set(
+    runner: VoiceboxRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VOICEBOX_BASE_URL", raising=False)
+    monkeypatch.setenv("VOICEBOX_PORT", "8301")
+    result = runner.invoke("user", "add", "ana@example.com")
+    assert "Sign-in link (works once, for 15 minutes): http://127.0.0.1:8301/signin/" in (
+        result.output
+    )
+    monkeypatch.setenv("VOICEBOX_BASE_URL", "https://ideas.example.com")
+    result = runner.invoke("user", "add", "ana@example.com")
+    assert "https://ideas.example.com/signin/" in result.output
