@@ -114,9 +114,9 @@ def _port_listened_on(port: int) -> bool:
 
 
 def _trickle(port: int, stop: threading.Event) -> None:
-    """A slow client: a form post whose body arrives one byte at a time (a phone on a train)."""
+    """A slow client (a phone on a train): its request headers arrive one byte at a time."""
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(b"POST /signin HTTP/1.1\r\nHost: x\r\nContent-Length: 400\r\n\r\n")
+        sock.sendall(b"GET /ideas HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         for _ in range(400):
             if stop.wait(0.25):
                 return
@@ -141,7 +141,7 @@ def test_workers_follow_a_killed_master_and_serve_starts_again(
     clients = [threading.Thread(target=_trickle, args=(port, stop)) for _ in range(3)]
     for client in clients:
         client.start()
-    time.sleep(1)  # the slow posts are now being read by the workers
+    time.sleep(1)  # the workers are now reading the slow requests
 
     os.kill(first.process.pid, signal.SIGKILL)
     first.process.wait()
