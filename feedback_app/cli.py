@@ -54,9 +54,10 @@ def _addresses(settings: dict[str, Any], host: str, port: int) -> dict[str, Any]
     """The settings for serving on host:port, with every address derived from it.
 
     Unless VOICEBOX_BASE_URL is set, the links Voicebox hands out (sign-in emails, the site's
-    way back to the board) point at this address; in demo mode, unless VOICEBOX_SITE_URL is
-    set, the published site's address is where the demo serves it. A demo on another port
-    then links to itself, not to a server on port 8000 that is not running.
+    way back to the board) point at this address; unless VOICEBOX_SITE_URL is set, the
+    published site's address is where `voicebox demo` serves it. A demo on another port then
+    links to itself, not to a server on port 8000 that is not running, and `voicebox publish`
+    builds the same site as the demo did.
     """
     from .address import public_host
     from .dev import SITE_PATH
@@ -64,7 +65,7 @@ def _addresses(settings: dict[str, Any], host: str, port: int) -> dict[str, Any]
     settings = {**settings, "HOST": host, "PORT": port}
     if "VOICEBOX_BASE_URL" not in os.environ:
         settings["BASE_URL"] = f"http://{public_host(host)}:{port}"
-    if settings["DEMO"] and "VOICEBOX_SITE_URL" not in os.environ:
+    if "VOICEBOX_SITE_URL" not in os.environ:
         settings["SITE_URL"] = settings["BASE_URL"].rstrip("/") + SITE_PATH
     return settings
 
@@ -166,10 +167,13 @@ def demo(
 def publish(ctx: click.Context, force: bool) -> None:
     """Generate the public site's pages from the data and build it with MkDocs."""
     _publish(ctx.obj, force)
-    click.echo(
-        f"Put that folder on a web server at {ctx.obj['SITE_URL']} (VOICEBOX_SITE_URL), "
-        "or preview the site with `voicebox demo`."
-    )
+    if "VOICEBOX_SITE_URL" in os.environ:
+        click.echo(f"Put that folder on your web server at {ctx.obj['SITE_URL']}")
+    else:
+        click.echo(
+            f"`voicebox demo` shows it at {ctx.obj['SITE_URL']}; to publish it for real, put "
+            "the folder on a web server and set VOICEBOX_SITE_URL to that server's address."
+        )
 
 
 def _publish(settings: dict[str, Any], force: bool = False) -> None:
