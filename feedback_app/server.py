@@ -29,6 +29,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from .address import public_host, wait_for_port
+from .dev import SITE_PATH
 
 __all__ = ["ORPHAN_GRACE_S", "run"]
 
@@ -62,7 +63,7 @@ def _ready(server: Any) -> None:
         print(f"  the idea board:      {base}/ideas", flush=True)
         print(f"  the staff console:   {base}/admin/", flush=True)
         if server.app.demo:
-            print(f"  the published site:  {base}/dev/site/", flush=True)
+            print(f"  the published site:  {base}{SITE_PATH}", flush=True)
             outbox = f"{base}/dev/outbox"
             print(f"  the demo's outbox:   {outbox}  (sign-in links land here)", flush=True)
 
