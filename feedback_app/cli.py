@@ -47,7 +47,39 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """Voicebox: collect your customers' voice, answer back, publish the proof."""
     settings = _defaults()
     settings["DATA_DIR"] = str((data_dir or Path(settings["DATA_DIR"])).resolve())
-    ctx.obj = settings
+    ctx.obj = _addresses(settings, settings["HOST"], settings["PORT"])
+
+
+def _addresses(settings: dict[str, Any], host: str, port: int) -> dict[str, Any]:
+    """The settings for serving on host:port, with every address derived from it.
+
+    Unless VOICEBOX_BASE_URL is set, the links Voicebox hands out (sign-in emails, the site's
+    way back to the board) point at this address; unless VOICEBOX_SITE_URL is set, the
+    published site's address is where `voicebox demo` serves it. A demo on another port then
+    links to itself, not to a server on port 8000 that is not running, and `voicebox publish`
+    builds the same site as the demo did.
+    """
+    from .address import public_host
+    from .dev import SITE_PATH
+
+    settings = {**settings, "HOST": host, "PORT": port}
+    if "VOICEBOX_BASE_URL" not in os.environ:
+        settings["BASE_URL"] = f"http://{public_host(host)}:{port}"
+    if "VOICEBOX_SITE_URL" not in os.environ:
+        settings["SITE_URL"] = settings["BASE_URL"].rstrip("/") + SITE_PATH
+    return settings
+
+
+def _listening(
+    settings: dict[str, Any], host: str | None, port: int | None, demo: bool = False
+) -> dict[str, Any]:
+    """Settings for the host and port asked for on the command line (port 0: any free one)."""
+    from .address import free_port
+
+    host = host or settings["HOST"]
+    port = settings["PORT"] if port is None else port
+    demo = settings["DEMO"] or demo
+    return _addresses({**settings, "DEMO": demo}, host, port or free_port(host))
 
 
 def _store(ctx: click.Context) -> Store:
@@ -86,7 +118,7 @@ def serve(
     ctx: click.Context, host: str | None, port: int | None, workers: int | None, threads: int | None
 ) -> None:
     """Serve the app with gunicorn (several processes, never Flask's development server)."""
-    _run_server(ctx.obj, host, port, workers, threads)
+    _run_server(_listening(ctx.obj, host, port), workers, threads)
 
 
 @cli.command()
@@ -105,8 +137,10 @@ def demo(
 ) -> None:
     """Seed realistic demo data (if the folder has none) and serve it in demo mode."""
     from .demo import DEMO_STAFF, seed_demo
+    from .dev import SITE_PATH
 
-    data_dir = Path(ctx.obj["DATA_DIR"])
+    settings = _listening(ctx.obj, host, port, demo=True)
+    data_dir = Path(settings["DATA_DIR"])
     if reset:
         _reset(data_dir)
     store = _store(ctx)
@@ -119,10 +153,12 @@ def demo(
     else:
         click.echo(f"Using the existing data in {data_dir} ({store.ideas.count()} ideas).")
     click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
-    _publish(ctx.obj)
-    if not no_serve:
-        ctx.obj["DEMO"] = True
-        _run_server(ctx.obj, host, port, workers, threads)
+    _publish(settings)
+    if no_serve:
+        site = settings["BASE_URL"].rstrip("/") + SITE_PATH
+        click.echo(f"`voicebox demo` serves the app, and the published site at {site}")
+    else:
+        _run_server(settings, workers, threads)  # it prints every address once it listens
 
 
 @cli.command()
@@ -131,6 +167,13 @@ def demo(
 def publish(ctx: click.Context, force: bool) -> None:
     """Generate the public site's pages from the data and build it with MkDocs."""
     _publish(ctx.obj, force)
+    if "VOICEBOX_SITE_URL" in os.environ:
+        click.echo(f"Put that folder on your web server at {ctx.obj['SITE_URL']}")
+    else:
+        click.echo(
+            f"`voicebox demo` shows it at {ctx.obj['SITE_URL']}; to publish it for real, put "
+            "the folder on a web server and set VOICEBOX_SITE_URL to that server's address."
+        )
 
 
 def _publish(settings: dict[str, Any], force: bool = False) -> None:
@@ -161,7 +204,7 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
             else "nothing changed, build skipped."
         )
     )
-    click.echo(f"The site is in {site_dir.absolute()} (open index.html, or run `mkdocs serve`).")
+    click.echo(f"The site is in {site_dir.absolute()}")
 
 
 @cli.command()
@@ -239,18 +282,11 @@ def _reset(data_dir: Path) -> None:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
-def _run_server(
-    settings: dict[str, Any],
-    host: str | None,
-    port: int | None,
-    workers: int | None,
-    threads: int | None,
-) -> None:
+def _run_server(settings: dict[str, Any], workers: int | None, threads: int | None) -> None:
     from .server import run
 
-    host = host or settings["HOST"]
-    port = settings["PORT"] if port is None else port
-    run(settings, host, port, workers or settings["WORKERS"], threads or settings["THREADS"])
+    run(settings, settings["HOST"], settings["PORT"], workers or settings["WORKERS"],
+        threads or settings["THREADS"])  # fmt: skip
 
 
 def main() -> None:

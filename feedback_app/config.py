@@ -119,9 +119,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_DIR", "site", str, "Where the published site is built."),
     Setting(
         "SITE_URL",
-        "http://127.0.0.1:8001/",
+        "http://127.0.0.1:8000/dev/site/",
         str,
-        "Public address of the published site (feed, sitemap).",
+        "Public address of the published site (feed, sitemap); unset: where the demo serves it.",
     ),
     Setting("AUTO_PUBLISH", True, _bool, "Publish in the background after published data changes."),
     Setting(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .store import (
     Comment,
@@ -17,6 +17,7 @@ from .store import (
     IdeaStatus,
     Role,
     Stance,
+    StatusChange,
     Store,
     SurveyResponse,
     Testimonial,
@@ -217,8 +218,8 @@ IDEAS: list[tuple[str, str, str, list[str], IdeaStatus, str]] = [
         "",
     ),
     (
-        "<script>alert('hi')</script> Make the menu boards bigger",
-        "The menu is hard to read from the queue. <img src=x onerror=alert(1)> Bigger text please.",
+        "Make the menu boards bigger",
+        "The menu is hard to read from the queue, especially the prices. Bigger text please.",
         "Stores",
         ["menu"],
         IdeaStatus.NEW,
@@ -375,8 +376,33 @@ def _silent(step: str) -> None:
     """Default progress callback: report nothing."""
 
 
+# The steps an idea took to reach its status, oldest first (each an allowed transition).
+_S = IdeaStatus
+_STEPS: dict[IdeaStatus, tuple[IdeaStatus, ...]] = {
+    _S.NEW: (),
+    _S.UNDER_REVIEW: (_S.UNDER_REVIEW,),
+    _S.PLANNED: (_S.UNDER_REVIEW, _S.PLANNED),
+    _S.IN_PROGRESS: (_S.UNDER_REVIEW, _S.PLANNED, _S.IN_PROGRESS),
+    _S.IMPLEMENTED: (_S.UNDER_REVIEW, _S.PLANNED, _S.IMPLEMENTED),
+    _S.PARTIALLY_IMPLEMENTED: (_S.UNDER_REVIEW, _S.IN_PROGRESS, _S.PARTIALLY_IMPLEMENTED),
+    _S.NOT_PLANNED: (_S.UNDER_REVIEW, _S.NOT_PLANNED),
+}
+
+
+def _moments(rng: random.Random, start: datetime, end: datetime, count: int) -> list[datetime]:
+    """`count` ordered moments strictly between `start` and `end`: a believable timeline."""
+    span = (end - start).total_seconds()
+    return sorted(start + timedelta(seconds=rng.uniform(0.05, 0.95) * span) for _ in range(count))
+
+
 def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
-    """Fill an empty store with the demo; return how many of each record it made."""
+    """Fill an empty store with the demo; return how many of each record it made.
+
+    Every date is in the past and follows from the one before: an idea is posted, then
+    answered step by step, voted on and discussed; a survey comes before its follow-up; a
+    testimonial is consented to, then decided on. Ideas are written with their history, as
+    an import would, so each status change keeps its own date instead of the seeding time.
+    """
     rng = random.Random(2026)
     now = utcnow()
     progress("people")
@@ -389,26 +415,29 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
 
     progress("ideas")
     ideas: list[Idea] = []
-    for n, (title, text, category, tags, *_) in enumerate(IDEAS):
-        idea = Idea(title, text, category, customers[n % len(customers)], tags=list(tags))
-        idea.created_at = now - timedelta(days=rng.randint(1, 120), hours=rng.randint(0, 23))
+    for n, (title, text, category, tags, status, note) in enumerate(IDEAS):
+        steps = _STEPS[status]
+        age = timedelta(days=rng.randint(20, 120) if steps else rng.randint(1, 60),
+                        hours=rng.randint(0, 23))  # fmt: skip
+        idea = Idea(title, text, category, customers[n % len(customers)], tags=list(tags),
+                    status=status, created_at=now - age)  # fmt: skip
+        times = _moments(rng, idea.created_at, now, len(steps))
+        idea.history = [
+            StatusChange(step, _response_for(step), marketer, at=at)
+            for step, at in zip(steps, times, strict=True)
+        ]
+        if status.is_done:
+            idea.changed_note, idea.changed_on = note, times[-1].date()
         ideas.append(store.ideas.add(idea))
-    for idea, (*_, status, note) in zip(ideas, IDEAS, strict=True):
-        if status is not IdeaStatus.NEW:
-            response = _response_for(status)
-            changed_on = (idea.created_at + timedelta(days=rng.randint(3, 30))).date()
-            store.ideas.set_status(
-                idea.id,
-                status,
-                response,
-                marketer,
-                changed_note=note,
-                changed_on=min(changed_on, now.date()),
-            )
 
     progress("votes")
     votes = [
-        Vote(idea.id, user, 1 if rng.random() < 0.8 else -1)
+        Vote(
+            idea.id,
+            user,
+            1 if rng.random() < 0.8 else -1,
+            _moments(rng, idea.created_at, now, 1)[0],
+        )
         for idea in ideas
         for user in rng.sample(customers, rng.randint(1, len(customers)))
     ]
@@ -417,11 +446,11 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
     progress("comments")
     comments = []
     for idea in ideas:
-        for _ in range(rng.randint(0, 5)):
+        for at in _moments(rng, idea.created_at, now, rng.randint(0, 5)):
             stance = rng.choice(list(Stance))
             words = {Stance.PRO: PRO, Stance.CON: CON, Stance.NEUTRAL: NEUTRAL}[stance]
             comment = Comment(idea.id, rng.choice(customers), rng.choice(words), stance)
-            comment.created_at = idea.created_at + timedelta(hours=rng.randint(1, 200))
+            comment.created_at = at
             comments.append(comment)
     store.comments.add_many(comments)
 
@@ -430,27 +459,33 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
     for email, _name in CUSTOMERS:
         score = rng.choice([10, 10, 9, 9, 8, 7, 6, 3])
         reason = "" if score >= 7 else "Waited 20 minutes for a latte."
-        surveys.append(
-            store.surveys.add(
-                SurveyResponse(email, f"ORD-{rng.randint(10000, 99999)}", score, reason)
-            )
-        )
+        survey = SurveyResponse(email, f"ORD-{rng.randint(10000, 99999)}", score, reason)
+        # Unhappy customers alternate between an old answer (its call is now overdue) and
+        # yesterday's (its call is still due), so the console shows both.
+        if survey.category == "detractor":
+            days = (5, 1)[sum(s.category == "detractor" for s in surveys) % 2]
+        else:
+            days = rng.randint(2, 60)
+        survey.created_at = now - timedelta(days=days, hours=rng.randint(1, 12))
+        surveys.append(store.surveys.add(survey))
     for survey in surveys:
         if survey.category == "detractor":
-            store.followups.add(
-                FollowUp(
-                    "call",
-                    None,
-                    survey.email,
-                    f"Scored {survey.score}: {survey.reason}",
-                    due_at=now + timedelta(days=rng.choice([-2, 1])),
-                    survey_id=survey.id,
-                )
+            noticed = survey.created_at + timedelta(hours=1)
+            followup = FollowUp(
+                "call",
+                None,
+                survey.email,
+                f"Scored {survey.score}: {survey.reason}",
+                due_at=noticed + timedelta(days=2),
+                survey_id=survey.id,
             )
+            followup.created_at = noticed
+            store.followups.add(followup)
 
     progress("testimonials")
     for n, (text, rating, name, role, company, link, state, featured) in enumerate(TESTIMONIALS):
         decided = state is not TestimonialState.PENDING
+        consented = now - timedelta(days=30 - n)
         store.testimonials.add(
             Testimonial(
                 user_id=customers[n % len(customers)],
@@ -461,10 +496,11 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
                 credit_company=company,
                 consent_text=CONSENT_TEXT,
                 consent_version=CONSENT_VERSION,
-                consented_at=now - timedelta(days=30 - n),
+                consented_at=consented,
                 connection=link,
                 featured=featured,
                 state=state,
+                created_at=consented,
                 decided_at=now - timedelta(days=20 - n) if decided else None,
                 decided_by=marketer if decided else None,
                 withdrawn_at=now - timedelta(days=2)

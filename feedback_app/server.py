@@ -2,16 +2,39 @@
 
 gunicorn supervises the workers (restarts a crashed one, shuts down gracefully); the store is
 safe for several processes, so any number of workers can share one data folder.
+
+Two things gunicorn leaves to us, both about what the next `voicebox serve` finds:
+
+- a master killed with `kill -9` cannot tell its workers to stop, and a worker busy with a slow
+  client would keep serving, and hold the port, for gunicorn's whole graceful timeout. So each
+  worker asks the kernel for SIGTERM when the master dies (Linux), watches its parent on every
+  system, and exits a few seconds later at the latest. The store survives that exit like any
+  crash: every write is atomic.
+- a port still held (by such a worker, or any program) would make gunicorn retry quietly and
+  exit with "Connection in use". `run` waits a bounded time for the port, saying so once, and
+  otherwise stops with one clear line.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-__all__ = ["run"]
+from .address import public_host, wait_for_port
+from .dev import SITE_PATH
+
+__all__ = ["ORPHAN_GRACE_S", "run"]
+
+ORPHAN_GRACE_S = 3.0  # how long a worker whose master died may finish its requests
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -35,11 +58,12 @@ def _ready(server: Any) -> None:
     """Print where to go once the port is open (port 0 picks a free one)."""
     for listener in server.LISTENERS:
         host, port = listener.sock.getsockname()[:2]
-        base = f"http://{host}:{port}"
+        base = f"http://{public_host(host)}:{port}"
         print(f"Voicebox is running at {base}/  (Ctrl+C stops it)", flush=True)
         print(f"  the idea board:      {base}/ideas", flush=True)
         print(f"  the staff console:   {base}/admin/", flush=True)
         if server.app.demo:
+            print(f"  the published site:  {base}{SITE_PATH}", flush=True)
             outbox = f"{base}/dev/outbox"
             print(f"  the demo's outbox:   {outbox}  (sign-in links land here)", flush=True)
 
@@ -61,7 +85,37 @@ def _close_if_body_left_unread(worker: Any, req: Any) -> None:
             req.force_close()
 
 
+def _post_fork(server: Any, worker: Any) -> None:
+    """Make this worker follow its master down, however the master ends."""
+    master = server.pid
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still notices, a moment later
+    threading.Thread(
+        target=_follow_master, args=(master, worker.log), name="voicebox-watchdog", daemon=True
+    ).start()
+
+
+def _follow_master(master: int, log: Any) -> None:
+    """Once the master is gone: stop taking requests, then exit after a short grace.
+
+    SIGTERM starts gunicorn's own graceful stop; the hard exit bounds it, because a slow client
+    would otherwise keep the worker, and the port with it, for the full graceful timeout.
+    """
+    while os.getppid() == master:
+        time.sleep(0.2)
+    log.warning("the master process %s is gone; worker %s stops", master, os.getpid())
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE_S)
+    os._exit(1)
+
+
 def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: int) -> None:
+    """Serve until stopped; raises PortInUse (an OSError) if the port never comes free."""
+    wait_for_port(host, port, say=lambda line: print(line, flush=True))
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -72,6 +126,7 @@ def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: i
         "loglevel": "warning",
         "when_ready": _ready,
         "pre_request": _close_if_body_left_unread,
+        "post_fork": _post_fork,
         "timeout": 60,
     }
     _Server(settings, options).run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from feedback_app.store import Role, Store
 from tests.conftest import VoiceboxRunner
 
@@ -159,3 +161,17 @@ def test_failed_backup_leaves_no_partial_file(runner: VoiceboxRunner, data_dir: 
     result = runner.invoke("backup", str(target))
     assert result.exit_code == 1
     assert sorted(p.name for p in data_dir.parent.iterdir() if p.name.startswith("b.zip")) == []
+
+
+def test_printed_links_follow_the_configured_port_unless_base_url_is_set(
+    runner: VoiceboxRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VOICEBOX_BASE_URL", raising=False)
+    monkeypatch.setenv("VOICEBOX_PORT", "8301")
+    result = runner.invoke("user", "add", "ana@example.com")
+    assert "Sign-in link (works once, for 15 minutes): http://127.0.0.1:8301/signin/" in (
+        result.output
+    )
+    monkeypatch.setenv("VOICEBOX_BASE_URL", "https://ideas.example.com")
+    result = runner.invoke("user", "add", "ana@example.com")
+    assert "https://ideas.example.com/signin/" in result.output

@@ -1,19 +1,46 @@
-"""/dev/outbox: in demo mode, the emails Voicebox "sent", with their links clickable."""
+"""Demo-only pages: the emails Voicebox "sent", and the published site as a static host serves it.
+
+A newcomer should reach everything from the addresses the demo prints: `file://` hides the
+site's search and shows folder listings, and `mkdocs serve` would take the app's port.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..data import get_store
+from . import SITE_PATH
 
-__all__ = ["bp", "linkify"]
+__all__ = ["SITE_CSP", "bp", "linkify"]
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
+
+# The site's own policy, not the app's: MkDocs Material runs small inline scripts (theme and
+# search set-up); everything still comes from this origin only.
+SITE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
 
 
 def linkify(text: str) -> Markup:
@@ -25,3 +52,52 @@ def linkify(text: str) -> Markup:
 @bp.get("/outbox")
 def outbox() -> str:
     return render_template("dev/outbox.html", messages=get_store().messages.all(), linkify=linkify)
+
+
+@bp.get(SITE_PATH.removeprefix("/dev"), defaults={"path": ""})
+@bp.get(SITE_PATH.removeprefix("/dev") + "<path:path>")
+def site(path: str) -> BaseResponse | tuple[str, int]:
+    """A file of the published site; a folder answers with its index.html, like a static host.
+
+    SITE_DIR is resolved on every request: a publish may switch it (a symbolic link to the
+    newest build), and the next page must come from the new build.
+    """
+    root = Path(current_app.config["SITE_DIR"]).resolve()
+    if not (root / "index.html").is_file():
+        return render_template(
+            "errors/error.html",
+            code=404,
+            title=_("The site is not published yet"),
+            message=_("Run “voicebox publish”, then reload this page."),
+        ), 404
+    target = safe_join(str(root), path)
+    if target is None:
+        return _site_not_found(root)
+    if os.path.isdir(target):
+        if path and not path.endswith("/"):  # relative links inside need the slash
+            return redirect(url_for(".site", path=path + "/"), 301)
+        path += "index.html"
+    try:
+        return _send(root, path)
+    except NotFound:
+        return _site_not_found(root)
+
+
+def _send(root: Path, path: str) -> Response:
+    """One file, revalidated on every visit: the next publish must show at once."""
+    response = send_from_directory(root, path, max_age=0)
+    response.headers["Content-Security-Policy"] = SITE_CSP
+    return response
+
+
+def _site_not_found(root: Path) -> BaseResponse | tuple[str, int]:
+    """The site's own 404 page, as its static host would show it."""
+    try:
+        response = _send(root, "404.html")
+    except NotFound:
+        return render_template(
+            "errors/error.html", code=404, title=_("Page not found"),
+            message=_("There is nothing here. Check the address, or start again."),
+        ), 404  # fmt: skip
+    response.status_code = 404
+    return response

@@ -52,7 +52,12 @@ def _free_port() -> int:
 class LiveServer:
     url: str
     data_dir: Path
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
+    log: Path  # everything the server printed: its output must never fill a pipe nobody reads
+
+
+def _tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture
@@ -67,11 +72,14 @@ def live_server(tmp_path: Path, site_project: Path) -> Iterator[LiveServer]:
         "VOICEBOX_SITE_DIR": str(site_project / "site"),
         "VOICEBOX_PUBLISH_DELAY_S": "0",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(data_dir), "serve",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    env.pop("VOICEBOX_SITE_URL", None)  # the demo serves the site at its own /dev/site/
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(data_dir), "serve",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -82,15 +90,19 @@ def live_server(tmp_path: Path, site_project: Path) -> Iterator[LiveServer]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                output = process.stdout.read() if process.stdout else ""
-                pytest.fail(f"the server did not start:\n{output}")
+                process.wait()
+                pytest.fail(
+                    f"the server did not start (exit {process.returncode}); "
+                    f"the end of {log}:\n{_tail(log)}"
+                )
             time.sleep(0.1)
-    yield LiveServer(url, data_dir, process)
+    yield LiveServer(url, data_dir, process, log)
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

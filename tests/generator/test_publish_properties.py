@@ -72,15 +72,31 @@ DAY = date(2026, 3, 1)
 def site_data(draw: st.DrawFn, most: int) -> SiteData:
     """Between one and `most` ideas and testimonials, every text field arbitrary."""
     ideas = tuple(
-        PublishedIdea(n, draw(ANY_TEXT), draw(ANY_TEXT), draw(ANY_TEXT), IdeaStatus.IMPLEMENTED,
-                      draw(ANY_TEXT), draw(ANY_TEXT), DAY, n)
+        PublishedIdea(
+            n,
+            draw(ANY_TEXT),
+            draw(ANY_TEXT),
+            draw(ANY_TEXT),
+            IdeaStatus.IMPLEMENTED,
+            draw(ANY_TEXT),
+            draw(ANY_TEXT),
+            DAY,
+            n,
+        )
         for n in range(1, draw(st.integers(1, most)) + 1)
     )
     testimonials = tuple(
         PublishedTestimonial(
-            n, draw(ANY_TEXT.filter(lambda q: xml_safe(q).strip())), draw(st.integers(1, 5)),
-            draw(ANY_TEXT), draw(ANY_TEXT), draw(ANY_TEXT), draw(ANY_TEXT),
-            tuple(sorted(set(draw(st.lists(ANY_TEXT, max_size=3))))), draw(st.booleans()), DAY,
+            n,
+            draw(ANY_TEXT.filter(lambda q: xml_safe(q).strip())),
+            draw(st.integers(1, 5)),
+            draw(ANY_TEXT),
+            draw(ANY_TEXT),
+            draw(ANY_TEXT),
+            draw(ANY_TEXT),
+            tuple(sorted(set(draw(st.lists(ANY_TEXT, max_size=3))))),
+            draw(st.booleans()),
+            DAY,
         )
         for n in range(1, draw(st.integers(1, most)) + 1)
     )
@@ -97,14 +113,26 @@ def _plain(data: SiteData) -> SiteData:
     plain_tag = {tag: f"topic{n}" for n, tag in enumerate(tags)}
     return SiteData(
         tuple(
-            replace(t, quote="Plain words", name=words(t.name), role=words(t.role),
-                    company=words(t.company), disclosure=words(t.disclosure),
-                    tags=tuple(plain_tag[tag] for tag in t.tags))
+            replace(
+                t,
+                quote="Plain words",
+                name=words(t.name),
+                role=words(t.role),
+                company=words(t.company),
+                disclosure=words(t.disclosure),
+                tags=tuple(plain_tag[tag] for tag in t.tags),
+            )
             for t in data.testimonials
         ),
         tuple(
-            replace(i, title=words(i.title), asked=words(i.asked), category=words(i.category),
-                    what_changed=words(i.what_changed), response=words(i.response))
+            replace(
+                i,
+                title=words(i.title),
+                asked=words(i.asked),
+                category=words(i.category),
+                what_changed=words(i.what_changed),
+                response=words(i.response),
+            )
             for i in data.ideas
         ),
         data.board_url,
@@ -203,9 +231,20 @@ def test_rendered_pages_hold_only_the_generators_markup(data: SiteData) -> None:
 @pytest.fixture(scope="module")
 def plain_site(tmp_path_factory: pytest.TempPathFactory) -> _Markup:
     """A site built from plain words with every optional part present."""
-    ideas = tuple(PublishedIdea(n, "Plain idea", "Plain words", "Food", IdeaStatus.IMPLEMENTED,
-                                "Plain change", "Plain answer", DAY, n)
-                  for n in range(1, 4))
+    ideas = tuple(
+        PublishedIdea(
+            n,
+            "Plain idea",
+            "Plain words",
+            "Food",
+            IdeaStatus.IMPLEMENTED,
+            "Plain change",
+            "Plain answer",
+            DAY,
+            n,
+        )
+        for n in range(1, 4)
+    )
     testimonials = tuple(PublishedTestimonial(n, "Plain quote", 5, "Ana", "Chef", "Studio",
                                               "Employee", ("topic0", "topic1"), n == 1, DAY)
                          for n in range(1, 4))  # fmt: skip

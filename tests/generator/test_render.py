@@ -15,9 +15,7 @@ from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
 from generator.render import PER_PAGE, inert, render_site, tag_slug
 from tests.test_text import XSS, _tags
 
-SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "generator/testimonials.schema.json").read_text()
-)
+SCHEMA = json.loads((Path(__file__).parents[2] / "generator/testimonials.schema.json").read_text())
 
 
 def _t(n: int, quote: str = "Great coffee", **kw: object) -> PublishedTestimonial:

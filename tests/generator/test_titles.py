@@ -25,7 +25,7 @@ from generator.write import write_files
 HOSTILE = [
     "</title><script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
-    "Don't \"quote\" me & <b>co</b>",
+    'Don\'t "quote" me & <b>co</b>',
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     "Кава з вівсяним молоком — 咖啡 'ok'",
 ]
