@@ -41,6 +41,18 @@ def test_site_pages_are_served_with_the_sites_own_policy(tmp_path: Path) -> None
     assert index.status_code == 200 and index.mimetype == "application/json"
 
 
+def test_a_build_with_header_files_is_served_with_exactly_their_headers(tmp_path: Path) -> None:
+    site = _build(tmp_path / "site", "Home")
+    policy = "default-src 'self'; script-src 'self' 'sha256-abc='; frame-ancestors 'none'"
+    (site / "_headers").write_text(
+        f"# comment\n/*\n  Content-Security-Policy: {policy}\n  X-Content-Type-Options: nosniff\n"
+    )
+    client = _demo(tmp_path / "data", site).test_client()
+    home = client.get("/dev/site/")
+    assert home.headers["Content-Security-Policy"] == policy, "the build's hashed policy"
+    assert home.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_a_folder_without_its_slash_is_redirected(tmp_path: Path) -> None:
     client = _demo(tmp_path / "data", _build(tmp_path / "site", "Home")).test_client()
     response = client.get("/dev/site/generated/ideas/7")

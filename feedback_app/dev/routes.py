@@ -28,19 +28,34 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..data import get_store
 from . import SITE_PATH
 
-__all__ = ["SITE_CSP", "bp", "linkify"]
+__all__ = ["SITE_CSP", "bp", "linkify", "site_headers"]
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
-# The site's own policy, not the app's: MkDocs Material runs small inline scripts (theme and
-# search set-up); everything still comes from this origin only.
+# Used only when a build carries no `_headers` file (a site built without the CSP hook): the
+# site's own origin, with the inline scripts Material needs. A build's `_headers` file, whose
+# policy allows Material's scripts by hash, is served instead whenever it exists.
 SITE_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+
+
+def site_headers(root: Path) -> dict[str, str]:
+    """The headers a static host would send for this build, read from its `_headers` file."""
+    try:
+        lines = (root / "_headers").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {"Content-Security-Policy": SITE_CSP}
+    found = {}
+    for line in lines:
+        name, sep, value = line.strip().partition(": ")
+        if sep and line.startswith((" ", "\t")):
+            found[name] = value
+    return found or {"Content-Security-Policy": SITE_CSP}
 
 
 def linkify(text: str) -> Markup:
@@ -86,7 +101,7 @@ def site(path: str) -> BaseResponse | tuple[str, int]:
 def _send(root: Path, path: str) -> Response:
     """One file, revalidated on every visit: the next publish must show at once."""
     response = send_from_directory(root, path, max_age=0)
-    response.headers["Content-Security-Policy"] = SITE_CSP
+    response.headers.update(site_headers(root))
     return response
 
 
