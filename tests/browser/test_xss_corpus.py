@@ -19,10 +19,12 @@ import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import ConsoleMessage, Dialog, Page
 
 from feedback_app import create_app
@@ -121,25 +123,38 @@ def _drain(server: LiveServer) -> None:
         threading.Thread(target=stream.read, daemon=True).start()
 
 
+@dataclass
+class Seeded:
+    """What the corpus was written into: by vector, its idea, its author and their comment."""
+
+    app: Flask
+    ideas: dict[str, int]
+    authors: dict[str, int]
+    comments: dict[str, int]
+    staff: int
+
+
 @pytest.fixture
-def seeded(live_server: LiveServer) -> dict[str, int]:
+def seeded(live_server: LiveServer) -> Seeded:
     """Every vector in every field, written as the app and the publisher's sources hold it.
 
-    Status changes go through the board's service, so followers' emails are queued as in use.
-    Returns idea id by vector."""
+    Status changes go through the board's service, so followers' emails are queued as in use;
+    every other author's comment is hidden, so staff pages show hidden comments too."""
     _drain(live_server)
     store = Store(live_server.data_dir)
     app = create_app({**TEST_CONFIG, "DATA_DIR": str(live_server.data_dir),
                       "BASE_URL": live_server.url})  # fmt: skip
     staff = store.users.add("xss-staff@example.com", Role.MARKETER, VECTORS[0]).id
-    ideas: dict[str, int] = {}
+    found = Seeded(app, {}, {}, {}, staff)
     stances = list(Stance)
     for n, vector in enumerate(VECTORS):
         author = store.users.add(f"xss{n}@example.com", name=vector).id
         idea = store.ideas.add(Idea(vector, vector, "Drinks", author, tags=[vector])).id
-        ideas[vector] = idea
-        store.comments.add(idea, author, vector, stances[n % 3])
+        comment = store.comments.add(idea, author, vector, stances[n % 3]).id
         store.comments.add(idea, staff, vector, Stance.NEUTRAL, official=True)
+        if n % 2:
+            store.comments.set_hidden(comment, True)
+        found.ideas[vector], found.authors[vector], found.comments[vector] = idea, author, comment
         with app.test_request_context("/"):
             service.change_status(idea, IdeaStatus.IMPLEMENTED, vector, staff, changed_note=vector)
         store.testimonials.add(Testimonial(
@@ -147,10 +162,18 @@ def seeded(live_server: LiveServer) -> dict[str, int]:
             connection=vector, tags=[vector], featured=n < 3, state=TestimonialState.APPROVED,
             consent_text="I agree", consent_version="1", consented_at=utcnow(),
         ))  # fmt: skip
-    # Deliver now, as the server's mailer would within seconds: browsing while 300 messages
-    # are written out from both server processes only slows the pages down.
+    # Deliver now, as the server's mailer would within seconds: the emails are composed and
+    # written out before anyone looks at them.
     Mailer(store, FileTransport(live_server.data_dir / "outbox"), "t@example.com").deliver_due()
-    return ideas
+    return found
+
+
+def _sign_in(page: Page, seeded: Seeded, server: LiveServer, user_id: int) -> None:
+    """Give the tab a session cookie for `user_id`, signed with the server's own key."""
+    signer = seeded.app.session_interface.get_signing_serializer(seeded.app)  # type: ignore[attr-defined]
+    cookie = signer.dumps({"_user_id": str(user_id), "_fresh": True})
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "session", "value": cookie, "url": server.url}])
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -159,7 +182,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def published(seeded: dict[str, int], live_server: LiveServer, site_project: Path) -> Iterator[str]:
+def published(seeded: Seeded, live_server: LiveServer, site_project: Path) -> Iterator[str]:
     """The site published from the seeded data, served from its folder on 127.0.0.1."""
     site = site_project / "site"
     site.mkdir(parents=True, exist_ok=True)
@@ -177,14 +200,14 @@ def published(seeded: dict[str, int], live_server: LiveServer, site_project: Pat
 
 
 def test_vectors_stay_inert_on_the_board(
-    seeded: dict[str, int], live_server: LiveServer, page: Page
+    seeded: Seeded, live_server: LiveServer, page: Page
 ) -> None:
     watch = Watch(page)
     for n in range(1, -(-len(VECTORS) // 20) + 1):
         watch.visit(f"{live_server.url}/ideas?sort=new&page={n}")
     watch.visit(f"{live_server.url}/")
     watch.visit(f"{live_server.url}/ideas/in-action")
-    for vector, idea in seeded.items():
+    for vector, idea in seeded.ideas.items():
         watch.visit(f"{live_server.url}/ideas/{idea}")
         heading = page.locator("article h1").first.inner_text()
         assert _shown(heading) == _shown(vector), "the title is shown as typed"
@@ -192,8 +215,29 @@ def test_vectors_stay_inert_on_the_board(
     watch.visit(f"{live_server.url}/dev/outbox")
 
 
+def test_vectors_stay_inert_in_forms_and_staff_pages(
+    seeded: Seeded, live_server: LiveServer, page: Page
+) -> None:
+    """Where the words go back into forms (the name field, the comment being edited) and the
+    staff panel with hidden comments: `"><` and `</textarea>` must not break out."""
+    watch = Watch(page)
+    for vector, author in seeded.authors.items():
+        _sign_in(page, seeded, live_server, author)
+        watch.visit(f"{live_server.url}/account")
+        typed = page.locator("input[name=name]").input_value()
+        assert typed == vector.replace("\n", ""), "the name field holds the name as typed"
+        idea, comment = seeded.ideas[vector], seeded.comments[vector]
+        watch.visit(f"{live_server.url}/ideas/{idea}/comments/{comment}/edit")
+        assert page.locator("textarea[name=body]").input_value() == vector
+    _sign_in(page, seeded, live_server, seeded.staff)
+    watch.visit(f"{live_server.url}/admin/")
+    for idea in seeded.ideas.values():
+        watch.visit(f"{live_server.url}/ideas/{idea}")
+        assert page.locator("section.staff").count() == 1, "the staff panel is there"
+
+
 def test_vectors_stay_inert_on_the_published_site(
-    published: str, site_project: Path, page: Page, seeded: dict[str, int]
+    published: str, site_project: Path, page: Page, seeded: Seeded
 ) -> None:
     site = site_project / "site"
     pages = sorted(
@@ -204,14 +248,14 @@ def test_vectors_stay_inert_on_the_published_site(
     watch = Watch(page)
     for path in pages:
         watch.visit(f"{published}/{path}")
-    for vector, idea in seeded.items():
+    for vector, idea in seeded.ideas.items():
         watch.visit(f"{published}/generated/ideas/{idea}/")
         heading = page.locator("article h1").first.inner_text()
         assert _shown(heading) == _shown(vector), "the title is shown as typed"
 
 
 def test_feed_json_and_emails_carry_vectors_as_inert_text(
-    published: str, site_project: Path, live_server: LiveServer, seeded: dict[str, int]
+    published: str, site_project: Path, live_server: LiveServer, seeded: Seeded
 ) -> None:
     generated = site_project / "site" / "generated"
     feed = ET.fromstring((generated / "feed.xml").read_bytes())
@@ -220,14 +264,14 @@ def test_feed_json_and_emails_carry_vectors_as_inert_text(
                feed.iter(f"{atom}entry")}  # fmt: skip
     assert entries, "the feed lists the implemented ideas"
     for title, summary in entries.items():
-        if title in seeded:
+        if title in seeded.ideas:
             assert summary == title, "the feed carries the note exactly as written"
 
     data = json.loads((generated / "testimonials.json").read_text(encoding="utf-8"))
     quotes = {t["quote"] for t in data["testimonials"]}
     assert set(VECTORS) <= quotes, "every testimonial quote comes back exactly"
     for t in data["testimonials"]:
-        if t["quote"] in seeded:
+        if t["quote"] in seeded.ideas:
             assert t["credit"] == {"name": t["quote"], "role": t["quote"], "company": t["quote"]}
 
     messages = Store(live_server.data_dir).messages.all()
