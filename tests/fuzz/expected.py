@@ -100,7 +100,8 @@ class PageParts(HTMLParser):
         self.links: list[str] = []
         self._open: tuple[str, str] | None = None  # (what, key) of the element being read
         self._text: list[str] = []
-        self.feed(html)
+        # As a browser reads it: the HTML input stream has CR LF and lone CR made LF.
+        self.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -138,8 +139,8 @@ class PageParts(HTMLParser):
             return
         text = "".join(self._text)
         if what == "textarea":
-            # HTML drops one newline right after <textarea>; WTForms writes CR LF there.
-            self.values[key] = re.sub(r"^\r?\n", "", text)
+            # HTML drops one newline right after <textarea>; WTForms writes one there.
+            self.values[key] = text.removeprefix("\n")
         elif what == "error":
             self.errors[key].append(text.strip())
         elif what == "h1":
