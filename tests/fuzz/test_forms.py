@@ -89,7 +89,7 @@ TEXT = st.one_of(
 IDS = st.one_of(st.integers(min_value=0, max_value=2**70), st.just(10**309))
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     database=None,
     # No shrinking: against a defect, shrinking through HTTP requests takes minutes; the
