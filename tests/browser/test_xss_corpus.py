@@ -49,7 +49,7 @@ CORPUS = Path(__file__).with_name("xss_vectors.txt")
 
 def _vectors() -> list[str]:
     lines = CORPUS.read_text(encoding="utf-8").splitlines()
-    return [line.replace("\\n", "\n") for line in lines if line and not line.startswith("# ")]
+    return [line.replace("\\n", "\n") for line in lines if line and not line.startswith("#!")]
 
 
 VECTORS = _vectors()
