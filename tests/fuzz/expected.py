@@ -100,6 +100,7 @@ class PageParts(HTMLParser):
         self.links: list[str] = []
         self._open: tuple[str, str] | None = None  # (what, key) of the element being read
         self._text: list[str] = []
+        self._errors_of: str | None = None  # the field whose error list is being read
         # As a browser reads it: the HTML input stream has CR LF and lone CR made LF.
         self.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
         self.close()
@@ -115,7 +116,7 @@ class PageParts(HTMLParser):
         elif tag == "ul" and a.get("id", "").endswith("-errors"):
             self.errors[a["id"][: -len("-errors")]] = []
             self._errors_of = a["id"][: -len("-errors")]
-        elif tag == "li" and getattr(self, "_errors_of", None):
+        elif tag == "li" and self._errors_of:
             self._start("error", self._errors_of)
         elif tag == "h1":
             self._start("h1", "")

@@ -29,7 +29,16 @@ from markupsafe import escape
 from werkzeug.test import TestResponse
 
 from feedback_app import create_app
-from feedback_app.store import Idea, IdeaStatus, Role, Stance, Store
+from feedback_app.store import (
+    Idea,
+    IdeaStatus,
+    Role,
+    Stance,
+    Store,
+    Testimonial,
+    TestimonialState,
+    utcnow,
+)
 from generator.collect import collect
 from generator.i18n import set_locale
 from generator.render import render_site
@@ -619,8 +628,6 @@ def test_feed_and_json_are_well_formed_whatever_the_data_holds(
     """Records written by older versions, the CLI or an import never went through today's
     forms: the feed must still be XML and the JSON still JSON, carrying the words unchanged
     (for XML, where XML 1.0 can hold them at all)."""
-    from feedback_app.store import Testimonial, TestimonialState, utcnow
-
     idea = env.store.ideas.add(Idea(title, asked, "Drinks", env.customer_id)).id
     env.store.ideas.set_status(idea, IdeaStatus.IMPLEMENTED, asked, env.staff_id, note)
     env.store.testimonials.add(Testimonial(
