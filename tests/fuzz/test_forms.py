@@ -104,6 +104,7 @@ FUZZ = settings(
     # No shrinking: against a defect, shrinking through HTTP requests takes minutes; the
     # failing example is printed as generated.
     phases=[Phase.explicit, Phase.generate],
+    print_blob=True,  # a failure prints the @reproduce_failure line that replays it
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
