@@ -23,6 +23,7 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
+from feedback_app.store.messages import Outcome
 from tests.conftest import sign_in
 
 _FIGURE = re.compile(r"<li[^>]*>\s*<strong>([\d,.\s\u00a0\u202f]+)</strong>\s*([^<]+)")
@@ -73,9 +74,11 @@ def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) ->
         FollowUp("call", None, "d@example.com", "score 2", now - timedelta(days=3), done_at=now)
     )  # done: neither open nor overdue
     queued = [store.messages.enqueue(Message("x@example.com", f"S{n}", "t")).id for n in range(6)]
-    store.messages.mark_sent(queued[0])
-    store.messages.mark_failed(queued[1], "refused", retry_at=None)  # given up
-    store.messages.mark_failed(queued[2], "busy", retry_at=now + timedelta(minutes=5))  # retried
+    store.messages.settle({
+        queued[0]: Outcome(sent=True),
+        queued[1]: Outcome(error="refused"),  # given up
+        queued[2]: Outcome(error="busy", retry_at=now + timedelta(minutes=5)),  # retried
+    })  # fmt: skip
 
     sign_in(client, store.users.add("marta@example.com", Role.MARKETER).id)
     page = client.get("/admin/").get_data(as_text=True)

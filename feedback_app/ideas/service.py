@@ -148,9 +148,9 @@ def read_unsubscribe(token: str) -> tuple[int, int] | None:
     """(user id, idea id) from a signed unsubscribe link, or None if it was tampered with."""
     try:
         user_id, idea_id = _serializer().loads(token)
-    except (BadSignature, ValueError, TypeError):
+        return int(user_id), int(idea_id)
+    except (BadSignature, ValueError, TypeError):  # signed, yet not two ids: not our link
         return None
-    return int(user_id), int(idea_id)
 
 
 def _tell_followers(

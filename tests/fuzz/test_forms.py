@@ -383,7 +383,9 @@ def unsubscribe(env: Env, draw: Draw) -> None:
     ))  # fmt: skip
     for method in ("get", "post"):
         reply = getattr(env.anonymous, method)(f"/unsubscribe/{token}")
-        assert reply.status_code in (200, 400, 404, 405), (token, reply.status_code)
+        assert reply.status_code in (200, 308, 400, 404, 405), (token, reply.status_code)
+        if reply.status_code == 308:  # Werkzeug merging "//" in the path: same site only
+            assert_same_site(reply.headers["Location"])
 
 
 def signin(env: Env, draw: Draw) -> None:
@@ -639,4 +641,10 @@ def test_feed_and_json_are_well_formed_whatever_the_data_holds(
     files = render_site(collect(env.store, "http://board.example"), "http://site.example/")
     ET.fromstring(files["feed.xml"].encode())
     data = json.loads(files["testimonials.json"])
-    assert any(t["quote"] == quote and t["credit"]["name"] == name for t in data["testimonials"])
+    # The store keeps the words under the text rules; a quote with no words left is not
+    # published at all, and any other quote is, with its credit.
+    readings = multi_line(quote)
+    published = [t for t in data["testimonials"] if t["quote"] in readings]
+    if "" in readings and not published:
+        return
+    assert any(matches(t["credit"]["name"], one_line(name), True) for t in published), name

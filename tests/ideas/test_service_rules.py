@@ -15,6 +15,7 @@ from flask import Flask
 
 from feedback_app.ideas import service
 from feedback_app.ideas.service import BoardError
+from feedback_app.mail import mailer
 from feedback_app.store import Comment, Idea, IdeaStatus, Role, Stance, Store, utcnow
 
 People = tuple[int, int, int]
@@ -149,6 +150,7 @@ def test_a_status_change_emails_every_follower_once(ctx: Store, people: People) 
     idea = _idea(ctx, author)
     service.cast_vote(idea, voter, 1)
     service.change_status(idea, IdeaStatus.PLANNED, "Coming in spring", staff)
+    assert mailer().run_jobs() == 2  # the request recorded one job; the mailer fans it out
     mail = [m for m in ctx.messages.all() if "Coming in spring" in m.text]
     assert sorted(m.to for m in mail) == ["author@example.com", "voter@example.com"]
     assert all(m.unsubscribe and m.unsubscribe in m.text for m in mail)
