@@ -3,9 +3,10 @@
     python -m benchmarks.store [--json FILE] [--ideas 10000 --votes 100000 --comments 20000]
 
 Seeds a board, then in the same run measures a vote write, a list read (first page of the
-trending board) and one idea read, through the store and through TinyDB used as its docs show
-(default JSONStorage, one file). Then 4 processes cast 250 votes each on the same folder, and
-one process lists right after another voted. Prints a Markdown table; `--json` writes it.
+trending board, and of one category's board) and one idea read, through the store and through
+TinyDB used as its docs show (default JSONStorage, one file). Then 4 processes cast 250 votes
+each on the same folder, and one process lists right after another voted. Prints a Markdown
+table; `--json` writes it.
 """
 
 from __future__ import annotations
@@ -121,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         write = timed(lambda: store.votes.cast(rng.choice(ideas), NEW_VOTER + next(vote_n), 1),
                       args.samples)  # fmt: skip
         listing = timed(lambda: store.ideas.list(sort="trending"), args.samples)
+        filtered = timed(
+            lambda: store.ideas.list(
+                sort="trending", where=lambda i: i.category == "Drinks", where_key="Drinks"
+            ),
+            args.samples,
+        )
         one = timed(lambda: store.ideas.summary(rng.choice(ideas)), args.samples)
 
         commands, acks = ctx.Queue(), ctx.Queue()
@@ -154,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
     w50, w95 = p50_p95(write)
     l50, l95 = p50_p95(listing)
+    f50, f95 = p50_p95(filtered)
     o50, o95 = p50_p95(one)
     nw50, nw95 = p50_p95(naive_result["write"])
     nl50, nl95 = p50_p95(naive_result["list"])
@@ -163,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         "vote_write_p95_ms": Target(w95, 10),
         "list_read_p50_ms": Target(l50),
         "list_read_p95_ms": Target(l95, 5),
+        "filtered_list_read_p50_ms": Target(f50),
+        "filtered_list_read_p95_ms": Target(f95, 5),
         "list_read_after_foreign_write_p95_ms": Target(p50_p95(after_foreign)[1], 10),
         "idea_read_p50_ms": Target(o50),
         "idea_read_p95_ms": Target(o95),
