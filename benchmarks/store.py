@@ -23,7 +23,7 @@ from tinydb import Query, TinyDB
 
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
 from benchmarks.dataset import FIRST_SEEDED_USER, USERS, board_arguments, seed_board
-from feedback_app.store import Store
+from feedback_app.store import BoardQuery, Store
 
 NEW_VOTER = FIRST_SEEDED_USER + USERS  # above every seeded person: each vote is a new one
 
@@ -117,15 +117,13 @@ def main(argv: list[str] | None = None) -> int:
         naive.start()
 
         rng = random.Random(3)
-        store.ideas.list(sort="trending")  # warm: the first read parses every file once
+        store.ideas.list(BoardQuery())  # warm: the first read parses every file once
         vote_n = iter(range(10**9))
         write = timed(lambda: store.votes.cast(rng.choice(ideas), NEW_VOTER + next(vote_n), 1),
                       args.samples)  # fmt: skip
-        listing = timed(lambda: store.ideas.list(sort="trending"), args.samples)
+        listing = timed(lambda: store.ideas.list(BoardQuery()), args.samples)
         filtered = timed(
-            lambda: store.ideas.list(
-                sort="trending", where=lambda i: i.category == "Drinks", where_key="Drinks"
-            ),
+            lambda: store.ideas.list(BoardQuery(category="Drinks")),
             args.samples,
         )
         one = timed(lambda: store.ideas.summary(rng.choice(ideas)), args.samples)
@@ -137,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(min(100, args.samples)):
             commands.put(True)
             acks.get()
-            after_foreign += timed(lambda: store.ideas.list(sort="trending"), 1)
+            after_foreign += timed(lambda: store.ideas.list(BoardQuery()), 1)
         commands.put(False)
         foreign.join()
 
