@@ -245,6 +245,9 @@ class Ideas:
             found = self.matching(query.text)
             checks.append(lambda i: i.id in found)
 
+        if not checks:  # the whole board: the cheapest test, run once per idea when ranking
+            return ideas.__contains__
+
         def keep(idea_id: int) -> bool:
             idea = ideas.get(idea_id)
             return idea is not None and all(check(idea) for check in checks)
