@@ -3,9 +3,10 @@
     python -m benchmarks.store [--json FILE] [--ideas 10000 --votes 100000 --comments 20000]
 
 Seeds a board, then in the same run measures a vote write, a list read (first page of the
-trending board) and one idea read, through the store and through TinyDB used as its docs show
-(default JSONStorage, one file). Then 4 processes cast 250 votes each on the same folder, and
-one process lists right after another voted. Prints a Markdown table; `--json` writes it.
+trending board, and of one category's board) and one idea read, through the store and through
+TinyDB used as its docs show (default JSONStorage, one file). Then 4 processes cast 250 votes
+each on the same folder, and one process lists right after another voted. Prints a Markdown
+table; `--json` writes it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tinydb import Query, TinyDB
 
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
 from benchmarks.dataset import FIRST_SEEDED_USER, USERS, board_arguments, seed_board
-from feedback_app.store import Store
+from feedback_app.store import BoardQuery, Store
 
 NEW_VOTER = FIRST_SEEDED_USER + USERS  # above every seeded person: each vote is a new one
 
@@ -116,11 +117,15 @@ def main(argv: list[str] | None = None) -> int:
         naive.start()
 
         rng = random.Random(3)
-        store.ideas.list(sort="trending")  # warm: the first read parses every file once
+        store.ideas.list(BoardQuery())  # warm: the first read parses every file once
         vote_n = iter(range(10**9))
         write = timed(lambda: store.votes.cast(rng.choice(ideas), NEW_VOTER + next(vote_n), 1),
                       args.samples)  # fmt: skip
-        listing = timed(lambda: store.ideas.list(sort="trending"), args.samples)
+        listing = timed(lambda: store.ideas.list(BoardQuery()), args.samples)
+        filtered = timed(
+            lambda: store.ideas.list(BoardQuery(category="Drinks")),
+            args.samples,
+        )
         one = timed(lambda: store.ideas.summary(rng.choice(ideas)), args.samples)
 
         commands, acks = ctx.Queue(), ctx.Queue()
@@ -130,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(min(100, args.samples)):
             commands.put(True)
             acks.get()
-            after_foreign += timed(lambda: store.ideas.list(sort="trending"), 1)
+            after_foreign += timed(lambda: store.ideas.list(BoardQuery()), 1)
         commands.put(False)
         foreign.join()
 
@@ -154,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
     w50, w95 = p50_p95(write)
     l50, l95 = p50_p95(listing)
+    f50, f95 = p50_p95(filtered)
     o50, o95 = p50_p95(one)
     nw50, nw95 = p50_p95(naive_result["write"])
     nl50, nl95 = p50_p95(naive_result["list"])
@@ -163,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         "vote_write_p95_ms": Target(w95, 10),
         "list_read_p50_ms": Target(l50),
         "list_read_p95_ms": Target(l95, 5),
+        "filtered_list_read_p50_ms": Target(f50),
+        "filtered_list_read_p95_ms": Target(f95, 5),
         "list_read_after_foreign_write_p95_ms": Target(p50_p95(after_foreign)[1], 10),
         "idea_read_p50_ms": Target(o50),
         "idea_read_p95_ms": Target(o95),

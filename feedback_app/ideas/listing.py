@@ -1,74 +1,43 @@
-"""What the board's search box, tabs and filters ask of the store."""
+"""What the board's search box, tabs and filters, and the "Ideas in Action" page, ask of the
+store: each turns into a `BoardQuery` that the store answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..data import get_store
-from ..store import Idea, IdeaSummary, Page
+from ..store import DONE_STATUSES, BoardQuery, IdeaSummary, Page
 
-__all__ = ["BoardQuery", "board_page"]
-
-
-@dataclass(frozen=True)
-class BoardQuery:
-    sort: str = "trending"
-    page: int = 1
-    q: str = ""
-    category: str = ""
-    status: str = ""
-    tag: str = ""
-    mine: bool = False
-    voted: bool = False
-
-    @classmethod
-    def from_form(cls, form: Any) -> BoardQuery:
-        """Valid filters from the (already validated) FilterForm; invalid ones are dropped."""
-
-        def ok(field: Any) -> Any:
-            return field.data if field.data and not field.errors else None
-
-        return cls(
-            sort=ok(form.sort) or "trending",
-            page=ok(form.page) or 1,
-            q=(form.q.data or "").strip()[:200],
-            category=ok(form.category) or "",
-            status=ok(form.status) or "",
-            tag=(form.tag.data or "").strip().casefold()[:30],
-            mine=bool(form.mine.data),
-            voted=bool(form.voted.data),
-        )
+__all__ = ["board_page", "board_query", "in_action_page"]
 
 
-def board_page(query: BoardQuery, user_id: int | None, per_page: int) -> Page[IdeaSummary]:
-    store = get_store()
-    checks: list[Callable[[Idea], bool]] = []
-    if query.category:
-        checks.append(lambda i: i.category == query.category)
-    if query.status:
-        checks.append(lambda i: i.status.value == query.status)
-    if query.tag:
-        checks.append(lambda i: query.tag in i.tags)
-    # Filters over the store's state or one person's data are not worth a kept ranking.
-    kept = not (query.q or (user_id and (query.mine or query.voted)))
-    if query.q:
-        found = store.ideas.matching(query.q)
-        checks.append(lambda i: i.id in found)
-    if user_id and query.mine:
-        checks.append(lambda i: i.author_id == user_id)
-    if user_id and query.voted:
-        voted = set(store.votes.ideas_voted_by(user_id))
-        checks.append(lambda i: i.id in voted)
+def board_query(form: Any, user_id: int | None, per_page: int) -> BoardQuery:
+    """The query of the (already validated) FilterForm: invalid filters are dropped, and
+    "mine" and "voted" mean nothing to someone not signed in."""
 
-    def where(idea: Idea) -> bool:
-        return all(check(idea) for check in checks)
+    def ok(field: Any) -> Any:
+        return field.data if field.data and not field.errors else None
 
-    return store.ideas.list(
-        sort=query.sort,
-        page=query.page,
+    status = ok(form.status)
+    return BoardQuery(
+        sort=ok(form.sort) or "trending",
+        page=ok(form.page) or 1,
         per_page=per_page,
-        where=where if checks else None,
-        where_key=(query.category, query.status, query.tag) if checks and kept else None,
+        text=(form.q.data or "").strip()[:200],
+        category=ok(form.category) or "",
+        statuses=frozenset({status}) if status else frozenset(),
+        tag=(form.tag.data or "").strip().casefold()[:30],
+        author_id=user_id if user_id and form.mine.data else None,
+        voted_by=user_id if user_id and form.voted.data else None,
     )
+
+
+def board_page(form: Any, user_id: int | None, per_page: int) -> Page[IdeaSummary]:
+    """The board's page that the filter form asks for."""
+    return get_store().ideas.list(board_query(form, user_id, per_page))
+
+
+def in_action_page(page: int, per_page: int) -> Page[IdeaSummary]:
+    """Implemented ideas, newest first."""
+    query = BoardQuery(sort="new", statuses=DONE_STATUSES, page=page, per_page=per_page)
+    return get_store().ideas.list(query)

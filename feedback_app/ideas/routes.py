@@ -38,7 +38,7 @@ from .forms import (
     StatusForm,
     VoteForm,
 )
-from .listing import BoardQuery, board_page
+from .listing import board_page, in_action_page
 
 __all__ = ["bp"]
 
@@ -55,7 +55,7 @@ def index() -> str:
     page = _existing(
         filters,
         board_page(
-            BoardQuery.from_form(filters),
+            filters,
             current_user.id if current_user.is_authenticated else None,
             current_app.config["IDEAS_PER_PAGE"],
         ),
@@ -81,14 +81,7 @@ def _my_votes() -> dict[int, int]:
 def in_action() -> str:
     asked = PageForm(request.args)
     asked.validate()
-    page = get_store().ideas.list(
-        sort="new",
-        page=asked.number,
-        per_page=current_app.config["IDEAS_PER_PAGE"],
-        where=lambda i: i.status.is_done,
-        where_key="in-action",
-    )
-    _existing(asked, page)
+    page = _existing(asked, in_action_page(asked.number, current_app.config["IDEAS_PER_PAGE"]))
     return render_template("ideas/in_action.html", page=page, render_markdown=render_markdown)
 
 

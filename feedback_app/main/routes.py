@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ..data import get_store
+from ..store import BoardQuery
 
 __all__ = ["bp"]
 
@@ -15,7 +16,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index() -> str:
     store = get_store()
-    top = store.ideas.list(sort="trending", per_page=5)
+    top = store.ideas.list(BoardQuery(sort="trending", per_page=5))
     figures = {
         "ideas": store.ideas.count(),
         "votes": store.votes.count(),

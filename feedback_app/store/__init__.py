@@ -5,8 +5,11 @@ entry point and `storage.py` / `shard.py` for how writes stay safe across proces
 """
 
 from .errors import Conflict, CorruptDataError, NotFound, SchemaError, StoreError, WriteError
-from .ideas import SORTS, trending_score
+from .ideas import trending_score
 from .models import (
+    DONE_STATUSES,
+    SORTS,
+    BoardQuery,
     Comment,
     FollowUp,
     Idea,
@@ -29,7 +32,9 @@ from .store import Store
 from .tokens import TokenError
 
 __all__ = [
+    "DONE_STATUSES",
     "SORTS",
+    "BoardQuery",
     "Comment",
     "Conflict",
     "CorruptDataError",

@@ -13,14 +13,12 @@ from .comments import Comments
 from .errors import Conflict, NotFound
 from .follows import Follows
 from .merged import MergedMap
-from .models import Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
+from .models import BoardQuery, Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
 from .ranking import Entry, Ranking
 from .search import normalise, similarity, terms
 from .votes import Votes
 
-__all__ = ["SORTS", "Ideas", "trending_score"]
-
-SORTS = ("trending", "top", "new", "discussed")
+__all__ = ["Ideas", "trending_score"]
 
 # Trending = score / (age in hours + 2) ** 1.5, the "gravity" ranking Hacker News made
 # popular: a new idea with a few votes outranks an old one with many, and every idea sinks
@@ -190,36 +188,25 @@ class Ideas:
     def count(self) -> int:
         return len(self._ideas.current())
 
-    def list(
-        self,
-        sort: str = "trending",
-        page: int = 1,
-        per_page: int = 20,
-        where: Callable[[Idea], bool] | None = None,
-        where_key: Any = None,
-        now: datetime | None = None,
-    ) -> Page[IdeaSummary]:
-        """One page of ideas in the chosen order, with their live figures.
+    def list(self, query: BoardQuery, now: datetime | None = None) -> Page[IdeaSummary]:
+        """One page of the ideas `query` asks for, in its order, with their live figures.
 
-        `where` filters ideas; `where_key` names that filter so its ranking can be kept and
-        updated (a filter without a name is ranked afresh on every call). A kept ranking moves
+        Rankings of the filters that depend only on the ideas' own fields (category, status,
+        tag) are kept, one per sort and filter, and updated in place: a kept ranking moves
         only the ideas whose votes, comments or fields changed since it was last used.
+        Text, author and voter filters, which are personal or follow every edit, are ranked
+        afresh on each call. `now` is the clock trending ages ideas by.
         """
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}")
         now_ts = (now or utcnow()).timestamp()
         sources = (self._ideas, self._votes.tally_map, self._comments.count_map)
         with self._lock:
             ideas, tallies, counts = (source.current() for source in sources)
             versions = tuple(source.version for source in sources)
-
-            def keep(idea_id: int) -> bool:
-                idea = ideas.get(idea_id)
-                return idea is not None and (where is None or where(idea))
-
-            minute = int(now_ts // TRENDING_REFRESH_S) if sort == "trending" else 0
-            cache_key = (sort, where_key, minute)
-            ranking = self._rankings.get(cache_key) if where_key is not None or not where else None
+            keep = self._filter(query, ideas)
+            kept = not (query.text or query.author_id is not None or query.voted_by is not None)
+            minute = int(now_ts // TRENDING_REFRESH_S) if query.sort == "trending" else 0
+            cache_key = (query.sort, (query.category, query.statuses, query.tag), minute)
+            ranking = self._rankings.get(cache_key) if kept else None
             if ranking is not None:
                 seen = zip(sources, ranking.versions, strict=True)
                 changed = [source.changed_since(version) for source, version in seen]
@@ -228,17 +215,44 @@ class Ideas:
                 else:
                     ranking.move(set().union(*changed), keep)  # type: ignore[arg-type]
             if ranking is None:
-                key = _sort_key(sort, ideas, tallies, counts, minute * TRENDING_REFRESH_S or now_ts)
+                clock = minute * TRENDING_REFRESH_S or now_ts
+                key = _sort_key(query.sort, ideas, tallies, counts, clock)
                 ranking = Ranking(filter(keep, ideas), key)
-                if where_key is not None or not where:
+                if kept:
                     self._remember(cache_key, ranking)
             ranking.versions = versions
-            page = max(1, page)
-            chosen = ranking.page((page - 1) * per_page, page * per_page)
+            chosen = ranking.page(query.offset, query.offset + query.per_page)
             items = [
                 IdeaSummary(ideas[i], *tallies.get(i, (0, 0)), counts.get(i, 0)) for i in chosen
             ]
-            return Page(items, page, per_page, len(ranking))
+            return Page(items, query.page, query.per_page, len(ranking))
+
+    def _filter(self, query: BoardQuery, ideas: dict[int, Idea]) -> Callable[[int], bool]:
+        """Whether an idea id is one `query` lets through (an idea since deleted is not)."""
+        checks: list[Callable[[Idea], bool]] = []
+        if query.category:
+            checks.append(lambda i: i.category == query.category)
+        if query.statuses:
+            checks.append(lambda i: i.status in query.statuses)
+        if query.tag:
+            checks.append(lambda i: query.tag in i.tags)
+        if query.author_id is not None:
+            checks.append(lambda i: i.author_id == query.author_id)
+        if query.voted_by is not None:
+            voted = self._votes.ideas_voted_by(query.voted_by)
+            checks.append(lambda i: i.id in voted)
+        if query.text:
+            found = self.matching(query.text)
+            checks.append(lambda i: i.id in found)
+
+        if not checks:  # the whole board: the cheapest test, run once per idea when ranking
+            return ideas.__contains__
+
+        def keep(idea_id: int) -> bool:
+            idea = ideas.get(idea_id)
+            return idea is not None and all(check(idea) for check in checks)
+
+        return keep
 
     def _remember(self, cache_key: tuple[Any, ...], ranking: Ranking) -> None:
         sort, _, minute = cache_key

@@ -9,39 +9,13 @@ to produce twice; the outbox does that with one key per (job, recipient), see me
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from .collection import Collection
-from .models import Record, utcnow
+from .models import Job, JobState, utcnow
 
 __all__ = ["Job", "JobState", "Jobs"]
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    DONE = "done"
-    FAILED = "failed"
-
-
-@dataclass
-class Job(Record):
-    """One piece of background work: `kind` names the handler, `payload` is its input."""
-
-    kind: str
-    payload: dict[str, Any]
-    key: str = field(default_factory=lambda: secrets.token_hex(8))
-    state: JobState = JobState.QUEUED
-    attempts: int = 0
-    next_attempt_at: datetime = field(default_factory=utcnow)
-    lease_until: datetime | None = None
-    last_error: str = ""
-    done_at: datetime | None = None
-    created_at: datetime = field(default_factory=utcnow)
-    id: int = 0
 
 
 class Jobs:

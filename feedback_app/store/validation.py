@@ -12,33 +12,14 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .models import Record
+from .models import FollowChoice, RateCounter, Record
 
+# FollowChoice and RateCounter live in models/ now; they stay importable from here for
+# store.py, which maps each collection to its model.
 __all__ = ["FollowChoice", "RateCounter", "problem"]
-
-
-@dataclass
-class FollowChoice(Record):
-    """One explicit follow or unfollow (see follows.py)."""
-
-    idea_id: int
-    user_id: int
-    choice: str
-
-
-@dataclass
-class RateCounter(Record):
-    """One rate-limit window's counter (see limits.py)."""
-
-    key: str
-    window: int
-    span: int
-    count: int
-    expires: int
 
 
 _SCALARS = (str, int, bool)

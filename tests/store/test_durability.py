@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from feedback_app.store import CorruptDataError, Idea, SchemaError, Store
+from feedback_app.store import BoardQuery, CorruptDataError, Idea, SchemaError, Store
 from feedback_app.store import schema as schema_module
 from feedback_app.store.backup import backup, restore
 
@@ -147,7 +147,7 @@ def test_dropped_stores_release_their_file_descriptors(store: Store) -> None:
     for _ in range(30):
         other = Store(store.root)
         other.votes.count()
-        other.ideas.list()
+        other.ideas.list(BoardQuery())
         del other
     gc.collect()
     assert open_fds() <= before + 2

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
-from feedback_app.store import Idea, Store, utcnow
+from feedback_app.store import BoardQuery, Idea, Store, utcnow
 from tests.conftest import sign_in
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a whole minute: trending ages by the minute
@@ -47,7 +47,7 @@ def _seed(store: Store, now: datetime) -> dict[int, str]:
 
 
 def _order(store: Store, sort: str, titles: dict[int, str], now: datetime) -> list[str]:
-    return [titles[s.idea.id] for s in store.ideas.list(sort=sort, now=now).items]
+    return [titles[s.idea.id] for s in store.ideas.list(BoardQuery(sort=sort), now=now).items]
 
 
 def test_trending_follows_the_gravity_formula_not_new_or_top(store: Store) -> None:

@@ -1,0 +1,196 @@
+"""The idea board: ideas and their status rules, votes, comments, follows, and the query a
+board listing asks the store to answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from .base import LINE, LINES, Record, utcnow
+
+__all__ = [
+    "DONE_STATUSES",
+    "SORTS",
+    "TRANSITIONS",
+    "BoardQuery",
+    "Comment",
+    "FollowChoice",
+    "Idea",
+    "IdeaStatus",
+    "IdeaSummary",
+    "Stance",
+    "StatusChange",
+    "Vote",
+]
+
+# The orders a board can be listed in (see `store.ideas` for what each means).
+SORTS = ("trending", "top", "new", "discussed")
+
+
+class IdeaStatus(StrEnum):
+    NEW = "new"
+    UNDER_REVIEW = "under_review"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    IMPLEMENTED = "implemented"
+    PARTIALLY_IMPLEMENTED = "partially_implemented"
+    NOT_PLANNED = "not_planned"
+    DUPLICATE = "duplicate"
+    ARCHIVED = "archived"
+
+    @property
+    def is_done(self) -> bool:
+        """Published as an "Idea in Action"."""
+        return self in (IdeaStatus.IMPLEMENTED, IdeaStatus.PARTIALLY_IMPLEMENTED)
+
+    @property
+    def is_closed(self) -> bool:
+        """No more votes: the idea was merged away or archived."""
+        return self in (IdeaStatus.DUPLICATE, IdeaStatus.ARCHIVED)
+
+    def can_become(self, other: IdeaStatus) -> bool:
+        return other in TRANSITIONS[self]
+
+
+_S = IdeaStatus
+# Which status may follow which. A duplicate only comes from merging, and leaves it only by
+# being reopened as under review; archived ideas can be reopened too.
+TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
+    _S.NEW: frozenset({_S.UNDER_REVIEW, _S.PLANNED, _S.IN_PROGRESS, _S.IMPLEMENTED,
+                       _S.PARTIALLY_IMPLEMENTED, _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.UNDER_REVIEW: frozenset({_S.PLANNED, _S.IN_PROGRESS, _S.IMPLEMENTED,
+                                _S.PARTIALLY_IMPLEMENTED, _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.PLANNED: frozenset({_S.UNDER_REVIEW, _S.IN_PROGRESS, _S.IMPLEMENTED,
+                           _S.PARTIALLY_IMPLEMENTED, _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.IN_PROGRESS: frozenset({_S.PLANNED, _S.IMPLEMENTED, _S.PARTIALLY_IMPLEMENTED,
+                               _S.NOT_PLANNED, _S.ARCHIVED}),
+    _S.PARTIALLY_IMPLEMENTED: frozenset({_S.IN_PROGRESS, _S.IMPLEMENTED, _S.ARCHIVED}),
+    _S.IMPLEMENTED: frozenset({_S.IN_PROGRESS, _S.PARTIALLY_IMPLEMENTED, _S.ARCHIVED}),
+    _S.NOT_PLANNED: frozenset({_S.UNDER_REVIEW, _S.PLANNED, _S.ARCHIVED}),
+    _S.DUPLICATE: frozenset({_S.UNDER_REVIEW}),
+    _S.ARCHIVED: frozenset({_S.UNDER_REVIEW}),
+}  # fmt: skip
+
+# The statuses shown as "Ideas in Action".
+DONE_STATUSES = frozenset(s for s in IdeaStatus if s.is_done)
+
+
+class Stance(StrEnum):
+    PRO = "pro"
+    CON = "con"
+    NEUTRAL = "neutral"
+
+
+@dataclass
+class StatusChange(Record):
+    status: IdeaStatus
+    response: str = field(metadata=LINES)
+    by: int
+    at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Idea(Record):
+    title: str = field(metadata=LINE)
+    description: str = field(metadata=LINES)
+    category: str = field(metadata=LINE)
+    author_id: int
+    tags: list[str] = field(default_factory=list, metadata=LINE)
+    status: IdeaStatus = IdeaStatus.NEW
+    created_at: datetime = field(default_factory=utcnow)
+    history: list[StatusChange] = field(default_factory=list)
+    changed_note: str = field(default="", metadata=LINES)
+    changed_on: date | None = None
+    merged_into: int | None = None
+    id: int = 0
+
+    @property
+    def official_response(self) -> StatusChange | None:
+        """The newest status change that carries a response."""
+        return next((c for c in reversed(self.history) if c.response), None)
+
+
+@dataclass
+class Vote(Record):
+    idea_id: int
+    user_id: int
+    value: int
+    at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Comment(Record):
+    idea_id: int
+    author_id: int
+    body: str = field(metadata=LINES)
+    stance: Stance = Stance.NEUTRAL
+    official: bool = False
+    hidden: bool = False
+    created_at: datetime = field(default_factory=utcnow)
+    edited_at: datetime | None = None
+    id: int = 0
+
+
+@dataclass
+class FollowChoice(Record):
+    """One explicit follow or unfollow (see store/follows.py)."""
+
+    idea_id: int
+    user_id: int
+    choice: str
+
+
+@dataclass(frozen=True)
+class IdeaSummary:
+    """An idea with its live figures, as listings show it."""
+
+    idea: Idea
+    promotes: int
+    demotes: int
+    comments: int
+
+    @property
+    def score(self) -> int:
+        return self.promotes - self.demotes
+
+
+@dataclass(frozen=True)
+class BoardQuery:
+    """Which ideas a board listing shows, in which order, and which page of them.
+
+    Plain data, so every store backend can answer it its own way (TinyDB ranks in memory,
+    SQL would turn it into WHERE / ORDER BY / LIMIT). Every filter left at its default lets
+    all ideas through; the filters that are set must all hold:
+
+    - `category`: exactly this category;
+    - `statuses`: the idea's status is one of these (e.g. `DONE_STATUSES`);
+    - `tag`: the idea carries this tag;
+    - `author_id`: the idea was posted by this person;
+    - `voted_by`: this person holds a vote (either way) on the idea;
+    - `text`: the title or description holds every word of it (see store/search.py).
+    """
+
+    sort: str = "trending"
+    category: str = ""
+    statuses: frozenset[IdeaStatus] = frozenset()
+    tag: str = ""
+    author_id: int | None = None
+    voted_by: int | None = None
+    text: str = ""
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}")
+        if self.page < 1 or self.per_page < 1:
+            raise ValueError("page and per_page start at 1")
+        statuses: Iterable[IdeaStatus | str] = self.statuses
+        object.__setattr__(self, "statuses", frozenset(IdeaStatus(s) for s in statuses))
+
+    @property
+    def offset(self) -> int:
+        """How many ideas come before this page."""
+        return (self.page - 1) * self.per_page
