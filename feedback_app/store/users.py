@@ -16,7 +16,9 @@ __all__ = ["Users", "normalise_email"]
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The one spelling of an address used to route, find and store it (the one-line rule
+    first, so an address holding a line break or a bidi control cannot make a second account)."""
+    return one_line(email).lower()
 
 
 def _route(email: str) -> int:

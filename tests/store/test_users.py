@@ -39,3 +39,11 @@ def test_unknown_user_is_not_found(store: Store) -> None:
         store.users.get(999)
     with pytest.raises(NotFound):
         store.users.set_role(999, Role.ADMIN)
+
+
+def test_an_address_holding_controls_is_one_account_found_by_any_spelling(store: Store) -> None:
+    ann = store.users.add("Ann\u202e@Example.com")
+    assert store.users.add("ann@example.com").id == ann.id, "no second account"
+    bob = store.users.add("bob\n@example.com")
+    assert store.users.find_by_email("bob\n@example.com") == bob
+    assert store.users.find_by_email(bob.email) == bob
