@@ -45,7 +45,7 @@ def inputs_digest(project: Path, site_url: str) -> str:
         h.update(part.encode() + b"\0")
     files = [project / "mkdocs.yml", *sorted((project / DOCS).rglob("*"))]
     for path in files:
-        if path.is_file():
+        if path.is_file() and "__pycache__" not in path.parts:  # Python's cache of the hook
             h.update(path.relative_to(project).as_posix().encode() + b"\0")
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:_DIGEST_LEN]
@@ -80,7 +80,9 @@ def build_site(project: Path, site_dir: Path, site_url: str) -> None:
 
 
 def _mkdocs(project: Path, target: Path, site_url: str) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url}
+    # No bytecode next to the hook: the site's inputs stay exactly what the project holds.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
+           "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
                "-f", str(project / "mkdocs.yml"), "-d", str(target.absolute())]  # fmt: skip
     result = subprocess.run(

@@ -65,7 +65,9 @@ def site_project(tmp_path: Path) -> Path:
     """A copy of mkdocs.yml and the hand-written site pages: tests never touch the real ones."""
     project = tmp_path / "project"
     shutil.copytree(
-        ROOT / "site_src", project / "site_src", ignore=shutil.ignore_patterns("generated")
+        ROOT / "site_src",
+        project / "site_src",
+        ignore=shutil.ignore_patterns("generated", "__pycache__"),
     )
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     return project

@@ -32,6 +32,13 @@ def _approved(store: Store, text: str, **kw: object) -> None:
     store.testimonials.add(Testimonial(1, text, 5, "Test Person", **fields))  # type: ignore[arg-type]
 
 
+@pytest.fixture(autouse=True)
+def _python_writes_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine without PYTHONDONTWRITEBYTECODE: MkDocs loading the site's hook must
+    not change the site's inputs (it once made every second publish rebuild)."""
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+
+
 @pytest.fixture
 def published(store: Store, site_project: Path) -> tuple[Store, Path]:
     seed_demo(store)
