@@ -59,11 +59,14 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY_S = 30
 LONGEST_RETRY_S = 3600
 # A claimed message is held this long: a process that dies mid-send delays it by at most this.
-# A batch stops before its leases run short (LEASE_MARGIN), so a slow server never lets a
-# second process claim a message that is still being sent.
+# A batch starts no send with less than LEASE_MARGIN of its lease left, and records outcomes
+# at least every SETTLE_EVERY. Delivery is still at least once: a single send that outlives
+# its whole lease (a server stalling for a minute) may be claimed and sent again.
 LEASE = timedelta(seconds=60)
 LEASE_MARGIN = timedelta(seconds=25)
 CLAIM_BATCH = 25
+# Outcomes of a batch are recorded together, but none waits longer than this to be recorded.
+SETTLE_EVERY = timedelta(seconds=5)
 # A job only queues messages (no network): a short lease is plenty.
 JOB_LEASE = timedelta(seconds=60)
 JOB_BATCH = 20
@@ -198,27 +201,36 @@ class Mailer:
         return queued
 
     def _deliver(self, batch: list[Message], clock: _Clock) -> int:
+        """Send a claimed batch. Outcomes are recorded together (one write per file), but
+        never held longer than SETTLE_EVERY: a slow send must not keep the messages sent
+        before it looking unsent until their leases run out, when another process would
+        claim and send them again."""
         outcomes: dict[int, Outcome] = {}
+        settled_at = clock.now()
         sent = 0
         for message in batch:
             now = clock.now()
+            if outcomes and now - settled_at >= SETTLE_EVERY:
+                self.store.messages.settle(outcomes, now)
+                outcomes, settled_at = {}, now
             lease_until = message.lease_until or now
             # Too little of its lease left to start sending: release it rather than risk
             # another process claiming it while it is still being sent.
             if self._stopping.is_set() or now >= lease_until - LEASE_MARGIN:
-                outcomes[message.id] = Outcome(released=True)
+                outcomes[message.id] = Outcome(released=True, lease_until=message.lease_until)
                 continue
             try:
                 self.transport.deliver(self._compose(message))
             except Exception as exc:  # any failure: keep the message and try later
                 attempts = message.attempts + 1
                 retry = None if attempts >= MAX_ATTEMPTS else now + _backoff(attempts)
-                outcomes[message.id] = Outcome(error=f"{type(exc).__name__}: {exc}", retry_at=retry)
+                outcomes[message.id] = Outcome(error=f"{type(exc).__name__}: {exc}",
+                                               retry_at=retry, lease_until=message.lease_until)
                 log.warning(
                     "mail %s to %s failed (attempt %d): %s", message.id, message.to, attempts, exc
                 )
             else:
-                outcomes[message.id] = Outcome(sent=True)
+                outcomes[message.id] = Outcome(sent=True, lease_until=message.lease_until)
                 sent += 1
         if outcomes:
             self.store.messages.settle(outcomes, clock.now())

@@ -214,6 +214,43 @@ def test_a_crash_after_claiming_holds_a_message_only_for_a_short_lease(
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
 
 
+def test_a_slow_send_does_not_hold_back_what_was_sent_before_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outcomes are recorded at least every few seconds: otherwise a stalled send would keep
+    the messages sent before it looking unsent until their leases ran out."""
+    import feedback_app.mail as mail
+
+    for n in range(3):
+        store.messages.enqueue(Message(f"p{n}@example.com", "Hi", "Body"))
+    late = timedelta()
+    monkeypatch.setattr(mail, "utcnow", lambda: utcnow() + late)
+    seen: list[dict[str, MessageState]] = []
+
+    class Stalling:
+        def deliver(self, email: object) -> None:
+            nonlocal late
+            seen.append({m.to: m.state for m in store.messages.all()})
+            late += mail.SETTLE_EVERY + timedelta(seconds=1)  # this send took a while
+
+    assert Mailer(store, Stalling(), "v@x").deliver_due() == 3
+    assert sum(state is MessageState.SENT for state in seen[2].values()) == 2, seen
+
+
+def test_an_outcome_never_settles_a_claim_that_has_passed_on(store: Store) -> None:
+    from feedback_app.mail import LEASE
+
+    store.messages.enqueue(Message("a@example.com", "Hi", "Body"))
+    start = utcnow()
+    (first,) = store.messages.claim_due(LEASE, start)
+    (second,) = store.messages.claim_due(LEASE, start + LEASE + timedelta(seconds=1))
+    store.messages.settle({first.id: Outcome(released=True, lease_until=first.lease_until)})
+    later = start + LEASE + timedelta(seconds=2)
+    assert store.messages.claim_due(LEASE, later) == [], "the second claim still holds it"
+    store.messages.settle({second.id: Outcome(sent=True, lease_until=second.lease_until)})
+    assert [m.state for m in store.messages.all()] == [MessageState.SENT]
+
+
 def test_sent_mail_is_pruned_after_the_keep_time(store: Store, tmp_path: Path) -> None:
     keep = timedelta(days=7)
     old = store.messages.enqueue(Message("old@example.com", "Hi", "Body"))

@@ -36,6 +36,9 @@ class Outcome:
     error: str = ""
     retry_at: datetime | None = None
     released: bool = False
+    # The lease this outcome settles: when the message has been claimed again since (the
+    # lease ran out), the outcome is the other claimant's to record, not this one's.
+    lease_until: datetime | None = None
 
 
 class Messages:
@@ -118,8 +121,11 @@ class Messages:
         return sum(1 for part in parts for m in part if m.state is MessageState.QUEUED)
 
 
-def _settle(outcome: Outcome, stamp: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    def change(doc: dict[str, Any]) -> dict[str, Any]:
+def _settle(outcome: Outcome, stamp: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    def change(doc: dict[str, Any]) -> dict[str, Any] | None:
+        held = outcome.lease_until
+        if held is not None and doc.get("lease_until") != held.isoformat():
+            return None
         if outcome.released:
             return {**doc, "lease_until": None}
         if outcome.sent:
