@@ -18,6 +18,7 @@ It must only be written while the caller holds the file's inter-process lock (se
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -36,6 +37,8 @@ __all__ = [
     "parse_tables",
     "write_bytes_atomically",
 ]
+
+log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 TEMP_PREFIX = ".tmp-"
@@ -166,7 +169,10 @@ def _replace(path: Path, payload: bytes, durable: bool) -> int:
             os.unlink(tmp)
         raise
     if durable:
-        fsync_folder(folder)
+        try:
+            fsync_folder(folder)
+        except OSError as exc:  # the new file is in place: saved, only not yet surely durable
+            log.warning("%s was replaced, but its folder could not be synced: %s", path, exc)
     return fd
 
 

@@ -151,3 +151,18 @@ def test_dropped_stores_release_their_file_descriptors(store: Store) -> None:
         del other
     gc.collect()
     assert open_fds() <= before + 2
+
+
+def test_a_write_whose_folder_cannot_be_synced_is_still_saved(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rename has happened: reporting "not saved" would make people send it again."""
+    import feedback_app.store.storage as storage
+
+    def refuse(folder: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(storage, "fsync_folder", refuse)
+    user = store.users.add("olena@example.com", name="Олена")
+    monkeypatch.undo()
+    assert Store(store.root).users.get(user.id).name == "Олена"
