@@ -9,7 +9,8 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from .auth.service import safe_next
-from .security import TooLarge, UndecodableForm, from_this_site, undecodable_form
+from .body import TooLarge, UndecodableForm, undecodable_form
+from .security import from_this_site
 from .store import CorruptDataError, NotFound, SchemaError, WriteError
 
 __all__ = ["init_errors"]
@@ -20,6 +21,7 @@ _MESSAGES = {
     404: (_l("Page not found"), _l("There is nothing here. Check the address, or start again.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("What you sent is larger than this site accepts. Shorten it.")),
+    415: (_l("Not a form of this site"), _l("This site only takes forms sent from its own pages.")),
     429: (_l("Slow down"), _l("Too many requests in a short time. Wait a minute and retry.")),
     500: (_l("Something went wrong"), _l("We could not finish that. Please try again later.")),
     503: (

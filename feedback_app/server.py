@@ -73,9 +73,9 @@ def _close_if_body_left_unread(worker: Any, req: Any) -> None:
 
     gunicorn otherwise promises keep-alive, finds too much of the body left to drain, and
     closes anyway: the client's next request on the connection fails. A body longer than the
-    app reads through (see security.drained_limit), or of unknown length, closes honestly.
+    app reads through (see body.drained_limit), or of unknown length, closes honestly.
     """
-    from .security import drained_limit
+    from .body import drained_limit
 
     limit = drained_limit(worker.wsgi.config["MAX_CONTENT_LENGTH"])
     for name, value in req.headers:

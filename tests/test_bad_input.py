@@ -131,6 +131,24 @@ def test_text_that_is_not_utf8_without_a_token_is_shown_honestly(
     assert "could not be read" in page
 
 
+def test_a_multipart_post_is_refused_and_saves_nothing(
+    crash_free: Flask, client: FlaskClient
+) -> None:
+    """No form here sends multipart; accepting it would save bytes that are not UTF-8 as
+    replacement characters without a word."""
+    user = _store(crash_free).users.add("ann@example.com", name="Ann")
+    sign_in(client, user.id)
+    token = csrf_token(client, "/account")
+    reply = client.post(
+        "/account",
+        data={"csrf_token": token, "name": "Анна"},
+        content_type="multipart/form-data",
+    )
+    assert reply.status_code == 415
+    assert "only takes forms sent from its own pages" in reply.get_data(as_text=True)
+    assert _store(crash_free).users.get(user.id).name == "Ann"
+
+
 def test_a_valid_utf8_post_is_untouched(crash_free: Flask, client: FlaskClient) -> None:
     sign_in(client, _store(crash_free).users.add("olena@example.com", name="Олена").id)
     token = csrf_token(client, "/ideas/new")
