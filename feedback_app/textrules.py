@@ -50,11 +50,11 @@ _HIGH = re.compile("[\U0001fffe-\U0010ffff]")
 _BREAK_RUN = re.compile(f"[ \t]*[{LINE_BREAKS}][{LINE_BREAKS} \t]*")
 # Multi-line: each line break (\r\n counted once) becomes \n.
 _BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
-# Quick tests that let clean text (nearly all of it) through without being rebuilt.
-_NEEDS_ONE_LINE = re.compile(f"[\t{LINE_BREAKS}{_CONTROLS}{_BIDI_CONTROLS}"
-                             f"\ufdd0-\ufdef\ufffe\uffff{_SURROGATES}]")  # fmt: skip
-_NEEDS_MULTI_LINE = re.compile(f"[\r\v\f\x1c-\x1e\x85\u2028\u2029{_CONTROLS}{_BIDI_CONTROLS}"
-                               f"\ufdd0-\ufdef\ufffe\uffff{_SURROGATES}]")  # fmt: skip
+# Quick tests that let clean text (nearly all of it) through without being rebuilt: one scan,
+# which also stops at any code point from U+1FFFE up (where the other noncharacters are).
+_TROUBLE = f"{_CONTROLS}{_BIDI_CONTROLS}\ufdd0-\ufdef\ufffe\uffff{_SURROGATES}\U0001fffe-\U0010ffff"
+_NEEDS_ONE_LINE = re.compile(f"[\t{LINE_BREAKS}{_TROUBLE}]")
+_NEEDS_MULTI_LINE = re.compile(f"[\r\v\f\x1c-\x1e\x85\u2028\u2029{_TROUBLE}]")
 
 
 def _drop(value: str) -> str:
@@ -78,7 +78,7 @@ def one_line(value: str | None) -> str:
     """
     if not value:
         return ""
-    if _NEEDS_ONE_LINE.search(value) or _HIGH.search(value):
+    if _NEEDS_ONE_LINE.search(value):
         value = _BREAK_RUN.sub(" ", _drop(value)).replace("\t", " ")
     return value.strip()
 
@@ -91,6 +91,6 @@ def multi_line(value: str | None) -> str:
     """
     if not value:
         return ""
-    if _NEEDS_MULTI_LINE.search(value) or _HIGH.search(value):
+    if _NEEDS_MULTI_LINE.search(value):
         value = _BREAK.sub("\n", _drop(value))
     return value.strip()
