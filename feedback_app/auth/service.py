@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..data import get_store
 from ..limits import allow, client_address
+from ..links import public_url
 from ..mail import send
 from ..store import User
 
@@ -51,10 +52,10 @@ def request_link(email: str, next_path: str = "") -> None:
     ):
         raise RateLimited
     token = get_store().tokens.issue(email)
-    params = {"token": token, "_external": True}
+    params = {"token": token}
     if safe_next(next_path):
         params["next"] = safe_next(next_path)
-    link = url_for("auth.confirm", **params)
+    link = public_url("auth.confirm", **params)
     site = current_app.config["SITE_NAME"]
     send(
         email,

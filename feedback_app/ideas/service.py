@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..data import get_store
+from ..links import public_url
 from ..mail import enqueue_job, job_handler
 from ..publishing import published_data_changed
 from ..store import Comment, Conflict, Idea, IdeaStatus, Message, NotFound, Stance, utcnow
@@ -141,7 +142,7 @@ def _serializer() -> URLSafeSerializer:
 
 def unsubscribe_link(user_id: int, idea_id: int) -> str:
     token = _serializer().dumps([user_id, idea_id])
-    return url_for("unsubscribe.unsubscribe", token=token, _external=True)
+    return public_url("unsubscribe.unsubscribe", token=token)
 
 
 def read_unsubscribe(token: str) -> tuple[int, int] | None:
@@ -175,7 +176,7 @@ def _follower_news(job: Job) -> Iterator[tuple[str, Message]]:
     chosen = news["recipients"]
     recipients = set(chosen) if chosen is not None else store.ideas.followers(idea.id)
     site = current_app.config["SITE_NAME"]
-    link = url_for("ideas.show", idea_id=idea.id, _external=True)
+    link = public_url("ideas.show", idea_id=idea.id)
     with force_locale(news["locale"]):
         for user_id in sorted(recipients):
             try:

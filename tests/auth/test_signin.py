@@ -171,3 +171,20 @@ def test_sign_out_ends_the_session(app: Flask, client: FlaskClient) -> None:
     assert client.get("/account").status_code == 200
     client.post("/signout", data={"csrf_token": csrf_token(client, "/")})
     assert client.get("/account").status_code == 302
+
+
+def test_the_emailed_link_is_on_the_public_address_whatever_host_was_asked(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The Host header is the client's: a link built from it would send the token elsewhere."""
+    page = client.get("/signin", headers={"Host": "evil.example"}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token
+    client.post(
+        "/signin",
+        data={"csrf_token": token.group(1), "email": "admin@example.com"},
+        headers={"Host": "evil.example"},
+    )
+    (mail,) = [m for m in _store(app).messages.all() if m.to == "admin@example.com"]
+    assert "evil.example" not in mail.text
+    assert LINK.search(mail.text), "the link is on VOICEBOX_BASE_URL (http://localhost)"
