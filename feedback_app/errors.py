@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .auth.service import safe_next
 from .body import TooLarge, UndecodableForm, undecodable_form
+from .limits import TooManyPosts
 from .security import from_this_site
 from .store import CorruptDataError, NotFound, SchemaError, WriteError
 
@@ -85,6 +86,18 @@ def init_errors(app: Flask) -> None:
         if error.fields is None:
             return _page(413)
         return _resend("too-large", error.fields, 413)
+
+    @app.errorhandler(TooManyPosts)
+    def slow_down(error: TooManyPosts) -> Response | tuple[str, int]:
+        # The form is read only when it is small enough to be read at all.
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if (request.content_length or 0) > limit:
+            answer: Response | tuple[str, int] = _page(429)
+        else:
+            answer = _resend("slow-down", code=429)
+        response = make_response(answer)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

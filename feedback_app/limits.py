@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, current_app, request
+from werkzeug.exceptions import TooManyRequests
 
 from .data import get_store
 
-__all__ = ["allow", "client_address", "init_limits"]
+__all__ = ["TooManyPosts", "allow", "client_address", "init_limits"]
 
 
 def client_address() -> str:
@@ -19,12 +20,19 @@ def allow(key: str, rate: tuple[int, int]) -> bool:
     return get_store().limits.hit(key, count, seconds)
 
 
+class TooManyPosts(TooManyRequests):
+    """Over the post limit; `retry_after` says in how many seconds to try again."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after
+
+
 def _limit_posts() -> None:
     # Every POST is counted: a new form cannot forget its limit.
-    if request.method == "POST" and not allow(
-        f"post:{client_address()}", current_app.config["POST_LIMIT"]
-    ):
-        abort(429)
+    rate = current_app.config["POST_LIMIT"]
+    if request.method == "POST" and not allow(f"post:{client_address()}", rate):
+        raise TooManyPosts(retry_after=rate[1])
 
 
 def init_limits(app: Flask) -> None:

@@ -18,8 +18,20 @@ def test_posts_over_the_limit_get_429(data_dir: Path) -> None:
         for n in range(5)
     ]
     assert codes == [200, 200, 200, 429, 429]
-    assert "Too many requests" in client.post("/signin").get_data(as_text=True)
+    assert "Wait a minute" in client.post("/signin").get_data(as_text=True)
     assert client.get("/signin").status_code == 200, "reading is not limited"
+
+
+def test_a_post_over_the_limit_comes_back_with_what_was_typed(data_dir: Path) -> None:
+    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (1, 60)})
+    client = app.test_client()
+    token = csrf_token(client, "/signin")
+    client.post("/signin", data={"csrf_token": token, "email": "first@example.com"})
+    refused = client.post("/signin", data={"csrf_token": token, "email": "олена@приклад.укр"})
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "60"
+    page = refused.get_data(as_text=True)
+    assert "олена@приклад.укр" in page and "Send again" in page, "nothing typed is lost"
 
 
 def test_limit_counts_are_shared_between_processes(store: Store) -> None:
