@@ -110,8 +110,9 @@ class StatusForm(FlaskForm):
         ],
     )
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
-    changed_note = text_area(
-        _l("What changed (needed for implemented)"), max_length=2000, required=False
+    # One line: it is shown inline ("What changed: …") in the app, on the site and in the feed.
+    changed_note = text_field(
+        _l("What changed (needed for implemented)"), max_length=300, required=False
     )
     changed_on = DateField(_l("Changed on"), validators=[Optional()])
 

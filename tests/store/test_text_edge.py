@@ -63,7 +63,7 @@ def test_every_idea_field_follows_its_rule(store: Store) -> None:
     assert got.description == "line one\nline two\nthree"
     assert (got.title, got.tags) == ("new title", ["a b"])
     assert got.history[-1].response == "Done\nok"
-    assert got.changed_note == "Now\nfree"
+    assert got.changed_note == "Now free"  # shown inline: one line
     doc = _on_disk(store, "ideas", idea.id)
     assert (doc["title"], doc["history"][-1]["response"]) == ("new title", "Done\nok")
 

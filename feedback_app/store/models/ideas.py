@@ -101,7 +101,7 @@ class Idea(Record):
     status: IdeaStatus = IdeaStatus.NEW
     created_at: datetime = field(default_factory=utcnow)
     history: list[StatusChange] = field(default_factory=list)
-    changed_note: str = field(default="", metadata=LINES)
+    changed_note: str = field(default="", metadata=LINE)
     changed_on: date | None = None
     merged_into: int | None = None
     id: int = 0
