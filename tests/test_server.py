@@ -7,6 +7,7 @@ tell "stops" from "hangs", not fast from slow.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -45,6 +46,7 @@ class Served:
                 [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(tmp_path / "data"),
                  "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                 env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: stop() can end its workers
             )  # fmt: skip
 
     def output(self) -> str:
@@ -70,6 +72,10 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        # Workers that outlived their master (the failure these tests look for) must not hold
+        # ports for the rest of the test run.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @pytest.fixture

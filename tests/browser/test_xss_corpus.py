@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -182,13 +181,13 @@ def published(seeded: Seeded, live_server: LiveServer, site_project: Path) -> It
     """The site published from the seeded data, served from its folder on 127.0.0.1."""
     site = site_project / "site"
     site.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    publish(Store(live_server.data_dir), site_project, site, live_server.url, url + "/")
+    # The server holds its port from the start (a port found free, closed and bound again
+    # after a publish of several seconds could be taken by then); it serves whatever the site
+    # link points at when a page is asked for.
     handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    publish(Store(live_server.data_dir), site_project, site, live_server.url, url + "/")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield url
     server.shutdown()
