@@ -13,8 +13,7 @@ escaped text that was typed, in paragraphs. The limits sit far above anything a 
 in the board's forms (at most 5,000 characters).
 
 The cleaning rules for text coming in live in `textrules` (standard library only, so the store
-can apply them without loading Markdown or Flask); `clean_text` is the multi-line rule under
-the name the forms have always used.
+can apply them without loading Markdown or Flask).
 """
 
 from __future__ import annotations
@@ -28,14 +27,11 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
-from .textrules import multi_line
-
 __all__ = [
     "MARKDOWN_MAX_BLOCK_WORK",
     "MARKDOWN_MAX_CHARS",
     "MARKDOWN_MAX_DEPTH",
     "MARKDOWN_MAX_SCAN",
-    "clean_text",
     "plain_text",
     "render_markdown",
     "renderable",
@@ -61,8 +57,6 @@ _TAGS = {
 }  # fmt: skip
 _ATTRIBUTES = {"a": {"href", "title"}}
 _SCHEMES = {"http", "https", "mailto"}
-
-clean_text = multi_line
 
 # A line's container prefix: spaces, quote markers and list markers, in any order.
 _PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")

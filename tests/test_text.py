@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 
 from feedback_app import text
 from feedback_app.store import Store
-from feedback_app.text import clean_text, plain_text, render_markdown
+from feedback_app.text import plain_text, render_markdown
+from feedback_app.textrules import multi_line
 from tests.conftest import csrf_token, sign_in
 
 XSS = [
@@ -144,11 +145,11 @@ def test_plain_fields_are_escaped_on_pages(app: Flask, client: FlaskClient, payl
     assert scripts == [], "no script tag at all on the page"
 
 
-def test_clean_text_keeps_every_language_and_emoji() -> None:
+def test_the_multi_line_rule_keeps_every_language_and_emoji() -> None:
     text = "Олена · Тарас · Ирина · Sang-ayon ako · Caffè · 李伟 · 👩‍👩‍👧 · مرحبا"
-    assert clean_text(f"  {text}\x00\x07\x1b ") == text
-    assert clean_text("line one\r\nline two\rthree") == "line one\nline two\nthree"
-    assert clean_text(None) == ""
+    assert multi_line(f"  {text}\x00\x07\x1b ") == text
+    assert multi_line("line one\r\nline two\rthree") == "line one\nline two\nthree"
+    assert multi_line(None) == ""
 
 
 PATHOLOGICAL = {
