@@ -208,7 +208,7 @@ def test_publish_command_summarises_and_fails_clearly(
 def test_status_change_publishes_in_the_background(
     data_dir: Path, site_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from feedback_app import create_app
+    from feedback_app.app import create_app
     from tests.conftest import TEST_CONFIG, csrf_token, sign_in
 
     # The build waits until the request has answered. A request that waited for the build
