@@ -17,7 +17,16 @@ import pytest
 from flask import Flask
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import Idea, IdeaStatus, Role, Store, Testimonial, TestimonialState, utcnow
+from feedback_app.store import (
+    Idea,
+    IdeaStatus,
+    LockTimeout,
+    Role,
+    Store,
+    Testimonial,
+    TestimonialState,
+    utcnow,
+)
 from generator.publish import GENERATED, BuildError, last_publish, publish
 from tests.conftest import VoiceboxRunner, sign_in
 
@@ -178,6 +187,19 @@ def test_a_failed_build_is_reported_to_staff(app: Flask, store: Store, site_proj
     sign_in(console, Store(app.config["DATA_DIR"]).users.add("m@example.com", Role.MARKETER).id)
     page = console.get("/admin/").get_data(as_text=True)
     assert "The last publish failed" in page and "MkDocs failed" in page
+
+
+def test_one_publish_at_a_time_through_the_stores_lock(
+    store: Store, site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_module = importlib.import_module("generator.publish")
+    monkeypatch.setattr(publish_module, "PUBLISH_WAIT_S", 0.2)
+    site = site_project / "site"
+    with Store(store.root).lock("publish"), pytest.raises(LockTimeout):
+        publish(store, site_project, site, "http://b", "http://s/")
+    assert not (site_project / GENERATED).exists(), "the waiting publish wrote nothing"
+    publish(store, site_project, site, "http://b", "http://s/")
+    assert last_publish(Store(store.root))["ok"] is True  # type: ignore[index]
 
 
 def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
