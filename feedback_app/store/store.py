@@ -156,7 +156,8 @@ class Store:
         return _backup.restore(self, source, progress)
 
     def clear(self) -> None:
-        """Remove every record of every collection, all at one moment for other processes.
+        """Remove every record of every collection, under every file's lock (as a restore
+        does), so no write from another process lands half-way through.
 
         Status records, the metadata (schema, how data is split) and the folder's other
         files (the secret key, the mail outbox) stay. A damaged data file is removed too:
