@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from .auth.service import safe_next
 from .security import TooLarge, UndecodableForm, from_this_site, undecodable_form
-from .store import CorruptDataError, NotFound, SchemaError, WriteError
+from .store import CorruptDataError, NotFound, SchemaError, UnsupportedBackend, WriteError
 
 __all__ = ["init_errors"]
 
@@ -96,6 +96,7 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CorruptDataError)
     @app.errorhandler(SchemaError)
+    @app.errorhandler(UnsupportedBackend)
     def unreadable(error: Exception) -> tuple[str, int]:
         app.logger.error("data unavailable: %s", error)
         return _page(503)

@@ -31,3 +31,14 @@ def test_a_database_url_is_refused_in_one_clear_line(data_dir: Path, url: str) -
     assert "VOICEBOX_DATABASE_URL" in message and "PostgreSQL" in message
     assert "s3cret" not in message, "a password in the URL is never echoed"
     assert not data_dir.exists(), "nothing was written to the folder instead"
+
+
+def test_the_app_answers_503_not_500_when_the_store_cannot_be_opened(data_dir: Path) -> None:
+    from feedback_app.app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    url = "postgresql://voicebox:s3cret@db.example/voicebox"
+    app = create_app({**TEST_CONFIG, "DATA_DIR": str(data_dir), "DATABASE_URL": url})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert "s3cret" not in response.get_data(as_text=True)
