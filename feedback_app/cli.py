@@ -7,13 +7,15 @@ one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .config import ConfigError, load_config
-from .store import Role, Store, StoreError
+from .store import Role, Store, StoreError, open_store
 
 __all__ = ["main"]
 
@@ -83,7 +85,23 @@ def _listening(
 
 
 def _store(ctx: click.Context) -> Store:
-    return Store(ctx.obj["DATA_DIR"])
+    return open_store(ctx.obj)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A `progress(done, total)` callback drawing a bar, which appears once the total is known
+    (the store says how much work there is: the command need not know what it is made of)."""
+    bar: Any = None
+    with ExitStack() as stack:
+
+        def advance(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = stack.enter_context(click.progressbar(length=total, label=label))
+            bar.update(done - bar.pos)
+
+        yield advance
 
 
 def _serve_options(f: Any) -> Any:
@@ -140,18 +158,17 @@ def demo(
     from .dev import SITE_PATH
 
     settings = _listening(ctx.obj, host, port, demo=True)
-    data_dir = Path(settings["DATA_DIR"])
-    if reset:
-        _reset(data_dir)
     store = _store(ctx)
-    store.verify()
+    if reset:
+        store.clear()
+    store.check()
     if store.ideas.count() == 0:
         steps = ["people", "ideas", "votes", "comments", "surveys", "testimonials"]
         with click.progressbar(length=len(steps), label="Seeding demo data") as bar:
             counts = seed_demo(store, progress=lambda step: bar.update(1))
         click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
     else:
-        click.echo(f"Using the existing data in {data_dir} ({store.ideas.count()} ideas).")
+        click.echo(f"Using the existing data in {store.location} ({store.ideas.count()} ideas).")
     click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
     _publish(settings)
     if no_serve:
@@ -187,7 +204,7 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
     try:
         with click.progressbar(length=len(steps), label="Publishing the site") as bar:
             result = run_publish(
-                Store(settings["DATA_DIR"]), project, site_dir, settings["BASE_URL"],
+                open_store(settings), project, site_dir, settings["BASE_URL"],
                 settings["SITE_URL"], settings["LOCALE"], force,
                 progress=lambda step: bar.update(1),
             )  # fmt: skip
@@ -210,9 +227,10 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
 @cli.command()
 @click.pass_context
 def check(ctx: click.Context) -> None:
-    """Read every data file; exit non-zero naming the first one that is broken."""
-    files = _store(ctx).verify()
-    click.echo(f"All {files} data files in {ctx.obj['DATA_DIR']} read correctly.")
+    """Read all data; exit non-zero naming the first broken file or record."""
+    store = _store(ctx)
+    records = store.check()
+    click.echo(f"All {records} records in {store.location} read correctly.")
 
 
 @cli.command()
@@ -220,11 +238,8 @@ def check(ctx: click.Context) -> None:
 @click.pass_context
 def backup(ctx: click.Context, file: Path) -> None:
     """Write a consistent snapshot of all data to FILE (a zip)."""
-    from .store.backup import backup as take_backup
-
-    store = _store(ctx)
-    with click.progressbar(length=sum(1 for _ in store.shards()), label="Backing up") as bar:
-        count = take_backup(store, file, progress=lambda done, total: bar.update(1))
+    with _progress("Backing up") as progress:
+        count = _store(ctx).backup(file, progress)
     click.echo(f"Backed up {count} data files to {file}.")
 
 
@@ -234,13 +249,11 @@ def backup(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def restore(ctx: click.Context, file: Path, yes: bool) -> None:
     """Replace all data with the snapshot in FILE (checked completely first)."""
-    from .store.backup import restore as do_restore
-
-    if not yes:
-        click.confirm(f"Replace all data in {ctx.obj['DATA_DIR']} with {file}?", abort=True)
     store = _store(ctx)
-    with click.progressbar(length=sum(1 for _ in store.shards()), label="Restoring") as bar:
-        count = do_restore(store, file, progress=lambda done, total: bar.update(1))
+    if not yes:
+        click.confirm(f"Replace all data in {store.location} with {file}?", abort=True)
+    with _progress("Restoring") as progress:
+        count = store.restore(file, progress)
     click.echo(f"Restored {count} data files from {file}.")
 
 
@@ -271,15 +284,6 @@ def user_add(ctx: click.Context, email: str, role: str, name: str) -> None:
     base = ctx.obj["BASE_URL"].rstrip("/")
     click.echo(f"{person.email} is a {person.role.value} (user {person.id}).")
     click.echo(f"Sign-in link (works once, for 15 minutes): {base}/signin/{token}")
-
-
-def _reset(data_dir: Path) -> None:
-    """Remove the data collections, keeping the secret key so sessions stay valid."""
-    import shutil
-
-    for child in data_dir.glob("*"):
-        if (child.is_dir() and (child / "00.json").exists()) or child.name.startswith("meta.json"):
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 def _run_server(settings: dict[str, Any], workers: int | None, threads: int | None) -> None:

@@ -1,4 +1,4 @@
-"""The app's handle on the store: one Store per process, opened on first use.
+"""The app's handle on the store: one per process, opened on first use by `open_store`.
 
 Opening lazily means a broken data file does not stop the app from starting: each request
 that needs the data gets the clear 503 page instead (see errors.py).
@@ -10,7 +10,7 @@ import threading
 
 from flask import Flask, current_app
 
-from .store import Store
+from .store import Store, open_store
 
 __all__ = ["get_store", "init_store"]
 
@@ -28,6 +28,6 @@ def get_store() -> Store:
         with _lock:
             store = current_app.extensions.get(_KEY)
             if store is None:
-                store = Store(current_app.config["DATA_DIR"])
+                store = open_store(current_app.config)
                 current_app.extensions[_KEY] = store
     return store

@@ -34,10 +34,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flask import Flask, current_app
 
 from .data import get_store
+from .files import write_bytes_atomically
 from .store import Message, Store, StoreError, utcnow
 from .store.jobs import Job
 from .store.messages import Outcome
-from .store.storage import write_bytes_atomically
 
 __all__ = [
     "JOB_LEASE",

@@ -3,8 +3,8 @@
 A change (an idea becoming implemented, or no longer so; later, testimonials approved or
 withdrawn) calls `published_data_changed()`. That never blocks the request: it (re)starts a
 short countdown in this process, so a burst of changes leads to one publish; the publish itself
-takes a lock shared by all processes, so only one runs at a time. Failures are logged and kept
-for the console to show.
+takes the store's "publish" lock, shared by all processes, so only one runs at a time. Failures
+are logged and kept for the console to show.
 """
 
 from __future__ import annotations
@@ -56,14 +56,14 @@ class Publisher:
     def _publish_once(self) -> None:
         from generator.publish import publish
 
-        from .store import Store
+        from .store import open_store
 
         s = self.settings
         try:
-            self._store = self._store or Store(s["DATA_DIR"])
+            self._store = self._store or open_store(s)
             publish(self._store, Path(s["SITE_PROJECT"]), Path(s["SITE_DIR"]),
                     s["BASE_URL"], s["SITE_URL"], s["LOCALE"])  # fmt: skip
-        except Exception:  # recorded in publish.json by publish(); the console shows it
+        except Exception:  # publish() records it in the store's status; the console shows it
             log.exception("automatic publish failed")
         finally:
             self.runs += 1

@@ -49,7 +49,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        from . import create_app
+        from .app import create_app
 
         return create_app(self._settings)
 

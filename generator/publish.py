@@ -8,11 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-from filelock import FileLock
-
 from feedback_app.store import Store, utcnow
-from feedback_app.store.storage import write_bytes_atomically
 
 from .build import DOCS, BuildError, build_site, is_current
 from .collect import collect
@@ -23,7 +19,10 @@ from .write import WriteSummary, write_files
 __all__ = ["GENERATED", "BuildError", "PublishResult", "last_publish", "publish"]
 
 GENERATED = Path(DOCS) / "generated"
-STATUS_FILE = "publish.json"
+# The store's lock and status record for publishing: one publish at a time across processes
+# (and hosts, with a shared backend); the console reads how the last one went.
+PUBLISH = "publish"
+PUBLISH_WAIT_S = 600
 
 
 @dataclass
@@ -52,7 +51,7 @@ def publish(
     """Publish the site; the MkDocs build is skipped when the live site was built from the
     project as it is now (so a build that failed is tried again by the next publish)."""
     start = time.perf_counter()
-    with FileLock(str(store.root / "publish.lock"), timeout=600):
+    with store.lock(PUBLISH, timeout=PUBLISH_WAIT_S):
         try:
             progress("collect")
             data = collect(store, board_url)
@@ -76,13 +75,9 @@ def publish(
 
 
 def _record(store: Store, **fields: Any) -> None:
-    status = {"at": utcnow().isoformat(), **fields}
-    write_bytes_atomically(store.root / STATUS_FILE, orjson.dumps(status))
+    store.status.put(PUBLISH, {"at": utcnow().isoformat(), **fields})
 
 
 def last_publish(store: Store) -> dict[str, Any] | None:
     """When the site was last published, and whether it worked (for the console)."""
-    try:
-        return orjson.loads((store.root / STATUS_FILE).read_bytes())
-    except (FileNotFoundError, orjson.JSONDecodeError):
-        return None
+    return store.status.get(PUBLISH)

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
 
-from feedback_app import create_app
+from feedback_app.app import create_app
 from feedback_app.cli import cli
 from feedback_app.mail import mailer, stop_mailers
 from feedback_app.store import Store

@@ -202,7 +202,7 @@ def test_odd_forms_on_every_route_never_answer_500(crash_free: Flask) -> None:
 
 
 def test_a_post_somewhat_too_large_comes_back_to_be_shortened(data_dir: object) -> None:
-    from feedback_app import create_app
+    from feedback_app.app import create_app
     from tests.conftest import TEST_CONFIG
 
     app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "MAX_UPLOAD_KB": 1})

@@ -175,3 +175,26 @@ def test_printed_links_follow_the_configured_port_unless_base_url_is_set(
     monkeypatch.setenv("VOICEBOX_BASE_URL", "https://ideas.example.com")
     result = runner.invoke("user", "add", "ana@example.com")
     assert "https://ideas.example.com/signin/" in result.output
+
+
+def test_demo_reset_starts_the_data_over_and_keeps_the_secret_key(
+    runner: VoiceboxRunner, data_dir: Path
+) -> None:
+    assert runner.invoke("demo", "--no-serve").exit_code == 0
+    seeded = Store(data_dir).ideas.count()
+    runner.invoke("user", "add", "late@example.com")
+    (data_dir / "secret_key").write_text("kept-between-resets")
+    result = runner.invoke("demo", "--no-serve", "--reset")
+    assert result.exit_code == 0, result.output
+    assert "Seeded:" in result.output
+    store = Store(data_dir)
+    assert store.users.find_by_email("late@example.com") is None
+    assert store.ideas.count() == seeded
+    assert (data_dir / "secret_key").read_text() == "kept-between-resets"
+
+
+def test_check_counts_records_and_says_where(runner: VoiceboxRunner, data_dir: Path) -> None:
+    runner.invoke("user", "add", "Оксана@example.com")
+    result = runner.invoke("check")
+    assert result.exit_code == 0, result.output
+    assert f"All 2 records in {data_dir} read correctly." in result.output

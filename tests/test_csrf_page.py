@@ -135,7 +135,7 @@ def test_a_button_without_fields_says_what_sending_again_does(
 def test_no_answer_to_another_sites_post_sets_a_cookie(data_dir: object) -> None:
     """Whatever the answer (refused as too many, too large, or a link page that needs no
     token), a post from another site never replaces the visitor's session cookie."""
-    from feedback_app import create_app
+    from feedback_app.app import create_app
     from tests.conftest import TEST_CONFIG
 
     app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (2, 60),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from feedback_app import create_app
+from feedback_app.app import create_app
 from feedback_app.security import CSP
 from tests.conftest import TEST_CONFIG
 

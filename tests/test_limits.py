@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feedback_app import create_app
+from feedback_app.app import create_app
 from feedback_app.store import Store
 from tests.conftest import TEST_CONFIG, csrf_token
 

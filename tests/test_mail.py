@@ -122,7 +122,7 @@ def test_file_outbox_writes_eml_files(store: Store, tmp_path: Path) -> None:
 
 
 def test_dev_outbox_lists_mail_with_clickable_links_in_demo_mode(data_dir: Path) -> None:
-    from feedback_app import create_app
+    from feedback_app.app import create_app
     from tests.conftest import TEST_CONFIG, csrf_token
 
     app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "DEMO": True})
@@ -281,7 +281,7 @@ def test_a_subject_never_carries_a_line_break(store: Store, tmp_path: Path) -> N
 
 
 def test_a_background_mailer_can_be_stopped(data_dir: Path) -> None:
-    from feedback_app import create_app
+    from feedback_app.app import create_app
     from feedback_app.mail import mailer
     from tests.conftest import TEST_CONFIG
 

@@ -1,10 +1,20 @@
 """Voicebox's data layer. No Flask here: the app, the CLI and the generator all use it.
 
-TinyDB is the backend and nothing outside this package touches it. See `store.py` for the
-entry point and `storage.py` / `shard.py` for how writes stay safe across processes.
+`open_store(settings)` opens it. TinyDB is the backend and nothing outside this package
+touches it or its files. See `store.py` for what a store offers and `storage.py` / `shard.py`
+for how writes stay safe across processes.
 """
 
-from .errors import Conflict, CorruptDataError, NotFound, SchemaError, StoreError, WriteError
+from .errors import (
+    Conflict,
+    CorruptDataError,
+    LockTimeout,
+    NotFound,
+    SchemaError,
+    StoreError,
+    UnsupportedBackend,
+    WriteError,
+)
 from .ideas import trending_score
 from .models import (
     DONE_STATUSES,
@@ -28,6 +38,7 @@ from .models import (
     Vote,
     utcnow,
 )
+from .opening import open_store
 from .store import Store
 from .tokens import TokenError
 
@@ -42,6 +53,7 @@ __all__ = [
     "Idea",
     "IdeaStatus",
     "IdeaSummary",
+    "LockTimeout",
     "Message",
     "MessageState",
     "NotFound",
@@ -56,9 +68,11 @@ __all__ = [
     "Testimonial",
     "TestimonialState",
     "TokenError",
+    "UnsupportedBackend",
     "User",
     "Vote",
     "WriteError",
+    "open_store",
     "trending_score",
     "utcnow",
 ]

@@ -1,7 +1,8 @@
 """Consistent snapshots of a data folder, and restoring one.
 
-A backup holds every shard's lock at once (taken in one fixed order, so it cannot deadlock
-with another backup) while it copies the files: the snapshot is one moment in time. A restore
+Use them through the store: `store.backup(target)`, `store.restore(source)`. A backup holds
+every shard's lock at once (taken in one fixed order, so it cannot deadlock with another
+backup) while it copies the files: the snapshot is one moment in time. A restore
 checks the whole archive before it touches anything, then replaces each file atomically under
 the same locks, so running processes see either the old data or the restored data.
 
@@ -20,16 +21,18 @@ import zlib
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from .errors import CorruptDataError, SchemaError
 from .schema import CURRENT_SCHEMA, META_FILE
 from .storage import parse_tables, write_bytes_atomically
-from .store import Store
 
-__all__ = ["MANIFEST", "backup", "restore"]
+if TYPE_CHECKING:  # the Store calls this module: importing it here would be circular
+    from .store import Store
+
+__all__ = ["MANIFEST", "Progress", "backup", "no_progress", "restore"]
 
 MANIFEST = "voicebox-backup.json"
 
@@ -40,11 +43,11 @@ Progress = Callable[[int, int], None]
 _UNREADABLE = (OSError, KeyError, EOFError, NotImplementedError, zipfile.BadZipFile, zlib.error)
 
 
-def _no_progress(done: int, total: int) -> None:
+def no_progress(done: int, total: int) -> None:
     """Default progress callback: report nothing."""
 
 
-def backup(store: Store, target: Path, progress: Progress = _no_progress) -> int:
+def backup(store: Store, target: Path, progress: Progress = no_progress) -> int:
     """Write a zip snapshot of `store` to `target`; return the number of data files in it.
 
     The zip is written beside `target` as `target.partial` and renamed when complete; a
@@ -82,7 +85,7 @@ def _write_backup(store: Store, partial: Path, progress: Progress) -> int:
     return len(files)
 
 
-def restore(store: Store, source: Path, progress: Progress = _no_progress) -> int:
+def restore(store: Store, source: Path, progress: Progress = no_progress) -> int:
     """Replace the data of `store` with the snapshot in `source`; return files restored."""
     shards = list(store.shards())
     known = {shard.path.relative_to(store.root).as_posix() for shard in shards}

@@ -102,15 +102,18 @@ class Collection:
     # -- validation --------------------------------------------------------------------------
     def check(self) -> int:
         """Decode every record with the model; raise CorruptDataError naming the first bad
-        one. Each file is checked again only after it changed. Returns the number of files."""
-        for index in range(self.size):
+        one. Each file is checked again only after it changed. Returns the number of records."""
+        return sum(
             self._view(index, "checked", lambda _, i=index: self._check_shard(i), raw=True)
-        return self.size
+            for index in range(self.size)
+        )
 
-    def _check_shard(self, index: int) -> None:
+    def _check_shard(self, index: int) -> int:
         shard = self.shards[index]
-        for doc_id, doc in shard.storage.read().get(self.name, {}).items():
+        table = shard.storage.read().get(self.name, {})
+        for doc_id, doc in table.items():
             self._check_record(shard, self.join_id(index, int(doc_id)), doc)
+        return len(table)
 
     def _check_record(self, shard: Shard, record_id: int, doc: Any) -> None:
         if self.model is None:

@@ -7,9 +7,11 @@ from pathlib import Path
 __all__ = [
     "Conflict",
     "CorruptDataError",
+    "LockTimeout",
     "NotFound",
     "SchemaError",
     "StoreError",
+    "UnsupportedBackend",
     "WriteError",
 ]
 
@@ -48,3 +50,19 @@ class WriteError(StoreError):
         super().__init__(f"{path}: could not save ({reason}); nothing was lost")
         self.path = path
         self.reason = reason
+
+
+class LockTimeout(StoreError):
+    """A named lock (`store.lock`) was still held by someone else when the wait ran out."""
+
+    def __init__(self, name: str, timeout: float) -> None:
+        super().__init__(
+            f"the {name!r} lock is still held by another process after {timeout:g} s; "
+            "try again once it has finished"
+        )
+        self.name = name
+        self.timeout = timeout
+
+
+class UnsupportedBackend(StoreError):
+    """The settings ask for a store this Voicebox cannot open (see `open_store`)."""

@@ -6,8 +6,8 @@ mid-write leaves a broken file. This storage:
 * parses a file once and serves TinyDB the same dict until the file changes on disk;
 * tells whether the file changed by comparing `os.stat` of the path with the file it loaded,
   whose descriptor it keeps open so the inode cannot be reused by another `os.replace`;
-* writes a temporary file, fsyncs it, `os.replace`s it over the old one and fsyncs the folder,
-  so a reader or a crash sees either the old or the new content, never half of it;
+* writes through `feedback_app.files.replace_file` (a temporary file, fsync, `os.replace`,
+  fsync of the folder): a reader or a crash sees the old or the new content, never half;
 * refuses to parse a broken file and never writes over one;
 * turns a failed write (a full disk: ENOSPC) into `WriteError`, after removing its temporary
   file: the old file stays whole and the next write, once there is room, works.
@@ -18,30 +18,17 @@ It must only be written while the caller holds the file's inter-process lock (se
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb.storages import Storage
 
+from ..files import replace_file
 from .errors import CorruptDataError, WriteError
 
-__all__ = [
-    "FILE_MODE",
-    "TEMP_PREFIX",
-    "AtomicStorage",
-    "fsync_folder",
-    "parse_tables",
-    "write_bytes_atomically",
-]
-
-log = logging.getLogger(__name__)
-
-FILE_MODE = 0o600
-TEMP_PREFIX = ".tmp-"
+__all__ = ["AtomicStorage", "parse_tables", "write_bytes_atomically"]
 
 Tables = dict[str, dict[str, Any]]
 
@@ -146,45 +133,11 @@ def _write_atomically(path: Path, payload: bytes, durable: bool = True) -> int:
 
     Raises WriteError when the disk refuses the write; `path` is then untouched."""
     try:
-        return _replace(path, payload, durable)
+        return replace_file(path, payload, durable)
     except OSError as exc:
         raise WriteError(path, exc.strerror or str(exc)) from exc
 
 
-def _replace(path: Path, payload: bytes, durable: bool) -> int:
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX + path.name + ".")
-    try:
-        os.fchmod(fd, FILE_MODE)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        if durable:
-            os.fsync(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    if durable:
-        try:
-            fsync_folder(folder)
-        except OSError as exc:  # the new file is in place: saved, only not yet surely durable
-            log.warning("%s was replaced, but its folder could not be synced: %s", path, exc)
-    return fd
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable."""
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def write_bytes_atomically(path: Path, payload: bytes) -> None:
-    """Atomic, durable replacement of a whole file (for metadata and restores)."""
+    """Atomic, durable replacement of a whole store file (metadata, restores, status)."""
     os.close(_write_atomically(path, payload))

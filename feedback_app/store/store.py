@@ -1,9 +1,14 @@
-"""The Store: the one door to Voicebox's data.
+"""The Store: the one door to Voicebox's data, here kept in a TinyDB folder.
 
-Open it on a data folder and use its parts: `store.users`, `store.ideas`, `store.votes`,
-`store.comments`, `store.follows`, `store.surveys`, `store.testimonials`, `store.followups`,
-`store.tokens`, `store.messages` (the mail outbox), `store.jobs` (background work) and
-`store.limits` (rate-limit counters).
+Open it with `open_store(settings)` (see `opening.py`) and use its parts: `store.users`,
+`store.ideas`, `store.votes`, `store.comments`, `store.follows`, `store.surveys`,
+`store.testimonials`, `store.followups`, `store.tokens`, `store.messages` (the mail outbox),
+`store.jobs` (background work) and `store.limits` (rate-limit counters).
+
+What callers need beyond records is offered here too, so nothing above the store knows about
+files: `lock(name)` (one holder at a time across processes), `status` (small named records),
+`check()`, `backup()` / `restore()` and `clear()`. A second backend offers the same.
+
 Any number of processes and threads may open the same folder at once. Records handed out may
 be shared with a cache: treat them as read-only and change data only through the store.
 """
@@ -14,10 +19,17 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from ..files import TEMP_PREFIX, fsync_folder
+from . import backup as _backup
+from .backup import Progress, no_progress
 from .collection import Collection
 from .comments import Comments
+from .errors import LockTimeout
 from .follows import Follows
 from .ideas import Ideas
 from .jobs import Job, Jobs
@@ -38,7 +50,7 @@ from .models import (
 from .records import Records
 from .schema import open_meta
 from .shard import Shard
-from .storage import TEMP_PREFIX
+from .status import FolderStatus, check_name
 from .tokens import Tokens
 from .users import Users
 from .validation import FollowChoice, RateCounter
@@ -46,7 +58,7 @@ from .votes import Votes
 
 __all__ = ["MODELS", "Store"]
 
-# The model every collection's records must decode with (`verify` checks them all).
+# The model every collection's records must decode with (`check` checks them all).
 MODELS: dict[str, type[Record]] = {
     "users": User,
     "ideas": Idea,
@@ -69,11 +81,17 @@ NOT_DURABLE = frozenset({"limits"})
 # A temporary file older than this was left by a writer killed mid-write.
 _STALE_TEMP_S = 600
 
+# A named lock is held for long work (a publish), so waiting polls at filelock's usual pace.
+_NAMED_LOCK_POLL_S = 0.05
+
 
 class Store:
+    """Voicebox's data in the folder `root` (`shards` splits a new folder; tests use 1s)."""
+
     def __init__(self, root: Path | str, shards: dict[str, int] | None = None) -> None:
         self.root = Path(root)
         self.meta = open_meta(self.root, shards)
+        self.status = FolderStatus(self.root / "status")
         self._sweep_temp_files()
         shards = self.meta["shards"]
         self.collections = {
@@ -96,19 +114,64 @@ class Store:
         self.jobs = Jobs(c["jobs"])
         self.limits = RateLimits(c["limits"])
 
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages to people."""
+        return str(self.root)
+
     def shards(self) -> Iterator[Shard]:
         """Every data file's shard, always in the same order (locks are taken in it)."""
         for name in sorted(self.collections):
             yield from self.collections[name].shards
 
-    def verify(self) -> int:
-        """Parse every data file and decode every record with its model; raise
-        CorruptDataError naming the first broken file (and record). Files unchanged since
-        the last call are not decoded again, so a health check stays cheap."""
-        count = 0
-        for name in sorted(self.collections):
-            count += self.collections[name].check()
-        return count
+    @contextmanager
+    def lock(self, name: str, timeout: float = 60.0) -> Iterator[None]:
+        """Hold the lock `name`: one holder at a time among all processes and threads using
+        this data folder. Raise LockTimeout after waiting `timeout` seconds. Not re-entrant:
+        taking a lock already held by the same thread waits for itself and times out."""
+        held = FileLock(str(self.root / f"{check_name(name)}.lock"), timeout=timeout)
+        try:
+            held.acquire(poll_interval=_NAMED_LOCK_POLL_S)
+        except Timeout as exc:
+            raise LockTimeout(name, timeout) from exc
+        try:
+            yield
+        finally:
+            held.release()
+
+    def check(self) -> int:
+        """Read every record and decode it with its model; return how many there are, or
+        raise CorruptDataError naming the first broken file (and record). Data unchanged
+        since the last call is not decoded again, so a health check stays cheap."""
+        return sum(self.collections[name].check() for name in sorted(self.collections))
+
+    def backup(self, target: Path, progress: Progress = no_progress) -> int:
+        """Write a consistent snapshot to the zip `target`; return the data files in it.
+        `progress(done, total)` is called as the work advances."""
+        return _backup.backup(self, target, progress)
+
+    def restore(self, source: Path, progress: Progress = no_progress) -> int:
+        """Replace all data with the snapshot `source`, checked completely first; return
+        the data files restored. `progress(done, total)` is called as the work advances."""
+        return _backup.restore(self, source, progress)
+
+    def clear(self) -> None:
+        """Remove every record of every collection, under every file's lock (as a restore
+        does), so no write from another process lands half-way through.
+
+        Status records, the metadata (schema, how data is split) and the folder's other
+        files (the secret key, the mail outbox) stay. A damaged data file is removed too:
+        clearing is how a demo folder starts over.
+        """
+        shards = list(self.shards())
+        with ExitStack() as locks:
+            for shard in shards:
+                locks.enter_context(shard.locked())
+            for shard in shards:
+                with contextlib.suppress(FileNotFoundError):
+                    shard.path.unlink()
+            for folder in {shard.path.parent for shard in shards if shard.path.parent.exists()}:
+                fsync_folder(folder)
 
     def close(self) -> None:
         for collection in self.collections.values():

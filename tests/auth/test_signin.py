@@ -159,7 +159,7 @@ def test_session_cookie_is_httponly_and_lax(app: Flask, client: FlaskClient) -> 
 
 
 def test_secure_cookie_when_served_over_https(data_dir: object) -> None:
-    from feedback_app import create_app
+    from feedback_app.app import create_app
 
     app = create_app({"DATA_DIR": str(data_dir), "BASE_URL": "https://voice.example"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -26,7 +26,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import ConsoleMessage, Dialog, Page
 
-from feedback_app import create_app
+from feedback_app.app import create_app
 from feedback_app.ideas import service
 from feedback_app.mail import FileTransport, Mailer
 from feedback_app.store import (

@@ -28,7 +28,7 @@ from itsdangerous import URLSafeSerializer
 from markupsafe import escape
 from werkzeug.test import TestResponse
 
-from feedback_app import create_app
+from feedback_app.app import create_app
 from feedback_app.store import (
     Idea,
     IdeaStatus,

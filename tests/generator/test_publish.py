@@ -17,7 +17,16 @@ import pytest
 from flask import Flask
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import Idea, IdeaStatus, Role, Store, Testimonial, TestimonialState, utcnow
+from feedback_app.store import (
+    Idea,
+    IdeaStatus,
+    LockTimeout,
+    Role,
+    Store,
+    Testimonial,
+    TestimonialState,
+    utcnow,
+)
 from generator.publish import GENERATED, BuildError, last_publish, publish
 from tests.conftest import VoiceboxRunner, sign_in
 
@@ -187,6 +196,19 @@ def test_a_failed_build_is_reported_to_staff(app: Flask, store: Store, site_proj
     assert "The last publish failed" in page and "MkDocs failed" in page
 
 
+def test_one_publish_at_a_time_through_the_stores_lock(
+    store: Store, site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_module = importlib.import_module("generator.publish")
+    monkeypatch.setattr(publish_module, "PUBLISH_WAIT_S", 0.2)
+    site = site_project / "site"
+    with Store(store.root).lock("publish"), pytest.raises(LockTimeout):
+        publish(store, site_project, site, "http://b", "http://s/")
+    assert not (site_project / GENERATED).exists(), "the waiting publish wrote nothing"
+    publish(store, site_project, site, "http://b", "http://s/")
+    assert last_publish(Store(store.root))["ok"] is True  # type: ignore[index]
+
+
 def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
     _, site = published
     sitemap = (site / "sitemap.xml").read_text()
@@ -215,7 +237,7 @@ def test_publish_command_summarises_and_fails_clearly(
 def test_status_change_publishes_in_the_background(
     data_dir: Path, site_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from feedback_app import create_app
+    from feedback_app.app import create_app
     from tests.conftest import TEST_CONFIG, csrf_token, sign_in
 
     # The build waits until the request has answered. A request that waited for the build

@@ -107,7 +107,7 @@ def test_every_acknowledged_write_survives_kill_9(data_dir: Path) -> None:
         whole_lines = rest.split("\n")[:-1]
         acknowledged += [tuple(map(int, line.split())) for line in whole_lines]  # type: ignore[misc]
     after = Store(data_dir)
-    after.verify()
+    after.check()
     comment_ids = {c.id for c in after.comments.for_idea(idea)}
     voters = set(after.votes.voters(idea))
     missing = [(c, u) for c, u in acknowledged if c not in comment_ids or u not in voters]

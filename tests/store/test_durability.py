@@ -12,7 +12,6 @@ import pytest
 
 from feedback_app.store import BoardQuery, CorruptDataError, Idea, SchemaError, Store
 from feedback_app.store import schema as schema_module
-from feedback_app.store.backup import backup, restore
 
 
 def _idea(store: Store, title: str = "Oat milk") -> int:
@@ -40,7 +39,7 @@ def test_a_corrupt_file_is_reported_and_never_overwritten(store: Store, content:
     with pytest.raises(CorruptDataError):
         fresh.ideas.edit(idea, title="new")
     with pytest.raises(CorruptDataError):
-        fresh.verify()
+        fresh.check()
     assert shard.path.read_bytes() == content
 
 
@@ -112,11 +111,11 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     store.votes.cast(keep, 1, 1)
     archive = tmp_path / "backup.zip"
     progress: list[tuple[int, int]] = []
-    assert backup(store, archive, progress=lambda d, t: progress.append((d, t))) >= 2
+    assert store.backup(archive, progress=lambda d, t: progress.append((d, t))) >= 2
     assert progress[-1][0] == progress[-1][1]
     later = _idea(store, "added after the backup")
     store.votes.cast(keep, 2, 1)
-    restore(store, archive)
+    store.restore(archive)
     assert store.ideas.get(keep).title == "Кава з медом"
     assert store.votes.tally(keep) == (1, 0)
     assert later not in {i.id for i in store.ideas.all()}
@@ -129,7 +128,7 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"PK not really a zip")
     with pytest.raises(CorruptDataError):
-        restore(store, bad)
+        store.restore(bad)
     assert store.ideas.get(keep).title == "Oat milk"
 
 
@@ -157,12 +156,12 @@ def test_a_write_whose_folder_cannot_be_synced_is_still_saved(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rename has happened: reporting "not saved" would make people send it again."""
-    import feedback_app.store.storage as storage
+    import feedback_app.files as files
 
     def refuse(folder: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(storage, "fsync_folder", refuse)
+    monkeypatch.setattr(files, "fsync_folder", refuse)
     user = store.users.add("olena@example.com", name="Олена")
     monkeypatch.undo()
     assert Store(store.root).users.get(user.id).name == "Олена"
