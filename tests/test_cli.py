@@ -198,3 +198,13 @@ def test_check_counts_records_and_says_where(runner: VoiceboxRunner, data_dir: P
     result = runner.invoke("check")
     assert result.exit_code == 0, result.output
     assert f"All 2 records in {data_dir} read correctly." in result.output
+
+
+def test_a_backup_is_readable_by_its_owner_only(runner: VoiceboxRunner, data_dir: Path) -> None:
+    """It holds every email address and sign-in token hash, as the data files do."""
+    import stat
+
+    runner.invoke("demo", "--no-serve")
+    archive = data_dir.parent / "private.zip"
+    assert runner.invoke("backup", str(archive)).exit_code == 0
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600

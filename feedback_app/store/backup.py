@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ..files import FILE_MODE
 from .errors import CorruptDataError, SchemaError
 from .schema import CURRENT_SCHEMA, META_FILE
 from .storage import parse_tables, write_bytes_atomically
@@ -56,6 +58,8 @@ def backup(store: Store, target: Path, progress: Progress = no_progress) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
+        # Private from the first byte, as the data files are: it holds every email address.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE))
         count = _write_backup(store, partial, progress)
         partial.replace(target)
     except BaseException:
