@@ -358,7 +358,10 @@ def merge(env: Env, draw: Draw) -> None:
         return
     assert_same_site(reply.headers["Location"])
     stored = env.store.ideas.get(duplicate)
-    assert stored.merged_into == env.open_idea == int(original)
+    # Into the open idea, or into any other open idea a drawn number happens to name (earlier
+    # examples leave open duplicates-to-be behind); never into a closed one.
+    assert stored.merged_into == int(original) != env.closed_idea
+    assert not env.store.ideas.get(int(original)).status.is_closed
     assert stored.history[-1].response in multi_line(response)
 
 
