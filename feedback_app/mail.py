@@ -35,9 +35,7 @@ from flask import Flask, current_app
 
 from .data import get_store
 from .files import write_bytes_atomically
-from .store import Message, Store, StoreError, utcnow
-from .store.jobs import Job
-from .store.messages import Outcome
+from .store import Job, Message, Outcome, Store, StoreError, utcnow
 
 __all__ = [
     "JOB_LEASE",

@@ -21,8 +21,7 @@ from ..data import get_store
 from ..links import public_url
 from ..mail import enqueue_job, job_handler
 from ..publishing import published_data_changed
-from ..store import Comment, Conflict, Idea, IdeaStatus, Message, NotFound, Stance, utcnow
-from ..store.jobs import Job
+from ..store import Comment, Conflict, Idea, IdeaStatus, Job, Message, NotFound, Stance, utcnow
 from ..templating import STATUS_LABELS
 
 __all__ = [

@@ -16,6 +16,7 @@ from .errors import (
     WriteError,
 )
 from .ideas import trending_score
+from .messages import Outcome
 from .models import (
     DONE_STATUSES,
     SORTS,
@@ -25,6 +26,7 @@ from .models import (
     Idea,
     IdeaStatus,
     IdeaSummary,
+    Job,
     Message,
     MessageState,
     Page,
@@ -53,10 +55,12 @@ __all__ = [
     "Idea",
     "IdeaStatus",
     "IdeaSummary",
+    "Job",
     "LockTimeout",
     "Message",
     "MessageState",
     "NotFound",
+    "Outcome",
     "Page",
     "Role",
     "SchemaError",

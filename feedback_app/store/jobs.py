@@ -15,7 +15,7 @@ from typing import Any
 from .collection import Collection
 from .models import Job, JobState, utcnow
 
-__all__ = ["Job", "JobState", "Jobs"]
+__all__ = ["Jobs"]
 
 
 class Jobs:

@@ -32,14 +32,17 @@ from .comments import Comments
 from .errors import LockTimeout
 from .follows import Follows
 from .ideas import Ideas
-from .jobs import Job, Jobs
+from .jobs import Jobs
 from .limits import RateLimits
 from .messages import Messages
 from .models import (
     Comment,
+    FollowChoice,
     FollowUp,
     Idea,
+    Job,
     Message,
+    RateCounter,
     Record,
     SignInToken,
     SurveyResponse,
@@ -53,7 +56,6 @@ from .shard import Shard
 from .status import FolderStatus, check_name
 from .tokens import Tokens
 from .users import Users
-from .validation import FollowChoice, RateCounter
 from .votes import Votes
 
 __all__ = ["MODELS", "Store"]

@@ -15,11 +15,9 @@ import typing
 from functools import cache
 from typing import Any
 
-from .models import FollowChoice, RateCounter, Record
+from .models import Record
 
-# FollowChoice and RateCounter live in models/ now; they stay importable from here for
-# store.py, which maps each collection to its model.
-__all__ = ["FollowChoice", "RateCounter", "problem"]
+__all__ = ["problem"]
 
 
 _SCALARS = (str, int, bool)

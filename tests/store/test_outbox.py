@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from feedback_app.store import Message, MessageState, Store, utcnow
-from feedback_app.store.jobs import Job
+from feedback_app.store import Job, Message, MessageState, Store, utcnow
 from feedback_app.store.messages import Outcome
 
 
