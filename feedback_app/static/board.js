@@ -59,7 +59,8 @@
       var button = event.submitter;
       if (!button || !window.fetch) return;
       event.preventDefault();
-      var data = new FormData(form, button);
+      // Sent urlencoded, as the plain form is: the app refuses multipart bodies.
+      var data = new URLSearchParams(new FormData(form, button));
       fetch(form.action, { method: "POST", body: data, headers: { Accept: "application/json" } })
         .then(function (r) {
           var type = r.headers.get("Content-Type") || "";
