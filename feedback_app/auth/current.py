@@ -33,7 +33,8 @@ class Account(UserMixin):  # type: ignore[misc]
         self.user = user
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        """What the session cookie holds: the person and their session epoch."""
+        return f"{self.user.id}:{self.user.session_epoch}"
 
     @property
     def id(self) -> int:
@@ -53,11 +54,16 @@ class Account(UserMixin):  # type: ignore[misc]
 
 
 @login_manager.user_loader
-def _load(user_id: str) -> Account | None:
+def _load(session_id: str) -> Account | None:
+    """The person of a session, unless they signed out since it was made."""
+    user_id, _, epoch = session_id.partition(":")
     try:
-        return Account(get_store().users.get(int(user_id)))
+        user = get_store().users.get(int(user_id))
+        if int(epoch or 0) != user.session_epoch:
+            return None
     except (NotFound, ValueError):
         return None
+    return Account(user)
 
 
 @login_manager.unauthorized_handler

@@ -11,7 +11,7 @@ from ..data import get_store
 from ..store import TokenError
 from .current import Account
 from .forms import ConfirmForm, NameForm, SignInForm
-from .service import RateLimited, request_link, safe_next, sign_in_with
+from .service import RateLimited, request_link, safe_next, sign_in_with, sign_out
 
 __all__ = ["bp"]
 
@@ -79,6 +79,8 @@ def account() -> str | Response:
 
 @bp.post("/signout")
 def signout() -> Response:
+    if current_user.is_authenticated:
+        sign_out(current_user.id)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))

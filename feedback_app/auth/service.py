@@ -13,7 +13,7 @@ from ..links import public_url
 from ..mail import send
 from ..store import User
 
-__all__ = ["RateLimited", "request_link", "safe_next", "sign_in_with"]
+__all__ = ["RateLimited", "request_link", "safe_next", "sign_in_with", "sign_out"]
 
 
 class RateLimited(Exception):
@@ -75,3 +75,8 @@ def sign_in_with(token: str) -> User:
     store = get_store()
     email = store.tokens.redeem(token)
     return store.users.add(email)
+
+
+def sign_out(user_id: int) -> None:
+    """End every session of this person: signing out must also end a copy of the cookie."""
+    get_store().users.end_sessions(user_id)

@@ -62,6 +62,15 @@ class Users:
         """Change the display name (a one-line field: this write skips `User.to_doc`)."""
         return self._change(user_id, {"name": one_line(name)})
 
+    def end_sessions(self, user_id: int) -> User:
+        """Make every session of this person made so far invalid (see User.session_epoch)."""
+        doc = self._c.update(
+            user_id, lambda d: {**d, "session_epoch": d.get("session_epoch", 0) + 1}
+        )
+        if doc is None:
+            raise NotFound(f"user {user_id}")
+        return User.from_doc(doc, user_id)
+
     def all(self) -> list[User]:
         people = [u for part in self._c.view("users", _decode) for u in part]
         return sorted(people, key=lambda u: u.id)

@@ -188,3 +188,23 @@ def test_the_emailed_link_is_on_the_public_address_whatever_host_was_asked(
     (mail,) = [m for m in _store(app).messages.all() if m.to == "admin@example.com"]
     assert "evil.example" not in mail.text
     assert LINK.search(mail.text), "the link is on VOICEBOX_BASE_URL (http://localhost)"
+
+
+def test_signing_out_ends_a_copied_session_too(app: Flask, client: FlaskClient) -> None:
+    """The session is a signed cookie: without an epoch a copy of it would outlive sign-out."""
+    from tests.conftest import csrf_token as token_of
+
+    assert ask_for_link(client, "copy@example.com")[0] == 200
+    link = emailed_link(app, "copy@example.com")
+    client.post(link.split("?")[0], data={"csrf_token": token_of(client, link)})
+    assert client.get("/account").status_code == 200, "signed in"
+    copied = client.get_cookie("session")
+    assert copied is not None
+    client.post("/signout", data={"csrf_token": token_of(client, "/account")})
+    thief = app.test_client()
+    thief.set_cookie("session", copied.value)
+    assert thief.get("/account").status_code == 302, "the copy no longer signs anyone in"
+    assert ask_for_link(client, "copy@example.com")[0] == 200
+    link = emailed_link(app, "copy@example.com")
+    client.post(link.split("?")[0], data={"csrf_token": token_of(client, link)})
+    assert client.get("/account").status_code == 200, "signing in again works"

@@ -27,6 +27,9 @@ class User(Record):
     role: Role = Role.CUSTOMER
     name: str = field(default="", metadata=LINE)
     created_at: datetime = field(default_factory=utcnow)
+    # Raised when the person signs out: a session made before it (a copied cookie included)
+    # no longer signs anyone in. Sessions live in signed cookies, so this is how one ends.
+    session_epoch: int = 0
     id: int = 0
 
     @property
