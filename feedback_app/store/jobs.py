@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .collection import Collection
+from .leases import claim_due
 from .models import Job, JobState, utcnow
 
 __all__ = ["Jobs"]
@@ -32,26 +33,8 @@ class Jobs:
         return Job.from_doc(doc, job_id) if doc is not None else None
 
     def claim(self, lease: timedelta, now: datetime | None = None, limit: int = 20) -> list[Job]:
-        """Up to `limit` due jobs, leased to the caller; each file written at most once."""
-        now = now or utcnow()
-        claimed: list[Job] = []
-        for index, shard in enumerate(self._c.shards):
-            if len(claimed) >= limit:
-                break
-            if not any(_due(j, now) for j in self._c.shard_view(index, "jobs", _decode)):
-                continue  # nothing due here: no need to take the lock
-            with shard.writing() as db:
-                table = db.table(self._c.name)
-                taken: list[int] = []
-                for doc in table.all():
-                    job = Job.from_doc(dict(doc), self._c.join_id(index, doc.doc_id))
-                    if _due(job, now) and len(claimed) < limit:
-                        job.lease_until = now + lease
-                        claimed.append(job)
-                        taken.append(doc.doc_id)
-                if taken:
-                    table.update({"lease_until": (now + lease).isoformat()}, doc_ids=taken)
-        return claimed
+        """Up to `limit` due jobs, oldest first, leased to the caller (see leases.py)."""
+        return claim_due(self._c, "jobs", _decode, lease, now or utcnow(), limit)
 
     def finish(self, job_ids: list[int], now: datetime | None = None) -> None:
         """Mark jobs done (one write per file)."""
@@ -88,14 +71,6 @@ class Jobs:
     def pending(self) -> int:
         parts = self._c.view("jobs", _decode)
         return sum(1 for part in parts for j in part if j.state is JobState.QUEUED)
-
-
-def _due(job: Job, now: datetime) -> bool:
-    return (
-        job.state is JobState.QUEUED
-        and job.next_attempt_at <= now
-        and (job.lease_until is None or job.lease_until <= now)
-    )
 
 
 def _decode(records: dict[int, dict[str, Any]]) -> list[Job]:

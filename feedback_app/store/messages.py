@@ -14,7 +14,6 @@ checked under one file's lock.
 
 from __future__ import annotations
 
-import dataclasses
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .collection import Collection
+from .leases import claim_due
 from .models import Message, MessageState, utcnow
 
 __all__ = ["Messages", "Outcome"]
@@ -74,25 +74,7 @@ class Messages:
     ) -> list[Message]:
         """Up to `limit` queued messages whose time has come, each leased to the caller until
         `now + lease`; each file is written at most once."""
-        now = now or utcnow()
-        claimed: list[Message] = []
-        until = (now + lease).isoformat()
-        for index, shard in enumerate(self._c.shards):
-            room = None if limit is None else limit - len(claimed)
-            if room is not None and room <= 0:
-                break
-            if not any(_due(m, now) for m in self._c.shard_view(index, "queue", _decode)):
-                continue  # nothing due here: no need to take the lock
-            with shard.writing() as db:
-                # The view is rebuilt from the data just re-read under the lock.
-                due = [m for m in self._c.shard_view(index, "queue", _decode) if _due(m, now)]
-                due = sorted(due, key=lambda m: (m.next_attempt_at, m.id))[:room]
-                if due:
-                    doc_ids = [self._c.split_id(m.id)[1] for m in due]
-                    db.table(self._c.name).update({"lease_until": until}, doc_ids=doc_ids)
-            # Records in views are shared: hand out copies that carry the new lease.
-            claimed += [dataclasses.replace(m, lease_until=now + lease) for m in due]
-        return claimed
+        return claim_due(self._c, "queue", _decode, lease, now or utcnow(), limit)
 
     def settle(self, outcomes: dict[int, Outcome], now: datetime | None = None) -> None:
         """Record the outcome of each claimed message, writing each file once."""
@@ -143,14 +125,6 @@ def _settle(outcome: Outcome, stamp: str) -> Callable[[dict[str, Any]], dict[str
 def _route(key: str) -> int:
     # crc32, not hash(): hash() of a str differs between processes.
     return zlib.crc32(key.encode())
-
-
-def _due(message: Message, now: datetime) -> bool:
-    return (
-        message.state is MessageState.QUEUED
-        and message.next_attempt_at <= now
-        and (message.lease_until is None or message.lease_until <= now)
-    )
 
 
 def _keys(table: dict[str, dict[str, Any]]) -> set[str]:
