@@ -1,7 +1,7 @@
 """Set up Voicebox from a fresh clone and run it, or its tests, with nothing but python3.
 
     python3 dev.py demo   # environment + demo data + the app on http://127.0.0.1:8000
-    python3 dev.py test   # environment + Chromium + every test (and ruff)
+    python3 dev.py test   # environment + Chromium + PostgreSQL + every test (and ruff)
 
 The environment lives in `.venv/` and is reinstalled only when `pyproject.toml` changes, so the
 second run starts in a second. Uses only the standard library on purpose: it runs before any
@@ -48,20 +48,40 @@ def ensure_environment() -> None:
     STAMP.write_text(digest)
 
 
+def _apt_install(package: str) -> bool:
+    """Install a Debian package when this runs as root with apt-get; False when it cannot."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-qq", env=env)
+    run("apt-get", "install", "-y", "-qq", package, env=env)
+    return True
+
+
 def ensure_chromium() -> None:
     """Browser tests need Debian's Chromium: install it as root, or say how."""
     if Path(CHROMIUM).exists() or shutil.which("chromium"):
         return
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Chromium for the browser tests (apt-get) ...", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+    print("Installing Chromium for the browser tests (apt-get) ...", flush=True)
+    if not _apt_install("chromium"):
+        sys.exit(
+            "The browser tests need Chromium. Install it with `sudo apt-get install chromium`, "
+            "or point VOICEBOX_CHROMIUM at a Chromium executable."
+        )
+
+
+def ensure_postgresql() -> None:
+    """Every test runs on PostgreSQL too, on a throwaway server: install its programs as
+    root, or say how. Tests are never skipped for want of it."""
+    if os.environ.get("VOICEBOX_PG_BIN") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         return
-    sys.exit(
-        "The browser tests need Chromium. Install it with `sudo apt-get install chromium`, "
-        "or point VOICEBOX_CHROMIUM at a Chromium executable."
-    )
+    print("Installing PostgreSQL for the tests (apt-get) ...", flush=True)
+    if not _apt_install("postgresql"):
+        sys.exit(
+            "The tests need PostgreSQL's server programs. Install them with "
+            "`sudo apt-get install postgresql`, or point VOICEBOX_PG_BIN at the folder "
+            "holding initdb and pg_ctl."
+        )
 
 
 def main(argv: list[str]) -> None:
@@ -76,6 +96,7 @@ def main(argv: list[str]) -> None:
     if command == "demo":
         os.execv(BIN / "voicebox", [str(BIN / "voicebox"), "demo", *rest])
     ensure_chromium()
+    ensure_postgresql()
     run(BIN / "ruff", "check", ".")
     run(BIN / "python", "-m", "pytest", *rest)
 

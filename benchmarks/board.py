@@ -28,7 +28,7 @@ import orjson
 
 from benchmarks.common import Target, p50_p95, report
 from benchmarks.dataset import board_arguments, seed_board
-from feedback_app.store import Store
+from feedback_app.store import TinyStore
 
 CLIENTS = 4
 VOTES_PER_CLIENT = 250
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="voicebox-board-") as tmp:
         data_dir = Path(tmp) / "data"
-        store = Store(data_dir)
+        store = TinyStore(data_dir)
         print(f"seeding {args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments")
         ideas = seed_board(store, args.ideas, args.votes, args.comments)
         tokens = [
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                 p.join()
             acknowledged = sum(v[1] for v in votes)
             # Counted by a fresh store, which trusts no cache, and by the raw files.
-            lost = before + acknowledged - Store(data_dir).votes.count()
+            lost = before + acknowledged - TinyStore(data_dir).votes.count()
             on_disk = sum(len(orjson.loads(f.read_bytes()).get("votes", {}))
                           for f in (data_dir / "votes").glob("*.json"))  # fmt: skip
             if on_disk != store.votes.count():

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import Target, peak_rss_mb, report, timed
-from feedback_app.store import Message, MessageState, Store, utcnow
+from feedback_app.store import Message, MessageState, Store, TinyStore, utcnow
 
 LEASE = timedelta(seconds=60)
 
@@ -51,7 +51,7 @@ def _claim_per_message(store: Store, now: datetime) -> int:
 
 def _claims(root: Path, count: int, repeat: int) -> tuple[list[float], list[float]]:
     """Milliseconds per claim of `count` due messages: batched, then per message."""
-    store = Store(root / f"claim-{count}")
+    store = TinyStore(root / f"claim-{count}")
     _seed_queued(store, count)
     batched, reference = [], []
     moment = utcnow()
@@ -69,7 +69,7 @@ def _claims(root: Path, count: int, repeat: int) -> tuple[list[float], list[floa
 
 def _enqueues(root: Path, kept: int, repeat: int) -> tuple[list[float], list[float]]:
     """Milliseconds to queue one message with `kept` sent messages kept, then after pruning."""
-    store = Store(root / "enqueue")
+    store = TinyStore(root / "enqueue")
     sent_at = (utcnow() - timedelta(days=60)).isoformat()
     docs = [{**Message(f"s{n}@example.com", "Hi", "Body " * 40).to_doc(),
              "state": MessageState.SENT.value, "sent_at": sent_at, "attempts": 1}

@@ -28,6 +28,7 @@ from feedback_app.store import (
     Store,
     Testimonial,
     TestimonialState,
+    TinyStore,
     utcnow,
 )
 from generator.publish import publish
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                         ignore=shutil.ignore_patterns("generated"))  # fmt: skip
         shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
         site = project / "site"
-        store = Store(Path(tmp) / "data")
+        store = TinyStore(Path(tmp) / "data")
         print(f"seeding {args.testimonials:,} testimonials and {args.ideas:,} implemented ideas")
         _seed(store, args.testimonials, args.ideas)
 

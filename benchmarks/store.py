@@ -23,13 +23,13 @@ from tinydb import Query, TinyDB
 
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
 from benchmarks.dataset import FIRST_SEEDED_USER, USERS, board_arguments, seed_board
-from feedback_app.store import BoardQuery, Store
+from feedback_app.store import BoardQuery, TinyStore
 
 NEW_VOTER = FIRST_SEEDED_USER + USERS  # above every seeded person: each vote is a new one
 
 
 def _concurrent_voter(root: str, worker: int, ideas: list[int], count: int, out: Any) -> None:
-    store = Store(root)
+    store = TinyStore(root)
     rng = random.Random(worker)
     latencies = []
     for n in range(count):
@@ -41,7 +41,7 @@ def _concurrent_voter(root: str, worker: int, ideas: list[int], count: int, out:
 
 
 def _foreign_voter(root: str, ideas: list[int], commands: Any, acks: Any) -> None:
-    store = Store(root)
+    store = TinyStore(root)
     rng = random.Random(99)
     n = 0
     while commands.get():
@@ -52,7 +52,7 @@ def _foreign_voter(root: str, ideas: list[int], commands: Any, acks: Any) -> Non
 
 def _naive(root: str, ideas: int, votes: int, comments: int, out: Any) -> None:
     """TinyDB as its README uses it: one JSON file, Query lookups, score kept on the idea."""
-    scratch = Store(Path(root) / "source")
+    scratch = TinyStore(Path(root) / "source")
     ids = seed_board(scratch, ideas, votes, comments)
     db = TinyDB(Path(root) / "naive.json")
     tallies = scratch.votes.tallies()
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp) / "data"
         print(f"seeding {args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments")
         start = time.perf_counter()
-        store = Store(root)
+        store = TinyStore(root)
         ideas = seed_board(store, args.ideas, args.votes, args.comments)
         print(f"seeded in {time.perf_counter() - start:.1f} s")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from .limits import init_limits
 from .mail import init_mail
 from .publishing import init_publishing
 from .security import init_security
+from .store.opening import stored_secret_key
 from .templating import init_templating
 
 __all__ = ["create_app"]
@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
     app.config.update(
-        SECRET_KEY=app.config["SECRET_KEY"] or _secret_key(Path(app.config["DATA_DIR"])),
+        SECRET_KEY=app.config["SECRET_KEY"] or stored_secret_key(app.config),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_KB"] * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -71,23 +71,3 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
         app.register_blueprint(dev_bp)
-
-
-def _secret_key(data_dir: Path) -> str:
-    """The key kept in the data folder (mode 0600), made on first run; never in the repo."""
-    path = data_dir / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first: use theirs
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return key

@@ -71,7 +71,19 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "data", str, "Folder holding all data, the secret key and the outbox."),
-    Setting("SECRET_KEY", "", str, "Session signing key; generated into the data folder if unset."),
+    Setting(
+        "DATABASE_URL",
+        "",
+        str,
+        "PostgreSQL database shared by every app host (postgresql://user:pass@host/db); "
+        "unset: the data lives in VOICEBOX_DATA_DIR.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        "",
+        str,
+        "Session signing key; if unset, generated once and kept in the database or data folder.",
+    ),
     Setting("SITE_NAME", "Voicebox", str, "Name shown in the header and in emails."),
     Setting("BASE_URL", "http://127.0.0.1:8000", str, "Public address, used in emailed links."),
     Setting("DEMO", False, _bool, "Demo mode: shows the demo banner and the /dev/outbox page."),

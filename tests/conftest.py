@@ -17,7 +17,7 @@ from hypothesis import settings
 from feedback_app.app import create_app
 from feedback_app.cli import cli
 from feedback_app.mail import mailer, stop_mailers
-from feedback_app.store import Store
+from feedback_app.store import Store, TinyStore
 
 # In CI the property-based tests draw the same examples on every run, so a landing is decided by
 # the code, not by the draw; on a developer's machine every run explores new examples.
@@ -53,7 +53,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture(params=["sharded", "single-file"])
 def store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Store]:
     """The store, once split over many files (the default) and once one file per collection."""
-    opened = Store(data_dir, shards=SINGLE_FILE if request.param == "single-file" else None)
+    opened = TinyStore(data_dir, shards=SINGLE_FILE if request.param == "single-file" else None)
     yield opened
     opened.close()
 

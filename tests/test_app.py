@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 
 from feedback_app.app import create_app
 from feedback_app.config import SETTINGS, ConfigError, load_config
-from feedback_app.store import Idea, Store
+from feedback_app.store import Idea, TinyStore
 
 
 def test_front_page_shows_trending_ideas_and_figures(app: Flask, client: FlaskClient) -> None:
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     idea = store.ideas.add(Idea("Більше безлактозних десертів", "d", "Food", 1))
     store.votes.cast(idea.id, 1, 1)
     page = client.get("/").get_data(as_text=True)
@@ -69,7 +69,7 @@ def test_security_headers_on_every_page(client: FlaskClient) -> None:
 
 
 def test_broken_data_file_gives_503_and_is_left_alone(app: Flask, client: FlaskClient) -> None:
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     idea = store.ideas.add(Idea("t", "d", "c", 1))
     shard, _ = store.collections["ideas"].split_id(idea.id)
     shard.path.write_text("{broken")

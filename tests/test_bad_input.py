@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.ideas.service import unsubscribe_link
-from feedback_app.store import Idea, Role, Store
+from feedback_app.store import Idea, Role, Store, TinyStore
 from tests.conftest import csrf_token, sign_in
 
 HUGE = "9" * 309  # past a float: WTForms' NumberRange used to overflow on it
@@ -23,7 +23,7 @@ def crash_free(app: Flask) -> Flask:
 
 
 def _store(app: Flask) -> Store:
-    return Store(app.config["DATA_DIR"])
+    return TinyStore(app.config["DATA_DIR"])
 
 
 def _staff(app: Flask, role: Role = Role.MARKETER) -> FlaskClient:

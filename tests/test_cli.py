@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback_app.store import Role, Store
+from feedback_app.store import Role, TinyStore
 from tests.conftest import VoiceboxRunner
 
 
@@ -14,7 +14,7 @@ def test_demo_seeds_multilingual_data_once(runner: VoiceboxRunner, data_dir: Pat
     result = runner.invoke("demo", "--no-serve")
     assert result.exit_code == 0, result.output
     assert "Seeded:" in result.output
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     titles = " ".join(i.title for i in store.ideas.all())
     for text in ("Більше", "Сделайте", "upuan", "Cornetti", "无糖"):
         assert text in titles
@@ -23,7 +23,7 @@ def test_demo_seeds_multilingual_data_once(runner: VoiceboxRunner, data_dir: Pat
     assert store.surveys.count() > 0
     again = runner.invoke("demo", "--no-serve")
     assert "Using the existing data" in again.output
-    assert Store(data_dir).ideas.count() == store.ideas.count()
+    assert TinyStore(data_dir).ideas.count() == store.ideas.count()
 
 
 def test_user_add_creates_and_promotes(runner: VoiceboxRunner, data_dir: Path) -> None:
@@ -32,8 +32,8 @@ def test_user_add_creates_and_promotes(runner: VoiceboxRunner, data_dir: Path) -
     assert result.exit_code == 0
     assert "marketer" in result.output
     token = result.output.split("/signin/")[1].split()[0]
-    assert Store(data_dir).tokens.peek(token) == "ana@example.com", "the printed link works"
-    found = Store(data_dir).users.find_by_email("ana@example.com")
+    assert TinyStore(data_dir).tokens.peek(token) == "ana@example.com", "the printed link works"
+    found = TinyStore(data_dir).users.find_by_email("ana@example.com")
     assert found is not None and found.role is Role.MARKETER
 
 
@@ -68,14 +68,14 @@ def test_backup_and_restore_commands(runner: VoiceboxRunner, data_dir: Path) -> 
     archive = data_dir.parent / "snapshot.zip"
     result = runner.invoke("backup", str(archive))
     assert result.exit_code == 0 and "Backed up" in result.output
-    before = Store(data_dir).ideas.count()
+    before = TinyStore(data_dir).ideas.count()
     runner.invoke("user", "add", "late@example.com")
     refused = runner.invoke("restore", str(archive), input="n\n")
     assert refused.exit_code == 1
-    assert Store(data_dir).users.find_by_email("late@example.com") is not None
+    assert TinyStore(data_dir).users.find_by_email("late@example.com") is not None
     result = runner.invoke("restore", str(archive), "--yes")
     assert result.exit_code == 0, result.output
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     assert store.ideas.count() == before
     assert store.users.find_by_email("late@example.com") is None
 
@@ -130,7 +130,7 @@ def test_restore_refuses_members_outside_the_data_folder(
     assert not (data_dir.parent / "evil.json").exists()
     assert not (data_dir.parent / "abs.json").exists()
     assert not (data_dir.parent.parent / "x.json").exists()
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     assert store.users.find_by_email("late@example.com") is not None, "nothing was restored"
 
 
@@ -151,7 +151,7 @@ def test_restore_of_a_damaged_archive_is_one_line(runner: VoiceboxRunner, data_d
     result = runner.invoke("restore", str(damaged), "--yes")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and str(damaged) in result.output
-    assert Store(data_dir).users.find_by_email("late@example.com") is not None
+    assert TinyStore(data_dir).users.find_by_email("late@example.com") is not None
 
 
 def test_failed_backup_leaves_no_partial_file(runner: VoiceboxRunner, data_dir: Path) -> None:
@@ -181,13 +181,13 @@ def test_demo_reset_starts_the_data_over_and_keeps_the_secret_key(
     runner: VoiceboxRunner, data_dir: Path
 ) -> None:
     assert runner.invoke("demo", "--no-serve").exit_code == 0
-    seeded = Store(data_dir).ideas.count()
+    seeded = TinyStore(data_dir).ideas.count()
     runner.invoke("user", "add", "late@example.com")
     (data_dir / "secret_key").write_text("kept-between-resets")
     result = runner.invoke("demo", "--no-serve", "--reset")
     assert result.exit_code == 0, result.output
     assert "Seeded:" in result.output
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     assert store.users.find_by_email("late@example.com") is None
     assert store.ideas.count() == seeded
     assert (data_dir / "secret_key").read_text() == "kept-between-resets"

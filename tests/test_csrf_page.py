@@ -13,7 +13,7 @@ from html import unescape
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.store import Role, Store
+from feedback_app.store import Role, Store, TinyStore
 from tests.conftest import csrf_token, sign_in
 
 CROSS_SITE = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
@@ -22,7 +22,7 @@ OWN_PAGE = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
 
 def _store(app: Flask) -> Store:
-    return Store(app.config["DATA_DIR"])
+    return TinyStore(app.config["DATA_DIR"])
 
 
 def _resend_form(page: str) -> tuple[str, dict[str, str]]:

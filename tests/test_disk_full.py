@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.store import Idea, Store
-from feedback_app.store import storage as storage_module
+from feedback_app.store import Idea, TinyStore
+from feedback_app.store.tinydb import storage as storage_module
 from tests.conftest import VoiceboxRunner, csrf_token, sign_in
 
 
@@ -38,7 +38,7 @@ def _files(data_dir: Path) -> dict[str, bytes]:
 def test_a_vote_on_a_full_disk_is_a_clear_503_and_recovers(
     app: Flask, client: FlaskClient, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     user = store.users.add("olena@example.com", name="Олена")
     idea = store.ideas.add(Idea("Більше вівсяного молока", "Чому", "Drinks", user.id)).id
     sign_in(client, user.id)
@@ -53,11 +53,13 @@ def test_a_vote_on_a_full_disk_is_a_clear_503_and_recovers(
     assert reply.status_code == 503, page
     assert "could not save" in page.lower() and "nothing was lost" in page.lower()
     assert _files(data_dir) == before, "nothing half-written, no temporary file left"
-    assert Store(data_dir).votes.tally(idea) == (1, 0)
+    assert TinyStore(data_dir).votes.tally(idea) == (1, 0)
 
     again = client.post(f"/ideas/{idea}/vote", data={"csrf_token": token, "value": "1"})
     assert again.status_code == 302
-    assert Store(data_dir).votes.tally(idea) == (2, 0), "the next vote after space returns works"
+    assert TinyStore(data_dir).votes.tally(idea) == (2, 0), (
+        "the next vote after space returns works"
+    )
 
 
 def _break_a_record(data_dir: Path) -> tuple[Path, int]:
@@ -80,7 +82,7 @@ def test_a_record_missing_a_field_fails_check_and_health(
 ) -> None:
     assert runner.invoke("demo", "--no-serve").exit_code == 0
     path, doc_id = _break_a_record(data_dir)
-    ideas = Store(data_dir).collections["ideas"]
+    ideas = TinyStore(data_dir).collections["ideas"]
     broken = ideas.join_id(int(path.stem), doc_id)
     result = runner.invoke("check")
     assert result.exit_code == 1, result.output

@@ -16,14 +16,14 @@ from feedback_app.store import (
     FollowUp,
     Idea,
     Message,
+    Outcome,
     Role,
     Stance,
-    Store,
     Testimonial,
     TestimonialState,
+    TinyStore,
     utcnow,
 )
-from feedback_app.store.messages import Outcome
 from tests.conftest import sign_in
 
 _FIGURE = re.compile(r"<li[^>]*>\s*<strong>([\d,.\s\u00a0\u202f]+)</strong>\s*([^<]+)")
@@ -39,7 +39,7 @@ def _figures(page: str) -> dict[str, int]:
 
 
 def test_front_page_figures_are_the_real_counts(app: Flask, client: FlaskClient) -> None:
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     ideas = [store.ideas.add(Idea(f"Idea {n}", "d", "Drinks", 1)).id for n in range(3)]
     for user in range(1, 8):  # seven votes that count ...
         store.votes.cast(ideas[user % 3], 100 + user, 1 if user % 2 else -1)
@@ -60,7 +60,7 @@ def test_front_page_figures_on_an_empty_board(client: FlaskClient) -> None:
 
 
 def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) -> None:
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     now = utcnow()
     for n in range(5):
         store.ideas.add(Idea(f"Idea {n}", "d", "Food", 1))
@@ -94,7 +94,7 @@ def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) ->
 def test_console_shows_no_overdue_warning_when_none_is_late(
     app: Flask, client: FlaskClient
 ) -> None:
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     store.followups.add(
         FollowUp("call", None, "c@example.com", "score 3", utcnow() + timedelta(days=1))
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from feedback_app.app import create_app
-from feedback_app.store import Store
+from feedback_app.store import Store, TinyStore
 from tests.conftest import TEST_CONFIG, csrf_token
 
 
@@ -35,7 +35,7 @@ def test_a_post_over_the_limit_comes_back_with_what_was_typed(data_dir: Path) ->
 
 
 def test_limit_counts_are_shared_between_processes(store: Store) -> None:
-    other = Store(store.root)
+    other = TinyStore(store.root)
     assert store.limits.hit("k", 2, 60, now=1000.0)
     assert other.limits.hit("k", 2, 60, now=1001.0)
     assert not store.limits.hit("k", 2, 60, now=1002.0)

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from feedback_app.store.messages import Outcome
 from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.mail import MAX_ATTEMPTS, FileTransport, Mailer, SmtpTransport
-from feedback_app.store import Message, MessageState, Store, utcnow
-from feedback_app.store.messages import Outcome
+from feedback_app.store import Message, MessageState, Store, TinyStore, utcnow
 
 
 class Inbox:
@@ -93,11 +93,11 @@ def test_gives_up_after_max_attempts(store: Store) -> None:
 
 def test_queue_is_resumed_after_a_restart(data_dir: Path, smtp: tuple[Inbox, str]) -> None:
     inbox, url = smtp
-    before = Store(data_dir)
+    before = TinyStore(data_dir)
     down = Mailer(before, SmtpTransport(f"smtp://127.0.0.1:{_free_port()}?tls=none"), "v@x")
     before.messages.enqueue(Message("a@example.com", "Queued before the restart", "Body"))
     down.deliver_due()
-    after = Store(data_dir)  # a new process: nothing carried over but the data folder
+    after = TinyStore(data_dir)  # a new process: nothing carried over but the data folder
     Mailer(after, SmtpTransport(url), "v@x").deliver_due(now=utcnow() + timedelta(hours=1))
     assert [message_from_bytes(e.content)["Subject"] for e in inbox.received] == [  # type: ignore[arg-type]
         "Queued before the restart"
@@ -105,7 +105,7 @@ def test_queue_is_resumed_after_a_restart(data_dir: Path, smtp: tuple[Inbox, str
 
 
 def test_two_processes_never_claim_the_same_message(data_dir: Path) -> None:
-    first, second = Store(data_dir), Store(data_dir)
+    first, second = TinyStore(data_dir), TinyStore(data_dir)
     for n in range(5):
         first.messages.enqueue(Message(f"p{n}@example.com", "Hi", "Body"))
     claimed_first = first.messages.claim_due(timedelta(minutes=5))
@@ -164,7 +164,7 @@ def test_credentials_in_the_url_are_used_to_log_in(store: Store) -> None:
 
 
 def _count_writes(monkeypatch: pytest.MonkeyPatch) -> dict[Path, int]:
-    from feedback_app.store.storage import AtomicStorage
+    from feedback_app.store.tinydb.storage import AtomicStorage
 
     writes: dict[Path, int] = {}
     real = AtomicStorage.write
@@ -204,11 +204,11 @@ def test_a_crash_after_claiming_holds_a_message_only_for_a_short_lease(
 ) -> None:
     from feedback_app.mail import LEASE
 
-    crashed = Store(data_dir)
+    crashed = TinyStore(data_dir)
     crashed.messages.enqueue(Message("a@example.com", "Hi", "Body"))
     claimed_at = utcnow()
     assert len(crashed.messages.claim_due(LEASE, claimed_at)) == 1  # ... then the process dies
-    restarted = Mailer(Store(data_dir), FileTransport(tmp_path / "outbox"), "v@x")
+    restarted = Mailer(TinyStore(data_dir), FileTransport(tmp_path / "outbox"), "v@x")
     assert restarted.deliver_due(now=claimed_at + timedelta(seconds=5)) == 0, "still leased"
     assert restarted.deliver_due(now=claimed_at + timedelta(seconds=61)) == 1
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

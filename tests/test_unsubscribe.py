@@ -8,11 +8,11 @@ import re
 from flask import Flask
 
 from feedback_app.ideas.service import unsubscribe_link
-from feedback_app.store import Idea, Store
+from feedback_app.store import Idea, Store, TinyStore
 
 
 def _following(app: Flask) -> tuple[Store, int, int, str]:
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     user = store.users.add("olena@example.com", name="Олена")
     idea = store.ideas.add(Idea("Тихий зал для роботи", "d", "Space", user.id)).id
     store.follows.set(idea, user.id, True)

@@ -1,10 +1,11 @@
 """Voicebox's data layer. No Flask here: the app, the CLI and the generator all use it.
 
-`open_store(settings)` opens it. TinyDB is the backend and nothing outside this package
-touches it or its files. See `store.py` for what a store offers and `storage.py` / `shard.py`
-for how writes stay safe across processes.
+`open_store(settings)` opens it: the TinyDB folder (`tinydb/`, the embedded default) or the
+PostgreSQL database (`postgres/`, shared by several hosts). Both keep one contract
+(`contract.py`); nothing outside this package touches their files or their SQL.
 """
 
+from .contract import Store
 from .errors import (
     Conflict,
     CorruptDataError,
@@ -12,11 +13,10 @@ from .errors import (
     NotFound,
     SchemaError,
     StoreError,
+    Unavailable,
     UnsupportedBackend,
     WriteError,
 )
-from .ideas import trending_score
-from .messages import Outcome
 from .models import (
     DONE_STATUSES,
     SORTS,
@@ -29,6 +29,7 @@ from .models import (
     Job,
     Message,
     MessageState,
+    Outcome,
     Page,
     Role,
     Stance,
@@ -36,13 +37,14 @@ from .models import (
     SurveyResponse,
     Testimonial,
     TestimonialState,
+    TokenError,
     User,
     Vote,
+    trending_score,
     utcnow,
 )
 from .opening import open_store
-from .store import Store
-from .tokens import TokenError
+from .tinydb import TinyStore
 
 __all__ = [
     "DONE_STATUSES",
@@ -71,7 +73,9 @@ __all__ = [
     "SurveyResponse",
     "Testimonial",
     "TestimonialState",
+    "TinyStore",
     "TokenError",
+    "Unavailable",
     "UnsupportedBackend",
     "User",
     "Vote",

@@ -11,6 +11,7 @@ __all__ = [
     "NotFound",
     "SchemaError",
     "StoreError",
+    "Unavailable",
     "UnsupportedBackend",
     "WriteError",
 ]
@@ -23,7 +24,7 @@ class StoreError(Exception):
 class CorruptDataError(StoreError):
     """A data file cannot be read. The store never writes over such a file."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
@@ -66,3 +67,8 @@ class LockTimeout(StoreError):
 
 class UnsupportedBackend(StoreError):
     """The settings ask for a store this Voicebox cannot open (see `open_store`)."""
+
+
+class Unavailable(StoreError):
+    """The database server cannot be reached, or failed mid-request. Nothing half-done was
+    kept: the transaction was rolled back, and the same request can be tried again."""

@@ -1,30 +1,53 @@
 """`open_store(settings)`: the one place that decides which backend holds the data.
 
 Everything that needs the data (the app, the CLI, the publisher, the benchmarks) opens it
-here, from the same settings mapping `feedback_app.config.load_config` returns. Only the
-TinyDB folder exists today: a `DATABASE_URL` in the settings is refused with one clear line,
-never silently ignored, so data meant for a database cannot land in a folder instead.
+here, from the same settings mapping `feedback_app.config.load_config` returns: the
+PostgreSQL database `DATABASE_URL` when it is set, otherwise the TinyDB folder `DATA_DIR`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from .contract import Store
 from .errors import UnsupportedBackend
-from .store import Store
+from .tinydb import TinyStore, folder_secret_key
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "stored_secret_key"]
+
+
+def _database_url(settings: Mapping[str, Any]) -> str:
+    url = str(settings.get("DATABASE_URL") or "").strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        scheme = url.partition(":")[0] or "?"  # never echo the URL: it may hold a password
+        raise UnsupportedBackend(
+            f"VOICEBOX_DATABASE_URL must be a postgresql:// address, not {scheme}:…"
+        )
+    return url
 
 
 def open_store(settings: Mapping[str, Any]) -> Store:
-    """The store the settings name: the TinyDB folder `DATA_DIR` unless `DATABASE_URL` is set."""
-    url = str(settings.get("DATABASE_URL") or "").strip()
+    """The store the settings name: a `PgStore` or a `TinyStore`, both keeping the contract."""
+    url = _database_url(settings)
     if url:
-        scheme = url.partition(":")[0] or "?"  # never echo the URL: it may hold a password
-        raise UnsupportedBackend(
-            f"VOICEBOX_DATABASE_URL ({scheme}:…) is set, but this Voicebox cannot use a "
-            "database yet (PostgreSQL support is not built); unset it to keep the data in "
-            "the VOICEBOX_DATA_DIR folder"
-        )
-    return Store(settings["DATA_DIR"])
+        from .postgres import PgStore  # psycopg loads only for a database
+
+        return PgStore(url)
+    return TinyStore(settings["DATA_DIR"])
+
+
+def stored_secret_key(settings: Mapping[str, Any]) -> str:
+    """The key sessions are signed with when none is configured: kept in the database, so
+    every host shares it, or in the data folder (mode 0600). Made on first use."""
+    url = _database_url(settings)
+    if url:
+        from .postgres import PgStore
+
+        store = PgStore(url)
+        try:
+            return store.secret_key()
+        finally:
+            store.close()
+    return folder_secret_key(Path(settings["DATA_DIR"]))

@@ -10,6 +10,7 @@ naming the file and record instead of a crash (see `Collection`).
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from functools import cache
@@ -17,7 +18,7 @@ from typing import Any
 
 from .models import Record
 
-__all__ = ["problem"]
+__all__ = ["check_name", "problem"]
 
 
 _SCALARS = (str, int, bool)
@@ -53,3 +54,13 @@ def _scalar_fields(model: type[Record]) -> tuple[tuple[str, type, bool], ...]:
         if f.name != "id" and hint in _SCALARS:
             found.append((f.name, hint, optional))
     return tuple(found)
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,63}")
+
+
+def check_name(name: str) -> str:
+    """Names of locks and status records are short lowercase words: never a path."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not a lock or status name (lowercase letters, digits, -, _)")
+    return name

@@ -10,14 +10,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.auth.service import safe_next
-from feedback_app.store import Role, Store, TokenError, utcnow
+from feedback_app.store import Role, Store, TinyStore, TokenError, utcnow
 from tests.conftest import csrf_token
 
 LINK = re.compile(r"http://localhost/signin/([\w-]+)(\?next=\S+)?")
 
 
 def _store(app: Flask) -> Store:
-    return Store(app.config["DATA_DIR"])
+    return TinyStore(app.config["DATA_DIR"])
 
 
 def ask_for_link(client: FlaskClient, email: str, **extra: str) -> tuple[int, str]:

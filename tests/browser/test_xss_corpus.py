@@ -34,9 +34,9 @@ from feedback_app.store import (
     IdeaStatus,
     Role,
     Stance,
-    Store,
     Testimonial,
     TestimonialState,
+    TinyStore,
     utcnow,
 )
 from generator.publish import publish
@@ -135,7 +135,7 @@ def seeded(live_server: LiveServer) -> Seeded:
 
     Status changes go through the board's service, so followers' emails are queued as in use;
     every other author's comment is hidden, so staff pages show hidden comments too."""
-    store = Store(live_server.data_dir)
+    store = TinyStore(live_server.data_dir)
     app = create_app({**TEST_CONFIG, "DATA_DIR": str(live_server.data_dir),
                       "BASE_URL": live_server.url})  # fmt: skip
     staff = store.users.add("xss-staff@example.com", Role.MARKETER, VECTORS[0]).id
@@ -187,7 +187,7 @@ def published(seeded: Seeded, live_server: LiveServer, site_project: Path) -> It
     handler = functools.partial(_Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    publish(Store(live_server.data_dir), site_project, site, live_server.url, url + "/")
+    publish(TinyStore(live_server.data_dir), site_project, site, live_server.url, url + "/")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield url
     server.shutdown()
@@ -272,7 +272,7 @@ def test_feed_json_and_emails_carry_vectors_as_inert_text(
             credit = one_line(t["quote"])
             assert all(matches(part, credit, True) for part in t["credit"].values()), t["credit"]
 
-    messages = Store(live_server.data_dir).messages.all()
+    messages = TinyStore(live_server.data_dir).messages.all()
     for vector in VECTORS:
         about = [m for m in messages if f"\n{vector}\n" in m.text]
         assert about, f"an email carries the response {vector!r} unchanged in its text part"

@@ -37,6 +37,7 @@ from feedback_app.store import (
     Store,
     Testimonial,
     TestimonialState,
+    TinyStore,
     utcnow,
 )
 from generator.collect import collect
@@ -162,7 +163,7 @@ def _build(tmp_path: Path, demo: bool = False) -> Flask:
 @pytest.fixture
 def env(tmp_path: Path) -> Env:
     app = _build(tmp_path)
-    store = Store(app.config["DATA_DIR"])
+    store = TinyStore(app.config["DATA_DIR"])
     clients = [app.test_client() for _ in range(4)]
     people = [
         store.users.add("olena@example.com", name="Олена").id,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import Idea, IdeaStatus, Store
+from feedback_app.store import Idea, IdeaStatus, Store, TinyStore
 from generator.publish import BuildError, publish
 
 BOARD, SITE_URL = "http://board.example", "http://site.example/"
@@ -28,7 +28,7 @@ def _implement(store: Store, title: str) -> int:
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     """One backend is enough: this is about the site folder, not the data."""
-    return Store(tmp_path / "data")
+    return TinyStore(tmp_path / "data")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import Store
+from feedback_app.store import TinyStore
 from generator.publish import publish
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
@@ -30,7 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "site_src", project / "site_src",
                     ignore=shutil.ignore_patterns("generated"))  # fmt: skip
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    store = Store(root / "data")
+    store = TinyStore(root / "data")
     seed_demo(store)
     publish(store, project, project / "site", "http://board.example", "http://site.example/")
     return project / "site"

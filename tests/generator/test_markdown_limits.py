@@ -6,12 +6,12 @@ The generator renders long texts with the app's `render_markdown`; a response of
 
 from __future__ import annotations
 
-from feedback_app.store import Idea, IdeaStatus, Store
+from feedback_app.store import Idea, IdeaStatus, TinyStore
 from tests.conftest import VoiceboxRunner
 
 
 def test_publish_succeeds_with_a_deeply_nested_staff_response(runner: VoiceboxRunner) -> None:
-    store = Store(runner.data_dir)
+    store = TinyStore(runner.data_dir)
     idea = store.ideas.add(Idea("Deep lists", ">" * 600 + " why", "Food", 1)).id
     store.ideas.set_status(
         idea, IdeaStatus.IMPLEMENTED, "- " * 600 + "done<b>", by=1, changed_note="Shipped"

@@ -25,6 +25,7 @@ from feedback_app.store import (
     Store,
     Testimonial,
     TestimonialState,
+    TinyStore,
     utcnow,
 )
 from generator.publish import GENERATED, BuildError, last_publish, publish
@@ -191,7 +192,7 @@ def test_a_failed_build_is_reported_to_staff(app: Flask, store: Store, site_proj
     status = last_publish(store)
     assert status is not None and status["ok"] is False and "MkDocs failed" in status["message"]
     console = app.test_client()
-    sign_in(console, Store(app.config["DATA_DIR"]).users.add("m@example.com", Role.MARKETER).id)
+    sign_in(console, TinyStore(app.config["DATA_DIR"]).users.add("m@example.com", Role.MARKETER).id)
     page = console.get("/admin/").get_data(as_text=True)
     assert "The last publish failed" in page and "MkDocs failed" in page
 
@@ -202,11 +203,11 @@ def test_one_publish_at_a_time_through_the_stores_lock(
     publish_module = importlib.import_module("generator.publish")
     monkeypatch.setattr(publish_module, "PUBLISH_WAIT_S", 0.2)
     site = site_project / "site"
-    with Store(store.root).lock("publish"), pytest.raises(LockTimeout):
+    with TinyStore(store.root).lock("publish"), pytest.raises(LockTimeout):
         publish(store, site_project, site, "http://b", "http://s/")
     assert not (site_project / GENERATED).exists(), "the waiting publish wrote nothing"
     publish(store, site_project, site, "http://b", "http://s/")
-    assert last_publish(Store(store.root))["ok"] is True  # type: ignore[index]
+    assert last_publish(TinyStore(store.root))["ok"] is True  # type: ignore[index]
 
 
 def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
@@ -256,7 +257,7 @@ def test_status_change_publishes_in_the_background(
     app = create_app({**TEST_CONFIG, "DATA_DIR": str(data_dir),
                       "SITE_PROJECT": str(site_project), "SITE_DIR": str(site),
                       "AUTO_PUBLISH": True, "PUBLISH_DELAY_S": 0})  # fmt: skip
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     idea = store.ideas.add(Idea("Bring back the cinnamon roll", "d", "Food", 1)).id
     client = app.test_client()
     sign_in(client, store.users.add("m@example.com", Role.MARKETER).id)

@@ -12,7 +12,7 @@ import pytest
 
 from feedback_app.mail import JOB_LEASE, mailer
 from feedback_app.store import Store, utcnow
-from feedback_app.store.storage import AtomicStorage
+from feedback_app.store.tinydb.storage import AtomicStorage
 from tests.conftest import csrf_token
 from tests.ideas.conftest import Board
 

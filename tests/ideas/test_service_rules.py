@@ -16,7 +16,7 @@ from flask import Flask
 from feedback_app.ideas import service
 from feedback_app.ideas.service import BoardError
 from feedback_app.mail import mailer
-from feedback_app.store import Comment, Idea, IdeaStatus, Role, Stance, Store, utcnow
+from feedback_app.store import Comment, Idea, IdeaStatus, Role, Stance, Store, TinyStore, utcnow
 
 People = tuple[int, int, int]
 
@@ -25,7 +25,7 @@ People = tuple[int, int, int]
 def ctx(app: Flask) -> Iterator[Store]:
     """An app and request context (the service builds absolute links for emails)."""
     with app.test_request_context("/"):
-        yield Store(app.config["DATA_DIR"])
+        yield TinyStore(app.config["DATA_DIR"])
 
 
 @pytest.fixture

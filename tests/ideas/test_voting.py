@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from feedback_app.app import create_app
-from feedback_app.store import IdeaStatus, Role, Store
+from feedback_app.store import IdeaStatus, Role, TinyStore
 from tests.conftest import TEST_CONFIG, csrf_token, next_after_sign_in, sign_in
 from tests.ideas.conftest import Board
 
@@ -47,7 +47,7 @@ def test_a_bad_vote_value_is_refused(board: Board) -> None:
 
 def test_demote_can_be_switched_off(data_dir: Path) -> None:
     app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "ALLOW_DEMOTE": False})
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     client = app.test_client()
     sign_in(client, store.users.add("a@example.com", Role.CUSTOMER).id)
     from feedback_app.store import Idea

@@ -20,6 +20,7 @@ from feedback_app.store import (
     IdeaStatus,
     Stance,
     Store,
+    TinyStore,
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -176,7 +177,7 @@ def test_kept_filtered_rankings_follow_changes(store: Store, board: dict[str, in
     done = BoardQuery(sort="top", statuses=DONE_STATUSES)
     assert [_keys(store, board, q) for q in (food, vegan, done)] == ["AC", "AC", "DC"]
 
-    writer = Store(store.root)  # another process, as far as the store can tell
+    writer = TinyStore(store.root)  # another process, as far as the store can tell
     writer.ideas.edit(board["E"], category="Food", tags=["vegan"])
     writer.ideas.set_status(board["A"], S.IMPLEMENTED, "Done", by=1, changed_note="On the menu")
     for voter in range(500, 504):

@@ -13,20 +13,20 @@ from pathlib import Path
 
 import orjson
 
-from feedback_app.store import Idea, Store
+from feedback_app.store import Idea, TinyStore
 
 PROCESSES = 4
 WRITES = 250
 
 
 def _comment_writer(root: str, worker: int, idea_ids: list[int]) -> None:
-    store = Store(root)
+    store = TinyStore(root)
     for n in range(WRITES):
         store.comments.add(idea_ids[n % len(idea_ids)], worker, f"worker {worker} comment {n}")
 
 
 def _voter(root: str, worker: int, idea_ids: list[int]) -> None:
-    store = Store(root)
+    store = TinyStore(root)
     for n in range(WRITES):
         store.votes.cast(idea_ids[n % len(idea_ids)], worker * 10_000 + n, 1)
 
@@ -50,7 +50,7 @@ def _all_files_valid(root: Path) -> None:
 
 
 def test_four_processes_insert_1000_records_without_loss_or_id_reuse(data_dir: Path) -> None:
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     ideas = [store.ideas.add(Idea(f"idea {n}", "d", "c", 1)).id for n in range(2)]
     _run_workers(_comment_writer, data_dir, ideas)
     found = [c for i in ideas for c in store.comments.for_idea(i)]
@@ -61,7 +61,7 @@ def test_four_processes_insert_1000_records_without_loss_or_id_reuse(data_dir: P
 
 
 def test_four_processes_cast_1000_votes_without_loss(data_dir: Path) -> None:
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     ideas = [store.ideas.add(Idea(f"idea {n}", "d", "c", 1)).id for n in range(3)]
     _run_workers(_voter, data_dir, ideas)
     assert store.votes.count() == PROCESSES * WRITES
@@ -72,8 +72,8 @@ def test_four_processes_cast_1000_votes_without_loss(data_dir: Path) -> None:
 CRASHING_WRITER = textwrap.dedent(
     """
     import sys
-    from feedback_app.store import Store
-    store = Store(sys.argv[1])
+    from feedback_app.store import TinyStore
+    store = TinyStore(sys.argv[1])
     idea = int(sys.argv[2])
     n = 0
     while True:
@@ -86,7 +86,7 @@ CRASHING_WRITER = textwrap.dedent(
 
 
 def test_every_acknowledged_write_survives_kill_9(data_dir: Path) -> None:
-    store = Store(data_dir)
+    store = TinyStore(data_dir)
     idea = store.ideas.add(Idea("crash me", "d", "c", 1)).id
     acknowledged: list[tuple[int, int]] = []
     for delay in (0.3, 0.7, 1.1):
@@ -106,7 +106,7 @@ def test_every_acknowledged_write_survives_kill_9(data_dir: Path) -> None:
         # Only whole lines count: a line cut short by the kill was never acknowledged.
         whole_lines = rest.split("\n")[:-1]
         acknowledged += [tuple(map(int, line.split())) for line in whole_lines]  # type: ignore[misc]
-    after = Store(data_dir)
+    after = TinyStore(data_dir)
     after.check()
     comment_ids = {c.id for c in after.comments.for_idea(idea)}
     voters = set(after.votes.voters(idea))

@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from feedback_app.store import BoardQuery, CorruptDataError, Idea, SchemaError, Store
-from feedback_app.store import schema as schema_module
+from feedback_app.store import BoardQuery, CorruptDataError, Idea, SchemaError, Store, TinyStore
+from feedback_app.store.tinydb import schema as schema_module
 
 
 def _idea(store: Store, title: str = "Oat milk") -> int:
@@ -32,7 +32,7 @@ def test_a_corrupt_file_is_reported_and_never_overwritten(store: Store, content:
     idea = _idea(store)
     shard, _ = store.collections["ideas"].split_id(idea)
     shard.path.write_bytes(content)
-    fresh = Store(store.root)
+    fresh = TinyStore(store.root)
     with pytest.raises(CorruptDataError) as err:
         fresh.ideas.get(idea)
     assert str(shard.path) in str(err.value)
@@ -50,29 +50,29 @@ def test_a_change_on_disk_is_seen_and_unchanged_files_are_not_reparsed(store: St
     store.ideas.get(idea)
     store.ideas.get(idea)
     assert shard.generation == generation, "reading twice must not reload"
-    Store(store.root).ideas.edit(idea, title="changed elsewhere")
+    TinyStore(store.root).ideas.edit(idea, title="changed elsewhere")
     assert store.ideas.get(idea).title == "changed elsewhere"
 
 
 def test_stale_temporary_files_are_swept_on_open(data_dir: Path) -> None:
-    Store(data_dir).ideas.add(Idea("t", "d", "c", 1))
+    TinyStore(data_dir).ideas.add(Idea("t", "d", "c", 1))
     old = data_dir / "ideas" / ".tmp-00.json.abc"
     new = data_dir / "ideas" / ".tmp-01.json.def"
     old.write_bytes(b"partial")
     new.write_bytes(b"in progress")
     long_ago = time.time() - 3600
     os.utime(old, (long_ago, long_ago))
-    Store(data_dir)
+    TinyStore(data_dir)
     assert not old.exists()
     assert new.exists(), "a recent temporary file may belong to a live writer"
 
 
 def test_newer_schema_is_refused(data_dir: Path) -> None:
-    Store(data_dir)
+    TinyStore(data_dir)
     meta = data_dir / "meta.json"
     meta.write_bytes(orjson.dumps({"schema": 99, "shards": {}}))
     with pytest.raises(SchemaError, match="newer Voicebox"):
-        Store(data_dir)
+        TinyStore(data_dir)
     assert orjson.loads(meta.read_bytes())["schema"] == 99
 
 
@@ -80,12 +80,12 @@ def test_broken_metadata_is_reported(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "meta.json").write_text("not json")
     with pytest.raises(CorruptDataError, match=r"meta\.json"):
-        Store(data_dir)
+        TinyStore(data_dir)
     assert (data_dir / "meta.json").read_text() == "not json"
 
 
 def test_migrations_run_in_order_on_open(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    Store(data_dir).ideas.add(Idea("old title", "d", "c", 1))
+    TinyStore(data_dir).ideas.add(Idea("old title", "d", "c", 1))
     ran: list[int] = []
 
     def upgrade(root: Path, meta: dict[str, object]) -> None:
@@ -98,11 +98,11 @@ def test_migrations_run_in_order_on_open(data_dir: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(schema_module, "CURRENT_SCHEMA", 2)
     monkeypatch.setitem(schema_module.MIGRATIONS, 1, upgrade)
-    migrated = Store(data_dir)
+    migrated = TinyStore(data_dir)
     assert ran == [1]
     assert [i.title for i in migrated.ideas.all()] == ["OLD TITLE"]
     assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == 2
-    Store(data_dir)
+    TinyStore(data_dir)
     assert ran == [1], "a migration runs once"
 
 
@@ -144,7 +144,7 @@ def test_dropped_stores_release_their_file_descriptors(store: Store) -> None:
     gc.collect()
     before = open_fds()
     for _ in range(30):
-        other = Store(store.root)
+        other = TinyStore(store.root)
         other.votes.count()
         other.ideas.list(BoardQuery())
         del other
@@ -164,4 +164,4 @@ def test_a_write_whose_folder_cannot_be_synced_is_still_saved(
     monkeypatch.setattr(files, "fsync_folder", refuse)
     user = store.users.add("olena@example.com", name="Олена")
     monkeypatch.undo()
-    assert Store(store.root).users.get(user.id).name == "Олена"
+    assert TinyStore(store.root).users.get(user.id).name == "Олена"

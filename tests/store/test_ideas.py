@@ -9,6 +9,7 @@ from feedback_app.store import (
     NotFound,
     Stance,
     Store,
+    TinyStore,
     trending_score,
     utcnow,
 )
@@ -136,7 +137,7 @@ def test_kept_rankings_match_a_fresh_sort_after_changes_elsewhere(store: Store) 
     import random
 
     rng = random.Random(5)
-    writer = Store(store.root)
+    writer = TinyStore(store.root)
     ids = [_idea(writer, f"idea {n}", days_old=n % 7).id for n in range(30)]
     now = utcnow()
     open_only = {"statuses": frozenset({IdeaStatus.NEW})}
@@ -161,7 +162,7 @@ def test_kept_rankings_match_a_fresh_sort_after_changes_elsewhere(store: Store) 
             writer.ideas.set_status(target, IdeaStatus.PLANNED, "planned", by=1)
         else:
             writer.votes.cast(target, rng.randrange(50), 1)
-        fresh = Store(store.root)
+        fresh = TinyStore(store.root)
         for sort in ("trending", "top", "new", "discussed"):
             assert order(store, sort) == order(fresh, sort), (step, sort)
             assert order(store, sort, **open_only) == order(fresh, sort, **open_only)

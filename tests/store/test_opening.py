@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from feedback_app.config import load_config
-from feedback_app.store import Idea, Store, StoreError, UnsupportedBackend, open_store
+from feedback_app.store import Idea, StoreError, TinyStore, UnsupportedBackend, open_store
 
 
 def test_without_a_database_url_the_data_is_the_folder_in_data_dir(data_dir: Path) -> None:
     settings = {**load_config({}), "DATA_DIR": str(data_dir)}
     store = open_store(settings)
-    assert isinstance(store, Store)
+    assert isinstance(store, TinyStore)
     idea = store.ideas.add(Idea("Більше безлактозних десертів", "d", "Food", 1))
-    assert Store(data_dir).ideas.get(idea.id).title == "Більше безлактозних десертів"
+    assert TinyStore(data_dir).ideas.get(idea.id).title == "Більше безлактозних десертів"
     assert open_store({"DATA_DIR": str(data_dir), "DATABASE_URL": ""}).ideas.count() == 1
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from feedback_app.store import Job, Message, MessageState, Store, utcnow
-from feedback_app.store.messages import Outcome
+from feedback_app.store import Job, Message, MessageState, Outcome, Store, utcnow
 
 
 def test_keyed_messages_are_stored_once(store: Store) -> None:

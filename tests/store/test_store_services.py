@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback_app.store import CorruptDataError, Idea, LockTimeout, Store
+from feedback_app.store import CorruptDataError, Idea, LockTimeout, Store, TinyStore
 from tests.conftest import ROOT
 
 # Run by a second process: try the lock once, briefly, and say what happened.
@@ -18,7 +18,7 @@ _TRY_LOCK = """
 import sys
 from feedback_app.store import LockTimeout, Store
 try:
-    with Store(sys.argv[1]).lock(sys.argv[2], timeout=0.2):
+    with TinyStore(sys.argv[1]).lock(sys.argv[2], timeout=0.2):
         print("acquired")
 except LockTimeout as exc:
     print("refused:", exc)
@@ -46,7 +46,7 @@ def test_a_named_lock_excludes_another_thread_and_another_store_object(store: St
 
     def contender() -> None:
         try:
-            with Store(store.root).lock("publish", timeout=0.2):
+            with TinyStore(store.root).lock("publish", timeout=0.2):
                 outcome.append("acquired")
         except LockTimeout:
             outcome.append("refused")
@@ -76,9 +76,9 @@ def test_status_round_trips_unicode_for_every_process(store: Store) -> None:
     }
     assert store.status.get("publish") is None
     store.status.put("publish", record)
-    assert Store(store.root).status.get("publish") == record
+    assert TinyStore(store.root).status.get("publish") == record
     store.status.put("publish", {"ok": True})
-    assert Store(store.root).status.get("publish") == {"ok": True}, "replaced whole, not merged"
+    assert TinyStore(store.root).status.get("publish") == {"ok": True}, "replaced whole, not merged"
     assert store.status.get("other") is None
 
 
@@ -99,13 +99,11 @@ def test_check_counts_records_and_names_a_broken_one(store: Store) -> None:
     shard, _ = store.collections["ideas"].split_id(first.id)
     shard.path.write_bytes(b"{")
     with pytest.raises(CorruptDataError) as err:
-        Store(store.root).check()
+        TinyStore(store.root).check()
     assert str(shard.path) in str(err.value)
 
 
-def test_backup_and_restore_through_the_store_report_progress(
-    store: Store, tmp_path: Path
-) -> None:
+def test_backup_and_restore_through_the_store_report_progress(store: Store, tmp_path: Path) -> None:
     kept = store.ideas.add(Idea("Cornetti integrali", "d", "Food", 1))
     archive = tmp_path / "snapshot.zip"
     seen: list[tuple[int, int]] = []
@@ -115,12 +113,12 @@ def test_backup_and_restore_through_the_store_report_progress(
     restored: list[tuple[int, int]] = []
     store.restore(archive, lambda done, total: restored.append((done, total)))
     assert restored[-1][0] == restored[-1][1]
-    assert [i.title for i in Store(store.root).ideas.all()] == ["Cornetti integrali"]
+    assert [i.title for i in TinyStore(store.root).ideas.all()] == ["Cornetti integrali"]
     assert store.ideas.get(kept.id).title == "Cornetti integrali"
 
 
 def test_clear_removes_every_record_for_every_process_and_keeps_status(store: Store) -> None:
-    other = Store(store.root)
+    other = TinyStore(store.root)
     idea = store.ideas.add(Idea("Сделайте латте на овсяном", "d", "Drinks", 1))
     store.votes.cast(idea.id, 1, 1)
     store.users.add("ana@example.com")
@@ -128,7 +126,7 @@ def test_clear_removes_every_record_for_every_process_and_keeps_status(store: St
     assert other.ideas.count() == 1
     store.clear()
     assert (other.ideas.count(), other.votes.count(), other.users.count()) == (0, 0, 0)
-    assert Store(store.root).ideas.count() == 0
+    assert TinyStore(store.root).ideas.count() == 0
     assert store.status.get("publish") == {"ok": True}
     again = store.ideas.add(Idea("Mas maraming upuan", "d", "Stores", 1))
     assert other.ideas.get(again.id).title == "Mas maraming upuan", "the store still works"

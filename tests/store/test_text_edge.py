@@ -20,6 +20,7 @@ from feedback_app.store import (
     Store,
     SurveyResponse,
     Testimonial,
+    TinyStore,
     utcnow,
 )
 
@@ -32,7 +33,7 @@ WORLD = (
 
 def _reopened(store: Store) -> Store:
     """A second store on the same folder: what another process reads from disk."""
-    return Store(store.root)
+    return TinyStore(store.root)
 
 
 def _on_disk(store: Store, collection: str, record_id: int) -> dict[str, Any]:

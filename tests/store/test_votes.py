@@ -1,6 +1,6 @@
 import pytest
 
-from feedback_app.store import Idea, Store, Vote
+from feedback_app.store import Idea, Store, TinyStore, Vote
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_cast_many_keeps_one_vote_per_person(store: Store, idea_id: int) -> None
 
 
 def test_a_second_store_on_the_same_folder_sees_votes(store: Store, idea_id: int) -> None:
-    other = Store(store.root)
+    other = TinyStore(store.root)
     other.votes.cast(idea_id, 8, 1)
     assert store.votes.tally(idea_id) == (1, 0)
     store.votes.cast(idea_id, 9, 1)

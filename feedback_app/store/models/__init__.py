@@ -13,6 +13,9 @@ from .ideas import (
     DONE_STATUSES,
     SORTS,
     TRANSITIONS,
+    TRENDING_GRAVITY,
+    TRENDING_OFFSET_HOURS,
+    TRENDING_REFRESH_S,
     BoardQuery,
     Comment,
     FollowChoice,
@@ -22,17 +25,41 @@ from .ideas import (
     Stance,
     StatusChange,
     Vote,
+    trending_at,
+    trending_score,
 )
 from .limits import RateCounter
-from .outbox import Job, JobState, Message, MessageState
-from .people import Role, SignInToken, User
+from .outbox import (
+    Job,
+    JobState,
+    Message,
+    MessageState,
+    Outcome,
+    finished,
+    retried,
+    settle_change,
+)
+from .people import (
+    LINK_LIFETIME,
+    Role,
+    SignInToken,
+    TokenError,
+    User,
+    normalise_email,
+    token_hash,
+    token_problem,
+)
 
 __all__ = [
     "DONE_STATUSES",
     "LINE",
     "LINES",
+    "LINK_LIFETIME",
     "SORTS",
     "TRANSITIONS",
+    "TRENDING_GRAVITY",
+    "TRENDING_OFFSET_HOURS",
+    "TRENDING_REFRESH_S",
     "BoardQuery",
     "Comment",
     "FollowChoice",
@@ -44,6 +71,7 @@ __all__ = [
     "JobState",
     "Message",
     "MessageState",
+    "Outcome",
     "Page",
     "RateCounter",
     "Record",
@@ -54,7 +82,16 @@ __all__ = [
     "SurveyResponse",
     "Testimonial",
     "TestimonialState",
+    "TokenError",
     "User",
     "Vote",
+    "finished",
+    "normalise_email",
+    "retried",
+    "settle_change",
+    "token_hash",
+    "token_problem",
+    "trending_at",
+    "trending_score",
     "utcnow",
 ]

@@ -3,6 +3,7 @@ board listing asks the store to answer."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -14,6 +15,9 @@ __all__ = [
     "DONE_STATUSES",
     "SORTS",
     "TRANSITIONS",
+    "TRENDING_GRAVITY",
+    "TRENDING_OFFSET_HOURS",
+    "TRENDING_REFRESH_S",
     "BoardQuery",
     "Comment",
     "FollowChoice",
@@ -23,7 +27,28 @@ __all__ = [
     "Stance",
     "StatusChange",
     "Vote",
+    "trending_at",
+    "trending_score",
 ]
+
+# Trending = score / (age in hours + 2) ** 1.5, the "gravity" ranking Hacker News made
+# popular: a new idea with a few votes outranks an old one with many, and every idea sinks
+# as it ages. The +2 keeps an idea from topping the list in its first minutes on one vote.
+TRENDING_GRAVITY = 1.5
+TRENDING_OFFSET_HOURS = 2.0
+# Trending ages with the clock: its order is recomputed from scratch once a minute and kept
+# current vote by vote in between.
+TRENDING_REFRESH_S = 60
+
+
+def trending_score(score: int, created_at: datetime, now: datetime) -> float:
+    return trending_at(score, created_at.timestamp(), now.timestamp())
+
+
+def trending_at(score: int, created_ts: float, now_ts: float) -> float:
+    age_hours = max(0.0, (now_ts - created_ts) / 3600)
+    return score / math.pow(age_hours + TRENDING_OFFSET_HOURS, TRENDING_GRAVITY)
+
 
 # The orders a board can be listed in (see `store.ideas` for what each means).
 SORTS = ("trending", "top", "new", "discussed")

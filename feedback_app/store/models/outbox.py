@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -10,7 +11,16 @@ from typing import Any
 
 from .base import LINE, Record, utcnow
 
-__all__ = ["Job", "JobState", "Message", "MessageState"]
+__all__ = [
+    "Job",
+    "JobState",
+    "Message",
+    "MessageState",
+    "Outcome",
+    "finished",
+    "retried",
+    "settle_change",
+]
 
 
 class MessageState(StrEnum):
@@ -59,3 +69,62 @@ class Job(Record):
     done_at: datetime | None = None
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt came to: sent, failed (to retry at `retry_at`, or never when
+    it is None), or `released` untried, to be claimed again at once."""
+
+    sent: bool = False
+    error: str = ""
+    retry_at: datetime | None = None
+    released: bool = False
+    # The lease this outcome settles: when the message has been claimed again since (the
+    # lease ran out), the outcome is the other claimant's to record, not this one's.
+    lease_until: datetime | None = None
+
+
+def settle_change(
+    outcome: Outcome, stamp: str
+) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """The change of a message's document that records `outcome` (both backends use it)."""
+
+    def change(doc: dict[str, Any]) -> dict[str, Any] | None:
+        held = outcome.lease_until
+        if held is not None and doc.get("lease_until") != held.isoformat():
+            return None
+        if outcome.released:
+            return {**doc, "lease_until": None}
+        if outcome.sent:
+            return {**doc, "state": MessageState.SENT.value, "sent_at": stamp,
+                    "lease_until": None, "attempts": doc["attempts"] + 1}  # fmt: skip
+        state = MessageState.QUEUED if outcome.retry_at else MessageState.FAILED
+        return {**doc, "state": state.value, "last_error": outcome.error[:500],
+                "attempts": doc["attempts"] + 1, "lease_until": None,
+                "next_attempt_at": (outcome.retry_at.isoformat() if outcome.retry_at
+                                    else stamp)}  # fmt: skip
+
+    return change
+
+
+def finished(now: datetime) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The change of a job's document that marks it done (both backends use it)."""
+    done = now.isoformat()
+
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**doc, "state": JobState.DONE.value, "done_at": done, "lease_until": None}
+
+    return change
+
+
+def retried(error: str, retry_at: datetime | None) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The change of a job's document that records a failed attempt (both backends use it)."""
+
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        state = JobState.QUEUED if retry_at else JobState.FAILED
+        return {**doc, "state": state.value, "last_error": error[:500], "lease_until": None,
+                "attempts": doc["attempts"] + 1,
+                "next_attempt_at": (retry_at or utcnow()).isoformat()}  # fmt: skip
+
+    return change

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from ...textrules import one_line
 from .base import LINE, Record, utcnow
 
-__all__ = ["Role", "SignInToken", "User"]
+__all__ = [
+    "LINK_LIFETIME",
+    "Role",
+    "SignInToken",
+    "TokenError",
+    "User",
+    "normalise_email",
+    "token_hash",
+    "token_problem",
+]
 
 
 class Role(StrEnum):
@@ -47,3 +58,33 @@ class SignInToken(Record):
     used_at: datetime | None = None
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
+
+
+def normalise_email(email: str) -> str:
+    """The one spelling of an address used to route, find and store it (the one-line rule
+    first, so an address holding a line break or a bidi control cannot make a second account)."""
+    return one_line(email).lower()
+
+
+# How long an emailed sign-in link works.
+LINK_LIFETIME = timedelta(minutes=15)
+
+
+class TokenError(Exception):
+    """The link cannot sign anyone in; `reason` says why: unknown, used or expired."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_problem(token: SignInToken, now: datetime) -> str | None:
+    if token.used_at is not None:
+        return "used"
+    if now >= token.expires_at:
+        return "expired"
+    return None

@@ -7,18 +7,12 @@ from typing import Any
 
 from tinydb import Query
 
-from ..textrules import one_line
+from ...textrules import one_line
+from ..errors import NotFound
+from ..models import Role, User, normalise_email
 from .collection import Collection
-from .errors import NotFound
-from .models import Role, User
 
-__all__ = ["Users", "normalise_email"]
-
-
-def normalise_email(email: str) -> str:
-    """The one spelling of an address used to route, find and store it (the one-line rule
-    first, so an address holding a line break or a bidi control cannot make a second account)."""
-    return one_line(email).lower()
+__all__ = ["Users"]
 
 
 def _route(email: str) -> int:

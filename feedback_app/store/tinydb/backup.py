@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..files import FILE_MODE
-from .errors import CorruptDataError, SchemaError
+from ...files import FILE_MODE
+from ..errors import CorruptDataError, SchemaError
 from .schema import CURRENT_SCHEMA, META_FILE
 from .storage import parse_tables, write_bytes_atomically
 
-if TYPE_CHECKING:  # the Store calls this module: importing it here would be circular
-    from .store import Store
+if TYPE_CHECKING:  # the TinyStore calls this module: importing it here would be circular
+    from .store import TinyStore
 
 __all__ = ["MANIFEST", "Progress", "backup", "no_progress", "restore"]
 
@@ -49,7 +49,7 @@ def no_progress(done: int, total: int) -> None:
     """Default progress callback: report nothing."""
 
 
-def backup(store: Store, target: Path, progress: Progress = no_progress) -> int:
+def backup(store: TinyStore, target: Path, progress: Progress = no_progress) -> int:
     """Write a zip snapshot of `store` to `target`; return the number of data files in it.
 
     The zip is written beside `target` as `target.partial` and renamed when complete; a
@@ -69,7 +69,7 @@ def backup(store: Store, target: Path, progress: Progress = no_progress) -> int:
     return count
 
 
-def _write_backup(store: Store, partial: Path, progress: Progress) -> int:
+def _write_backup(store: TinyStore, partial: Path, progress: Progress) -> int:
     shards = list(store.shards())
     files: dict[str, str] = {}
     with ExitStack() as locks, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -89,7 +89,7 @@ def _write_backup(store: Store, partial: Path, progress: Progress) -> int:
     return len(files)
 
 
-def restore(store: Store, source: Path, progress: Progress = no_progress) -> int:
+def restore(store: TinyStore, source: Path, progress: Progress = no_progress) -> int:
     """Replace the data of `store` with the snapshot in `source`; return files restored."""
     shards = list(store.shards())
     known = {shard.path.relative_to(store.root).as_posix() for shard in shards}

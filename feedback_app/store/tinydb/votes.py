@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..models import Vote, utcnow
 from .collection import Collection
 from .merged import MergedMap
-from .models import Vote, utcnow
 
 __all__ = ["Votes"]
 

@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from ..files import replace_file
-from .errors import CorruptDataError, WriteError
+from ...files import replace_file
+from ..errors import CorruptDataError, WriteError
 
 __all__ = ["AtomicStorage", "parse_tables", "write_bytes_atomically"]
 

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
+from ..errors import Conflict, NotFound
+from ..models import BoardQuery, Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
+from ..models.ideas import TRENDING_REFRESH_S, trending_at
+from ..search import index_terms, similarity, terms
 from .collection import Collection
 from .comments import Comments
-from .errors import Conflict, NotFound
 from .follows import Follows
 from .merged import MergedMap
-from .models import BoardQuery, Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
 from .ranking import Entry, Ranking
-from .search import normalise, similarity, terms
 from .votes import Votes
 
-__all__ = ["Ideas", "trending_score"]
+__all__ = ["Ideas"]
 
-# Trending = score / (age in hours + 2) ** 1.5, the "gravity" ranking Hacker News made
-# popular: a new idea with a few votes outranks an old one with many, and every idea sinks
-# as it ages. The +2 keeps an idea from topping the list in its first minutes on one vote.
-TRENDING_GRAVITY = 1.5
-TRENDING_OFFSET_HOURS = 2.0
-# Trending ages with the clock: its order is recomputed from scratch once a minute and kept
-# current vote by vote in between.
-TRENDING_REFRESH_S = 60
 _MAX_RANKINGS = 64
-
-
-def trending_score(score: int, created_at: datetime, now: datetime) -> float:
-    return _trending(score, created_at.timestamp(), now.timestamp())
-
-
-def _trending(score: int, created_ts: float, now_ts: float) -> float:
-    age_hours = max(0.0, (now_ts - created_ts) / 3600)
-    return score / math.pow(age_hours + TRENDING_OFFSET_HOURS, TRENDING_GRAVITY)
 
 
 class Ideas:
@@ -48,7 +31,7 @@ class Ideas:
         self._votes = votes
         self._comments = comments
         self._follows = follows
-        self._haystacks: tuple[int, dict[int, str]] = (-1, {})
+        self._haystacks: tuple[int, dict[int, frozenset[str]]] = (-1, {})
         self._ideas: MergedMap[int, Idea] = MergedMap(collection, "ideas", _decode_all)
         self._rankings: dict[tuple[Any, ...], Ranking] = {}
         self._lock = threading.Lock()
@@ -149,10 +132,10 @@ class Ideas:
 
     # -- search ------------------------------------------------------------------------------
     def matching(self, query: str) -> set[int]:
-        """Ideas whose title or description holds every term of `query`."""
+        """Ideas whose title or description holds every term of `query` (see search.py)."""
         wanted = terms(query)
         haystacks = self._haystack_index()
-        return {i for i, text in haystacks.items() if all(t in text for t in wanted)}
+        return {i for i, indexed in haystacks.items() if all(t in indexed for t in wanted)}
 
     def similar(self, title: str, limit: int = 5, exclude: int | None = None) -> list[Idea]:
         """Open ideas that look like `title`: the best matches first, at most `limit`."""
@@ -171,11 +154,11 @@ class Ideas:
         scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return [idea for _, _, idea in scored[:limit]]
 
-    def _haystack_index(self) -> dict[int, str]:
+    def _haystack_index(self) -> dict[int, frozenset[str]]:
         ideas = self._ideas.current()
         version, cached = self._haystacks
         if version != self._ideas.version:
-            cached = {i: normalise(f"{x.title}\n{x.description}") for i, x in ideas.items()}
+            cached = {i: index_terms(f"{x.title}\n{x.description}") for i, x in ideas.items()}
             self._haystacks = (self._ideas.version, cached)
         return cached
 
@@ -291,7 +274,7 @@ def _sort_key(
         return ideas[idea_id].created_at.timestamp()
 
     keys: dict[str, Callable[[int], Entry]] = {
-        "trending": lambda i: (-_trending(score(i), created(i), now_ts), -created(i), i),
+        "trending": lambda i: (-trending_at(score(i), created(i), now_ts), -created(i), i),
         "top": lambda i: (-score(i), -created(i), i),
         "new": lambda i: (-created(i), -i, i),
         "discussed": lambda i: (-counts.get(i, 0), -created(i), i),

@@ -15,30 +15,14 @@ checked under one file's lock.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..models import Message, MessageState, Outcome, settle_change, utcnow
 from .collection import Collection
 from .leases import claim_due
-from .models import Message, MessageState, utcnow
 
-__all__ = ["Messages", "Outcome"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt came to: sent, failed (to retry at `retry_at`, or never when
-    it is None), or `released` untried, to be claimed again at once."""
-
-    sent: bool = False
-    error: str = ""
-    retry_at: datetime | None = None
-    released: bool = False
-    # The lease this outcome settles: when the message has been claimed again since (the
-    # lease ran out), the outcome is the other claimant's to record, not this one's.
-    lease_until: datetime | None = None
+__all__ = ["Messages"]
 
 
 class Messages:
@@ -80,7 +64,7 @@ class Messages:
         """Record the outcome of each claimed message, writing each file once."""
         stamp = (now or utcnow()).isoformat()
         self._c.update_many(
-            {message_id: _settle(outcome, stamp) for message_id, outcome in outcomes.items()}
+            {message_id: settle_change(outcome, stamp) for message_id, outcome in outcomes.items()}
         )
 
     def prune(self, sent_before: datetime) -> int:
@@ -101,25 +85,6 @@ class Messages:
     def pending(self) -> int:
         parts = self._c.view("queue", _decode)
         return sum(1 for part in parts for m in part if m.state is MessageState.QUEUED)
-
-
-def _settle(outcome: Outcome, stamp: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
-    def change(doc: dict[str, Any]) -> dict[str, Any] | None:
-        held = outcome.lease_until
-        if held is not None and doc.get("lease_until") != held.isoformat():
-            return None
-        if outcome.released:
-            return {**doc, "lease_until": None}
-        if outcome.sent:
-            return {**doc, "state": MessageState.SENT.value, "sent_at": stamp,
-                    "lease_until": None, "attempts": doc["attempts"] + 1}  # fmt: skip
-        state = MessageState.QUEUED if outcome.retry_at else MessageState.FAILED
-        return {**doc, "state": state.value, "last_error": outcome.error[:500],
-                "attempts": doc["attempts"] + 1, "lease_until": None,
-                "next_attempt_at": (outcome.retry_at.isoformat() if outcome.retry_at
-                                    else stamp)}  # fmt: skip
-
-    return change
 
 
 def _route(key: str) -> int:

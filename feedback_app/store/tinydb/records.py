@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from ..errors import NotFound
+from ..models import Record
 from .collection import Collection
-from .errors import NotFound
-from .models import Record
 
 __all__ = ["Records"]
 

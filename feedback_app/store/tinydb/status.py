@@ -8,25 +8,15 @@ in backups, `check()` does not look at them, and one that cannot be read counts 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ..validation import check_name
 from .storage import write_bytes_atomically
 
-__all__ = ["FolderStatus", "check_name"]
-
-_NAME = re.compile(r"[a-z][a-z0-9_-]{0,63}")
-
-
-def check_name(name: str) -> str:
-    """Names of locks and status records are short lowercase words: never a path."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ValueError(f"{name!r} is not a lock or status name (lowercase letters, digits, -, _)")
-    return name
-
+__all__ = ["FolderStatus"]
 
 class FolderStatus:
     """Status records as `<data>/status/<name>.json`."""

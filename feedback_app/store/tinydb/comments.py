@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..textrules import multi_line
+from ...textrules import multi_line
+from ..errors import NotFound
+from ..models import Comment, Stance, utcnow
 from .collection import Collection
-from .errors import NotFound
 from .merged import MergedMap
-from .models import Comment, Stance, utcnow
 
 __all__ = ["Comments"]
 

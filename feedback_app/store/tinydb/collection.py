@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 from tinydb import TinyDB
 
-from .errors import CorruptDataError
-from .models import Record
+from ..errors import CorruptDataError
+from ..models import Record
+from ..validation import problem
 from .shard import Shard
-from .validation import problem
 
 __all__ = ["Collection"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..models import Job, JobState, finished, retried, utcnow
 from .collection import Collection
 from .leases import claim_due
-from .models import Job, JobState, utcnow
 
 __all__ = ["Jobs"]
 
@@ -38,22 +38,11 @@ class Jobs:
 
     def finish(self, job_ids: list[int], now: datetime | None = None) -> None:
         """Mark jobs done (one write per file)."""
-        done = (now or utcnow()).isoformat()
-        self._c.update_many(
-            dict.fromkeys(job_ids, lambda d: {**d, "state": JobState.DONE.value, "done_at": done,
-                                              "lease_until": None})
-        )  # fmt: skip
+        self._c.update_many(dict.fromkeys(job_ids, finished(now or utcnow())))
 
     def retry(self, job_id: int, error: str, retry_at: datetime | None) -> None:
         """Record a failed attempt; `retry_at` None means give up."""
-
-        def change(doc: dict[str, Any]) -> dict[str, Any]:
-            state = JobState.QUEUED if retry_at else JobState.FAILED
-            return {**doc, "state": state.value, "last_error": error[:500], "lease_until": None,
-                    "attempts": doc["attempts"] + 1,
-                    "next_attempt_at": (retry_at or utcnow()).isoformat()}  # fmt: skip
-
-        self._c.update(job_id, change)
+        self._c.update(job_id, retried(error, retry_at))
 
     def prune(self, done_before: datetime) -> int:
         """Forget jobs finished before `done_before`; return how many."""
@@ -75,3 +64,4 @@ class Jobs:
 
 def _decode(records: dict[int, dict[str, Any]]) -> list[Job]:
     return [Job.from_doc(doc, jid) for jid, doc in records.items()]
+

@@ -1,4 +1,4 @@
-"""The Store: the one door to Voicebox's data, here kept in a TinyDB folder.
+"""TinyStore: the store contract (see `store/contract.py`) on a TinyDB folder.
 
 Open it with `open_store(settings)` (see `opening.py`) and use its parts: `store.users`,
 `store.ideas`, `store.votes`, `store.comments`, `store.follows`, `store.surveys`,
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,18 +25,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..files import TEMP_PREFIX, fsync_folder
-from . import backup as _backup
-from .backup import Progress, no_progress
-from .collection import Collection
-from .comments import Comments
-from .errors import LockTimeout
-from .follows import Follows
-from .ideas import Ideas
-from .jobs import Jobs
-from .limits import RateLimits
-from .messages import Messages
-from .models import (
+from ...files import TEMP_PREFIX, fsync_folder
+from ..errors import LockTimeout
+from ..models import (
     Comment,
     FollowChoice,
     FollowUp,
@@ -50,15 +42,25 @@ from .models import (
     User,
     Vote,
 )
+from ..validation import check_name
+from . import backup as _backup
+from .backup import Progress, no_progress
+from .collection import Collection
+from .comments import Comments
+from .follows import Follows
+from .ideas import Ideas
+from .jobs import Jobs
+from .limits import RateLimits
+from .messages import Messages
 from .records import Records
 from .schema import open_meta
 from .shard import Shard
-from .status import FolderStatus, check_name
+from .status import FolderStatus
 from .tokens import Tokens
 from .users import Users
 from .votes import Votes
 
-__all__ = ["MODELS", "Store"]
+__all__ = ["MODELS", "TinyStore", "folder_secret_key"]
 
 # The model every collection's records must decode with (`check` checks them all).
 MODELS: dict[str, type[Record]] = {
@@ -87,7 +89,7 @@ _STALE_TEMP_S = 600
 _NAMED_LOCK_POLL_S = 0.05
 
 
-class Store:
+class TinyStore:
     """Voicebox's data in the folder `root` (`shards` splits a new folder; tests use 1s)."""
 
     def __init__(self, root: Path | str, shards: dict[str, int] | None = None) -> None:
@@ -141,6 +143,15 @@ class Store:
         finally:
             held.release()
 
+    def secret_key(self) -> str:
+        """The key kept in the data folder (mode 0600), made on first use."""
+        return folder_secret_key(self.root)
+
+    def ping(self) -> None:
+        """Raise CorruptDataError when a data file cannot be read (changed files only are
+        read again, see `check`)."""
+        self.check()
+
     def check(self) -> int:
         """Read every record and decode it with its model; return how many there are, or
         raise CorruptDataError naming the first broken file (and record). Data unchanged
@@ -185,3 +196,24 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 if tmp.stat().st_mtime < cutoff:
                     os.unlink(tmp)
+
+
+def folder_secret_key(data_dir: Path) -> str:
+    """The key in `data_dir/secret_key` (mode 0600), made on first use by whichever process
+    comes first."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return key

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from filelock import FileLock
 
-from .errors import CorruptDataError, SchemaError
+from ..errors import CorruptDataError, SchemaError
 from .storage import write_bytes_atomically
 
 __all__ = ["CURRENT_SCHEMA", "DEFAULT_SHARDS", "META_FILE", "MIGRATIONS", "open_meta"]

@@ -1,0 +1,532 @@
+"""The idea board on PostgreSQL: ideas with their tallies, votes, comments and follows.
+
+Each idea's row carries its promotes, demotes and visible-comment count; a vote or a comment
+changes them in the same transaction as the row it writes, so a listing sorted by score or
+discussion reads one indexed table and never a stale figure. The orders and filters mean
+exactly what they mean in `store/ideas.py` (the conformance suite runs both backends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import psycopg
+
+from ...textrules import multi_line
+from ..errors import Conflict, NotFound
+from ..models import (
+    TRENDING_GRAVITY,
+    TRENDING_OFFSET_HOURS,
+    TRENDING_REFRESH_S,
+    BoardQuery,
+    Comment,
+    Idea,
+    IdeaStatus,
+    IdeaSummary,
+    Page,
+    Stance,
+    StatusChange,
+    Vote,
+    utcnow,
+)
+from ..search import index_terms, similarity, terms
+from .database import Database
+from .doctable import Doc, DocTable
+
+__all__ = ["PgComments", "PgFollows", "PgIdeas", "PgVotes"]
+
+Conn = psycopg.Connection[Any]
+
+FOLLOW, UNFOLLOW = "follow", "unfollow"
+
+
+def _idea_columns(doc: Doc) -> dict[str, Any]:
+    return {
+        "status": doc["status"],
+        "category": doc["category"],
+        "author_id": doc["author_id"],
+        "created_at": datetime.fromisoformat(doc["created_at"]),
+        "tags": list(doc.get("tags") or []),
+        "search_terms": sorted(index_terms(f"{doc['title']}\n{doc['description']}")),
+    }
+
+
+def _comment_columns(doc: Doc) -> dict[str, Any]:
+    return {
+        "idea_id": doc["idea_id"],
+        "hidden": bool(doc.get("hidden")),
+        "created_at": datetime.fromisoformat(doc["created_at"]),
+    }
+
+
+_TRENDING = (
+    f"score / power(greatest(0, (%(clock)s - extract(epoch FROM created_at)) / 3600)"
+    f" + {TRENDING_OFFSET_HOURS}, {TRENDING_GRAVITY}) DESC, created_at DESC, id"
+)
+_ORDER = {
+    "trending": _TRENDING,
+    "top": "score DESC, created_at DESC, id",
+    "new": "created_at DESC, id DESC",
+    "discussed": "comments DESC, created_at DESC, id",
+}
+
+
+class PgVotes:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def cast(self, idea_id: int, user_id: int, value: int) -> int:
+        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held.
+
+        The vote and the idea's tallies change in one transaction of (usually) two
+        statements: the first locks the person's vote row, if any, and reads it."""
+        if value not in (-1, 0, 1):
+            raise ValueError("a vote is +1, -1 or 0")
+        with self._db.connection() as conn:
+            self.cast_in(conn, idea_id, user_id, value)
+        return value
+
+    def cast_in(self, conn: Conn, idea_id: int, user_id: int, value: int) -> None:
+        """`cast` inside the caller's transaction (merges move votes in theirs)."""
+        while True:
+            row = conn.execute(
+                "SELECT value FROM votes WHERE idea_id = %s AND user_id = %s FOR UPDATE",
+                (idea_id, user_id),
+            ).fetchone()
+            old = row[0] if row else 0
+            if old == value:
+                return
+            up = (value > 0) - (old > 0)
+            down = (value < 0) - (old < 0)
+            params = {"i": idea_id, "u": user_id, "v": value, "up": up, "down": down}
+            if old == 0:
+                # Another transaction may insert the same vote first: then nothing is
+                # inserted here, the tallies are left alone, and the loop reads its vote.
+                done = conn.execute(
+                    "WITH v AS (INSERT INTO votes (idea_id, user_id, value, at) "
+                    "VALUES (%(i)s, %(u)s, %(v)s, now()) ON CONFLICT DO NOTHING RETURNING 1) "
+                    "UPDATE ideas SET promotes = promotes + %(up)s, demotes = demotes + %(down)s "
+                    "WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v) "
+                    "RETURNING (SELECT count(*) FROM v)",
+                    params,
+                ).fetchone()
+                # No row back: no idea row, or a concurrent insert won. Was ours stored?
+                if done is None and self._held(conn, idea_id, user_id) != value:
+                    continue
+                return
+            change = (
+                "DELETE FROM votes WHERE idea_id = %(i)s AND user_id = %(u)s"
+                if value == 0
+                else "UPDATE votes SET value = %(v)s, at = now() "
+                "WHERE idea_id = %(i)s AND user_id = %(u)s"
+            )
+            conn.execute(
+                f"WITH v AS ({change} RETURNING 1) "
+                "UPDATE ideas SET promotes = promotes + %(up)s, demotes = demotes + %(down)s "
+                "WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v)",
+                params,
+            )
+            return
+
+    @staticmethod
+    def _held(conn: Conn, idea_id: int, user_id: int) -> int:
+        row = conn.execute(
+            "SELECT value FROM votes WHERE idea_id = %s AND user_id = %s", (idea_id, user_id)
+        ).fetchone()
+        return row[0] if row else 0
+
+    def cast_many(self, votes: Iterable[Vote]) -> int:
+        """Store many votes at once, then recount the ideas they touch (demo data, imports,
+        benchmarks). For one person and idea the last vote given wins."""
+        latest = {(v.idea_id, v.user_id): v for v in votes if v.value}
+        if not latest:
+            return 0
+        with self._db.connection() as conn:
+            conn.execute(
+                "CREATE TEMPORARY TABLE votes_in (idea_id bigint, user_id bigint, "
+                "value smallint, at timestamptz) ON COMMIT DROP"
+            )
+            with conn.cursor().copy(
+                "COPY votes_in (idea_id, user_id, value, at) FROM STDIN"
+            ) as copy:
+                for v in latest.values():
+                    copy.write_row((v.idea_id, v.user_id, v.value, v.at))
+            conn.execute(
+                "INSERT INTO votes SELECT * FROM votes_in ON CONFLICT (idea_id, user_id) "
+                "DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at"
+            )
+            recount_votes(conn, "SELECT DISTINCT idea_id FROM votes_in")
+        return len(latest)
+
+    def value(self, idea_id: int, user_id: int) -> int:
+        with self._db.connection() as conn:
+            return self._held(conn, idea_id, user_id)
+
+    def voters(self, idea_id: int) -> dict[int, int]:
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT user_id, value FROM votes WHERE idea_id = %s", (idea_id,)
+            ).fetchall()
+        return dict(rows)
+
+    def tally(self, idea_id: int) -> tuple[int, int]:
+        with self._db.connection() as conn:
+            row = conn.execute(
+                "SELECT count(*) FILTER (WHERE value > 0), count(*) FILTER (WHERE value < 0) "
+                "FROM votes WHERE idea_id = %s",
+                (idea_id,),
+            ).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def tallies(self) -> dict[int, tuple[int, int]]:
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT idea_id, count(*) FILTER (WHERE value > 0), "
+                "count(*) FILTER (WHERE value < 0) FROM votes GROUP BY idea_id"
+            ).fetchall()
+        return {idea: (int(up), int(down)) for idea, up, down in rows}
+
+    def ideas_voted_by(self, user_id: int) -> dict[int, int]:
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT idea_id, value FROM votes WHERE user_id = %s", (user_id,)
+            ).fetchall()
+        return dict(rows)
+
+    def count(self) -> int:
+        with self._db.connection() as conn:
+            row = conn.execute("SELECT count(*) FROM votes").fetchone()
+        return int(row[0]) if row else 0
+
+
+def recount_votes(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
+    """Set the tallies of the ideas the query `ideas` names from their votes."""
+    conn.execute(
+        "UPDATE ideas SET promotes = t.up, demotes = t.down FROM ("
+        "  SELECT i.id, count(v.value) FILTER (WHERE v.value > 0) AS up,"
+        "         count(v.value) FILTER (WHERE v.value < 0) AS down"
+        f"  FROM ideas i LEFT JOIN votes v ON v.idea_id = i.id WHERE i.id IN ({ideas})"
+        "  GROUP BY i.id) t WHERE ideas.id = t.id",
+        tuple(params),
+    )
+
+
+def recount_comments(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
+    """Set the visible-comment counts of the ideas the query `ideas` names."""
+    conn.execute(
+        "UPDATE ideas SET comments = t.n FROM ("
+        "  SELECT i.id, count(c.id) FILTER (WHERE NOT c.hidden) AS n"
+        f"  FROM ideas i LEFT JOIN comments c ON c.idea_id = i.id WHERE i.id IN ({ideas})"
+        "  GROUP BY i.id) t WHERE ideas.id = t.id",
+        tuple(params),
+    )
+
+
+class PgComments:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.table = DocTable(db, "comments", Comment, _comment_columns)
+
+    def add(
+        self,
+        idea_id: int,
+        author_id: int,
+        body: str,
+        stance: Stance = Stance.NEUTRAL,
+        official: bool = False,
+    ) -> Comment:
+        comment = Comment(idea_id, author_id, body, stance, official)
+        with self._db.connection() as conn:
+            comment.id = self.table.insert(comment.to_doc(), conn)
+            conn.execute("UPDATE ideas SET comments = comments + 1 WHERE id = %s", (idea_id,))
+        return comment
+
+    def add_many(self, comments: Iterable[Comment]) -> list[int]:
+        docs = [c.to_doc() for c in comments]
+        with self._db.connection() as conn:
+            ids = [self.table.insert(doc, conn) for doc in docs]
+            recount_comments(
+                conn, "SELECT unnest(%s::bigint[])", [list({d["idea_id"] for d in docs})]
+            )
+        return ids
+
+    def get(self, comment_id: int) -> Comment:
+        doc = self.table.get(comment_id)
+        if doc is None:
+            raise NotFound(f"comment {comment_id}")
+        return Comment.from_doc(doc, comment_id)
+
+    def for_idea(self, idea_id: int, include_hidden: bool = False) -> list[Comment]:
+        """An idea's comments, oldest first."""
+        where = "idea_id = %s" + ("" if include_hidden else " AND NOT hidden")
+        return self.table.select(where, (idea_id,), order="created_at, id")
+
+    def edit(self, comment_id: int, body: str) -> Comment:
+        fields = {"body": multi_line(body), "edited_at": utcnow().isoformat()}
+        return self._change(comment_id, fields)
+
+    def set_hidden(self, comment_id: int, hidden: bool) -> Comment:
+        return self._change(comment_id, {"hidden": hidden})
+
+    def counts(self) -> dict[int, int]:
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT idea_id, count(*) FROM comments WHERE NOT hidden GROUP BY idea_id"
+            ).fetchall()
+        return dict(rows)
+
+    def count(self) -> int:
+        return self.table.count("NOT hidden")
+
+    def _change(self, comment_id: int, fields: dict[str, Any]) -> Comment:
+        with self._db.connection() as conn:
+            before: list[bool] = []
+
+            def change(doc: Doc) -> Doc:
+                before.append(bool(doc.get("hidden")))
+                return {**doc, **fields}
+
+            doc = self.table.update(comment_id, change, conn)
+            if doc is None:
+                raise NotFound(f"comment {comment_id}")
+            if before and before[0] != bool(doc.get("hidden")):
+                step = -1 if doc.get("hidden") else 1
+                conn.execute(
+                    "UPDATE ideas SET comments = comments + %s WHERE id = %s",
+                    (step, doc["idea_id"]),
+                )
+        return Comment.from_doc(doc, comment_id)
+
+
+class PgFollows:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def set(self, idea_id: int, user_id: int, following: bool, conn: Conn | None = None) -> None:
+        if conn is None:
+            with self._db.connection() as own:
+                return self.set(idea_id, user_id, following, own)
+        conn.execute(
+            "INSERT INTO follows (idea_id, user_id, choice) VALUES (%s, %s, %s) "
+            "ON CONFLICT (idea_id, user_id) DO UPDATE SET choice = EXCLUDED.choice",
+            (idea_id, user_id, FOLLOW if following else UNFOLLOW),
+        )
+        return None
+
+    def choices(self, idea_id: int) -> dict[int, bool]:
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT user_id, choice FROM follows WHERE idea_id = %s", (idea_id,)
+            ).fetchall()
+        return {user: choice == FOLLOW for user, choice in rows}
+
+    def followers(self, idea_id: int, automatic: set[int]) -> set[int]:
+        choices = self.choices(idea_id)
+        chosen = {user for user, following in choices.items() if following}
+        dropped = {user for user, following in choices.items() if not following}
+        return (automatic | chosen) - dropped
+
+
+class PgIdeas:
+    def __init__(self, db: Database, votes: PgVotes, follows: PgFollows) -> None:
+        self._db = db
+        self._votes = votes
+        self._follows = follows
+        self.table = DocTable(db, "ideas", Idea, _idea_columns)
+
+    # -- single ideas ------------------------------------------------------------------------
+    def add(self, idea: Idea) -> Idea:
+        idea.id = self.table.insert(idea.to_doc())
+        return idea
+
+    def add_many(self, ideas: Iterable[Idea]) -> list[int]:
+        return self.table.insert_many([i.to_doc() for i in ideas])
+
+    def get(self, idea_id: int) -> Idea:
+        doc = self.table.get(idea_id)
+        if doc is None:
+            raise NotFound(f"idea {idea_id}")
+        return Idea.from_doc(doc, idea_id)
+
+    def summary(self, idea_id: int) -> IdeaSummary:
+        with self._db.connection() as conn:
+            row = conn.execute(
+                "SELECT doc, promotes, demotes, comments FROM ideas WHERE id = %s", (idea_id,)
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"idea {idea_id}")
+        return IdeaSummary(self.table.decode(idea_id, row[0]), row[1], row[2], row[3])
+
+    def set_status(
+        self,
+        idea_id: int,
+        status: IdeaStatus,
+        response: str,
+        by: int,
+        changed_note: str = "",
+        changed_on: date | None = None,
+    ) -> Idea:
+        def change(doc: Doc) -> Doc:
+            idea = Idea.from_doc(doc)
+            idea.status = status
+            idea.history.append(StatusChange(status, response, by))
+            if status.is_done:
+                idea.changed_note = changed_note
+                idea.changed_on = changed_on or utcnow().date()
+            return idea.to_doc()
+
+        return self._update(idea_id, change)
+
+    def edit(self, idea_id: int, **fields: Any) -> Idea:
+        def change(doc: Doc) -> Doc:
+            idea = Idea.from_doc(doc)
+            for name, value in fields.items():
+                setattr(idea, name, value)
+            return idea.to_doc()
+
+        return self._update(idea_id, change)
+
+    def merge(self, duplicate_id: int, original_id: int, by: int, response: str) -> Idea:
+        """Fold a duplicate into its original in one transaction (see `Ideas.merge`)."""
+        if duplicate_id == original_id:
+            raise Conflict("an idea cannot be merged into itself")
+        with self._db.connection() as conn:
+            # Both rows locked in id order, so two merges of the same pair cannot deadlock.
+            rows = conn.execute(
+                "SELECT id, doc FROM ideas WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                ([duplicate_id, original_id],),
+            ).fetchall()
+            docs = dict(rows)
+            if duplicate_id not in docs or original_id not in docs:
+                missing = duplicate_id if duplicate_id not in docs else original_id
+                raise NotFound(f"idea {missing}")
+            duplicate = self.table.decode(duplicate_id, docs[duplicate_id])
+            original = self.table.decode(original_id, docs[original_id])
+            if original.status.is_closed:
+                raise Conflict("the original is itself closed")
+            if duplicate.merged_into not in (None, original_id):
+                raise Conflict("already merged into another idea")
+            voters = dict(
+                conn.execute(
+                    "SELECT user_id, value FROM votes WHERE idea_id = %s", (duplicate_id,)
+                ).fetchall()
+            )
+            for user, value in voters.items():
+                if not self._votes._held(conn, original_id, user):
+                    self._votes.cast_in(conn, original_id, user, value)
+                self._votes.cast_in(conn, duplicate_id, user, 0)
+            followers = conn.execute(
+                "SELECT user_id FROM follows WHERE idea_id = %s AND choice = %s",
+                (duplicate_id, FOLLOW),
+            ).fetchall()
+            for (user,) in followers:
+                self._follows.set(original_id, user, True, conn)
+            self._follows.set(original_id, duplicate.author_id, True, conn)
+            duplicate.merged_into = original_id
+            if duplicate.status is not IdeaStatus.DUPLICATE:
+                duplicate.status = IdeaStatus.DUPLICATE
+                duplicate.history.append(StatusChange(IdeaStatus.DUPLICATE, response, by))
+            self.table.write(conn, duplicate_id, duplicate.to_doc())
+        return duplicate
+
+    def followers(self, idea_id: int) -> set[int]:
+        idea = self.get(idea_id)
+        automatic = {idea.author_id, *self._votes.voters(idea_id)}
+        return self._follows.followers(idea_id, automatic)
+
+    def is_following(self, idea_id: int, user_id: int) -> bool:
+        return user_id in self.followers(idea_id)
+
+    # -- search ------------------------------------------------------------------------------
+    def matching(self, query: str) -> set[int]:
+        """Ideas whose search terms include every term of `query` (see store/search.py)."""
+        wanted = terms(query)
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT id FROM ideas WHERE search_terms @> %s::text[]", (wanted,)
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def similar(self, title: str, limit: int = 5, exclude: int | None = None) -> list[Idea]:
+        wanted = terms(title, min_length=3)
+        if not wanted:
+            return []
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT id, doc, search_terms FROM ideas WHERE search_terms && %s::text[] "
+                "AND status <> ALL(%s) AND id IS DISTINCT FROM %s",
+                (wanted, [s.value for s in IdeaStatus if s.is_closed], exclude),
+            ).fetchall()
+        scored = []
+        for idea_id, doc, indexed in rows:
+            score = similarity(wanted, frozenset(indexed))
+            if score >= 0.5:
+                idea = self.table.decode(idea_id, doc)
+                scored.append((score, idea.created_at, idea))
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        return [idea for _, _, idea in scored[:limit]]
+
+    # -- listings ----------------------------------------------------------------------------
+    def all(self) -> list[Idea]:
+        """Every idea, newest first."""
+        return self.table.select(order="created_at DESC, id DESC")
+
+    def count(self) -> int:
+        return self.table.count()
+
+    def list(self, query: BoardQuery, now: datetime | None = None) -> Page[IdeaSummary]:
+        """One page of the ideas `query` asks for: a WHERE from its filters, an ORDER BY
+        from its sort (each served by an index), LIMIT and OFFSET from its page."""
+        where, params = _where(query)
+        now_ts = (now or utcnow()).timestamp()
+        params["clock"] = int(now_ts // TRENDING_REFRESH_S) * TRENDING_REFRESH_S
+        params["limit"], params["offset"] = query.per_page, query.offset
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT id, doc, promotes, demotes, comments FROM ideas "
+                f"WHERE {where} ORDER BY {_ORDER[query.sort]} "
+                "LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            ).fetchall()
+            total_row = conn.execute(
+                f"SELECT count(*) FROM ideas WHERE {where}",
+                params,
+            ).fetchone()
+        total = int(total_row[0]) if total_row else 0
+        items = [
+            IdeaSummary(self.table.decode(i, doc), up, down, n) for i, doc, up, down, n in rows
+        ]
+        return Page(items, query.page, query.per_page, total)
+
+    def _update(self, idea_id: int, change: Any) -> Idea:
+        doc = self.table.update(idea_id, change)
+        if doc is None:
+            raise NotFound(f"idea {idea_id}")
+        return Idea.from_doc(doc, idea_id)
+
+
+def _where(query: BoardQuery) -> tuple[str, dict[str, Any]]:
+    """The SQL condition for the filters of `query` (fixed text, values as parameters)."""
+    checks = ["TRUE"]
+    params: dict[str, Any] = {}
+    if query.category:
+        checks.append("category = %(category)s")
+        params["category"] = query.category
+    if query.statuses:
+        checks.append("status = ANY(%(statuses)s)")
+        params["statuses"] = sorted(s.value for s in query.statuses)
+    if query.tag:
+        checks.append("tags @> ARRAY[%(tag)s]::text[]")
+        params["tag"] = query.tag
+    if query.author_id is not None:
+        checks.append("author_id = %(author)s")
+        params["author"] = query.author_id
+    if query.voted_by is not None:
+        checks.append("id IN (SELECT idea_id FROM votes WHERE user_id = %(voter)s)")
+        params["voter"] = query.voted_by
+    if query.text:
+        checks.append("search_terms @> %(terms)s::text[]")
+        params["terms"] = terms(query.text)
+    return " AND ".join(checks), params

@@ -1,0 +1,100 @@
+"""Connections to the database: one pool per process, opened on first use.
+
+A pool is per process because a forked worker must not share its parent's sockets: `pool()`
+notices a fork (a new pid) and opens a fresh pool. Every connection talks UTC and decodes
+JSON with orjson. Errors of the connection itself become `Unavailable` (the app's 503).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg.types.json import set_json_dumps, set_json_loads
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ..errors import Unavailable
+
+__all__ = ["Database", "redact"]
+
+# Connections a process keeps: its request threads, the mailer and the publisher.
+POOL_MAX = int(os.environ.get("VOICEBOX_DB_POOL", "10"))
+_WAIT_S = 10.0
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages to people."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql:…"
+    user, host, port = info.get("user", ""), info.get("host", ""), info.get("port", "")
+    return f"postgresql://{user}@{host}:{port}/{info.get('dbname', '')}"
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    set_json_loads(orjson.loads, conn)
+    set_json_dumps(_dumps, conn)
+
+
+class Database:
+    """A pool of connections to `url`, re-opened after a fork."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._pool: ConnectionPool | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def pool(self) -> ConnectionPool:
+        if self._pool is None or self._pid != os.getpid():
+            with self._lock:
+                if self._pool is None or self._pid != os.getpid():
+                    self._pool = ConnectionPool(
+                        self.url,
+                        min_size=1,
+                        max_size=POOL_MAX,
+                        kwargs={"options": "-c TimeZone=UTC"},
+                        configure=_configure,
+                        open=False,
+                        name="voicebox",
+                    )
+                    try:
+                        self._pool.open(wait=True, timeout=_WAIT_S)
+                    except PoolTimeout as exc:
+                        self._pool = None
+                        raise Unavailable(f"cannot reach the database {redact(self.url)}") from exc
+                    self._pid = os.getpid()
+        return self._pool
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A connection in a transaction: committed when the block ends, rolled back on error."""
+        try:
+            with self.pool().connection(timeout=_WAIT_S) as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise Unavailable(f"the database {redact(self.url)} failed: {exc}") from exc
+
+    def dedicated(self) -> psycopg.Connection[Any]:
+        """A connection outside the pool (for a lock held through long work)."""
+        try:
+            conn = psycopg.connect(self.url, options="-c TimeZone=UTC", autocommit=True)
+        except psycopg.OperationalError as exc:
+            raise Unavailable(f"cannot reach the database {redact(self.url)}") from exc
+        _configure(conn)
+        return conn
+
+    def close(self) -> None:
+        if self._pool is not None and self._pid == os.getpid():
+            self._pool.close()
+        self._pool = None

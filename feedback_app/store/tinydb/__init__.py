@@ -1,0 +1,9 @@
+"""The TinyDB backend: the store contract on a folder of small JSON files, for one machine.
+
+See `store.py` for the store and `storage.py` / `shard.py` for how writes stay safe across
+processes.
+"""
+
+from .store import MODELS, TinyStore, folder_secret_key
+
+__all__ = ["MODELS", "TinyStore", "folder_secret_key"]
