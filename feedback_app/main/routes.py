@@ -28,8 +28,9 @@ def index() -> str:
 
 @bp.get("/healthz")
 def health() -> tuple[dict[str, object], int]:
-    """For load balancers: 200 when all data reads and every record matches its model, else
-    503 naming nothing (the log names the file). Unchanged data is not decoded again, so
-    frequent checks stay cheap. It says nothing about how or where the data is stored."""
-    get_store().check()
+    """For load balancers: 200 when the data can be reached (for the TinyDB folder: every
+    changed file reads and matches its models; for PostgreSQL: the database answers), else
+    503 naming nothing (the log says why). It says nothing about how or where the data is
+    stored."""
+    get_store().ping()
     return {"ok": True}, 200
