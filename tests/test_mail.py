@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from feedback_app.store.messages import Outcome
 from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.mail import MAX_ATTEMPTS, FileTransport, Mailer, SmtpTransport
-from feedback_app.store import Message, MessageState, Store, TinyStore, utcnow
+from feedback_app.store import Message, MessageState, Outcome, Store, TinyStore, utcnow
 
 
 class Inbox:
