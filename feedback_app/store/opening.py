@@ -8,14 +8,13 @@ PostgreSQL database `DATABASE_URL` when it is set, otherwise the TinyDB folder `
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from .contract import Store
 from .errors import UnsupportedBackend
-from .tinydb import TinyStore, folder_secret_key
+from .tinydb import TinyStore
 
-__all__ = ["open_store", "stored_secret_key"]
+__all__ = ["open_store"]
 
 
 def _database_url(settings: Mapping[str, Any]) -> str:
@@ -37,17 +36,3 @@ def open_store(settings: Mapping[str, Any]) -> Store:
         return PgStore(url)
     return TinyStore(settings["DATA_DIR"])
 
-
-def stored_secret_key(settings: Mapping[str, Any]) -> str:
-    """The key sessions are signed with when none is configured: kept in the database, so
-    every host shares it, or in the data folder (mode 0600). Made on first use."""
-    url = _database_url(settings)
-    if url:
-        from .postgres import PgStore
-
-        store = PgStore(url)
-        try:
-            return store.secret_key()
-        finally:
-            store.close()
-    return folder_secret_key(Path(settings["DATA_DIR"]))

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import psycopg
@@ -28,13 +29,22 @@ _WAIT_S = 10.0
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages to people."""
+    """The URL without its password (or any other secret option), for messages to people:
+    user, host, port and database, written as a URL that names the same database."""
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return "postgresql:…"
-    user, host, port = info.get("user", ""), info.get("host", ""), info.get("port", "")
-    return f"postgresql://{user}@{host}:{port}/{info.get('dbname', '')}"
+    user, host = str(info.get("user", "")), str(info.get("host", ""))
+    port, dbname = str(info.get("port", "")), str(info.get("dbname", ""))
+    where = f"{user}@" if user else ""
+    query = {}
+    if host.startswith("/"):  # a Unix socket's folder goes in the query, as libpq reads it
+        query = {"host": host, "port": port} if port else {"host": host}
+    else:
+        where += (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    shown = "&".join(f"{name}={value}" for name, value in query.items())
+    return f"postgresql://{where}/{quote(dbname)}" + (f"?{shown}" if shown else "")
 
 
 def _dumps(value: Any) -> str:
