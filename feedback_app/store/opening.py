@@ -33,6 +33,7 @@ def open_store(settings: Mapping[str, Any]) -> Store:
     if url:
         from .postgres import PgStore  # psycopg loads only for a database
 
-        return PgStore(url)
+        size = settings.get("DB_POOL")  # settings from load_config have it; others may not
+        return PgStore(url, pool_size=int(size)) if size else PgStore(url)
     return TinyStore(settings["DATA_DIR"])
 

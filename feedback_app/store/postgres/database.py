@@ -23,8 +23,8 @@ from ..errors import Unavailable
 
 __all__ = ["Database", "redact"]
 
-# Connections a process keeps: its request threads, the mailer and the publisher.
-POOL_MAX = int(os.environ.get("VOICEBOX_DB_POOL", "10"))
+# Connections a process may keep: its request threads, the mailer and the publisher.
+POOL_MAX = 10
 _WAIT_S = 10.0
 
 
@@ -59,8 +59,9 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 class Database:
     """A pool of connections to `url`, re-opened after a fork."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_MAX) -> None:
         self.url = url
+        self.pool_size = pool_size
         self._pool: ConnectionPool | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -72,7 +73,7 @@ class Database:
                     self._pool = ConnectionPool(
                         self.url,
                         min_size=1,
-                        max_size=POOL_MAX,
+                        max_size=self.pool_size,
                         kwargs={"options": "-c TimeZone=UTC"},
                         configure=_configure,
                         open=False,
