@@ -212,6 +212,7 @@ class Cluster:
     b: Host
     inbox: Inbox
     store: PgStore  # the test's own look at the shared database
+    pg: ThrowawayPostgres
 
     def idea(self, title: str) -> int:
         author = self.store.users.add("author@example.com", name="Автор")
@@ -260,7 +261,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             host.wait_healthy()
         store = PgStore(url)
         cleanup.callback(store.close)
-        yield Cluster(hosts[0], hosts[1], inbox, store)
+        yield Cluster(hosts[0], hosts[1], inbox, store, pg)
 
 
 def test_serve_says_where_the_data_is_without_the_password(cluster: Cluster) -> None:
@@ -353,6 +354,18 @@ def test_a_publish_on_one_host_waits_for_the_lock_held_on_another(cluster: Clust
     _wait_until(lambda: (cluster.store.status.get("publish") or {}).get("ok") is True,
                 "the publish is recorded", b)  # fmt: skip
     assert "燕麦拿铁减糖版本" in page.read_text()
+
+
+def test_the_hosts_carry_on_when_the_database_restarts(cluster: Cluster) -> None:
+    """Every connection the hosts' pools hold dies with the server; none may fail a request."""
+    reader = Browser("10.0.3.2")
+    hosts = (cluster.a, cluster.b)
+    for n in range(40):  # every worker of both hosts holds pooled connections
+        assert reader.request(hosts[n % 2], "GET", "/ideas")[0] == 200
+    cluster.pg.restart()
+    answers = [reader.request(hosts[n % 2], "GET", path)[0]
+               for n in range(40) for path in ("/healthz", "/ideas")]  # fmt: skip
+    assert answers == [200] * len(answers)
 
 
 def _wait_until(ready: Callable[[], bool], what: str, host: Host, seconds: float = 30) -> None:

@@ -76,6 +76,10 @@ class Database:
                         max_size=self.pool_size,
                         kwargs={"options": "-c TimeZone=UTC"},
                         configure=_configure,
+                        # A connection is tried (an empty query) before it is lent: after the
+                        # database restarts or fails over, each pooled connection is broken,
+                        # and without this check every one of them would fail one request.
+                        check=ConnectionPool.check_connection,
                         open=False,
                         name="voicebox",
                     )
