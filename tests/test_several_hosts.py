@@ -368,6 +368,30 @@ def test_the_hosts_carry_on_when_the_database_restarts(cluster: Cluster) -> None
     assert answers == [200] * len(answers)
 
 
+def test_a_host_started_before_its_database_serves_once_the_database_is_up(
+    tmp_path: Path,
+) -> None:
+    """Hosts and database restart in any order: until the database answers, every page is
+    the 503 (a balancer's health check keeps the host out), never a failed start."""
+    from feedback_app.app import create_app
+    from feedback_app.data import get_store
+    from tests.conftest import TEST_CONFIG
+
+    pg = ThrowawayPostgres()  # its address is known before it runs
+    app = create_app({**TEST_CONFIG, "DATA_DIR": str(tmp_path), "DATABASE_URL": pg.url})
+    client = app.test_client()
+    try:
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/signin").status_code == 503
+        pg.start()
+        assert client.get("/healthz").status_code == 200
+        assert _CSRF.search(client.get("/signin").get_data(as_text=True))
+        with app.app_context():
+            get_store().close()
+    finally:
+        pg.stop()
+
+
 def _wait_until(ready: Callable[[], bool], what: str, host: Host, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not ready():
