@@ -40,6 +40,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from feedback_app.demo import IDEAS
 from feedback_app.dev.throwaway_pg import ThrowawayPostgres
 from feedback_app.store import Idea, Role
 from feedback_app.store.postgres import PgStore
@@ -97,6 +98,20 @@ def _sign_in_path(message: EmailMessage) -> str:
     return found.group(1)
 
 
+def _site_project(project: Path) -> dict[str, str]:
+    """A copy of the site's sources for one host (each builds its own site); its settings."""
+    shutil.copytree(ROOT / "site_src", project / "site_src",
+                    ignore=shutil.ignore_patterns("generated", "__pycache__"))  # fmt: skip
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return {"VOICEBOX_SITE_PROJECT": str(project), "VOICEBOX_SITE_DIR": str(project / "site")}
+
+
+def _environment(**settings: str) -> dict[str, str]:
+    """This process's environment without any VOICEBOX_ setting, then `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOICEBOX_")}
+    return {**env, **{f"VOICEBOX_{name}": value for name, value in settings.items()}}
+
+
 class Host:
     """One `voicebox serve`, in a process group of its own (so it can be killed whole)."""
 
@@ -106,11 +121,7 @@ class Host:
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = root / name / "data"
         self.project = root / name / "project"
-        shutil.copytree(ROOT / "site_src", self.project / "site_src",
-                        ignore=shutil.ignore_patterns("generated", "__pycache__"))  # fmt: skip
-        shutil.copy(ROOT / "mkdocs.yml", self.project / "mkdocs.yml")
-        self.env = {**env, "VOICEBOX_SITE_PROJECT": str(self.project),
-                    "VOICEBOX_SITE_DIR": str(self.project / "site")}  # fmt: skip
+        self.env = {**env, **_site_project(self.project)}
         self.log = root / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -242,15 +253,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
         smtp.start()
         cleanup.callback(smtp.stop)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VOICEBOX_")}
-        env.update(
-            VOICEBOX_DATABASE_URL=url,  # and no VOICEBOX_SECRET_KEY: the database keeps it
-            VOICEBOX_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}?tls=none",
-            VOICEBOX_BASE_URL=PUBLIC_URL,
-            VOICEBOX_TRUSTED_PROXIES="1",
-            VOICEBOX_POST_LIMIT=f"{POST_LIMIT}/day",
-            VOICEBOX_SIGNIN_LIMIT=f"{SIGNIN_LIMIT}/day",
-            VOICEBOX_PUBLISH_DELAY_S="0",
+        env = _environment(
+            DATABASE_URL=url,  # and no VOICEBOX_SECRET_KEY: the database keeps it
+            SMTP_URL=f"smtp://127.0.0.1:{smtp_port}?tls=none",
+            BASE_URL=PUBLIC_URL,
+            TRUSTED_PROXIES="1",
+            POST_LIMIT=f"{POST_LIMIT}/day",
+            SIGNIN_LIMIT=f"{SIGNIN_LIMIT}/day",
+            PUBLISH_DELAY_S="0",
         )
         hosts = [Host("a", root, env), Host("b", root, env)]
         for host in hosts:
@@ -268,6 +278,31 @@ def test_serve_says_where_the_data_is_without_the_password(cluster: Cluster) -> 
     for host in (cluster.a, cluster.b):
         assert f"The data is in {cluster.store.location}." in host.output()
     assert cluster.store.location.startswith("postgresql://voicebox@/voicebox?host=")
+
+
+def test_the_demo_seeds_the_database_once_and_names_it_without_the_password(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    url = cluster.pg.create_database("demo")
+    with_password = url.replace("voicebox@", "voicebox:s3cret@")  # trusted here, yet given
+    outputs = []
+    for name in ("a", "b"):  # the demo started on one host, then on another
+        site = {k.removeprefix("VOICEBOX_"): v for k, v in _site_project(tmp_path / name).items()}
+        demo = subprocess.run(
+            [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(tmp_path / name / "data"),
+             "demo", "--no-serve", "--port", str(_free_port())],
+            env=_environment(DATABASE_URL=with_password, **site),
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert demo.returncode == 0, demo.stdout + demo.stderr
+        outputs.append(demo.stdout)
+    assert "Seeded:" in outputs[0] and "Using the existing data in" in outputs[1], outputs
+    shown = PgStore(url)
+    try:
+        assert all(shown.location in out and "s3cret" not in out for out in outputs)
+        assert shown.ideas.count() == len(IDEAS)
+    finally:
+        shown.close()
 
 
 def test_a_link_asked_for_on_one_host_signs_in_on_the_other_once(cluster: Cluster) -> None:
