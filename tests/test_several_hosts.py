@@ -287,11 +287,10 @@ def test_the_demo_seeds_the_database_once_and_names_it_without_the_password(
     with_password = url.replace("voicebox@", "voicebox:s3cret@")  # trusted here, yet given
     outputs = []
     for name in ("a", "b"):  # the demo started on one host, then on another
-        site = {k.removeprefix("VOICEBOX_"): v for k, v in _site_project(tmp_path / name).items()}
         demo = subprocess.run(
             [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(tmp_path / name / "data"),
              "demo", "--no-serve", "--port", str(_free_port())],
-            env=_environment(DATABASE_URL=with_password, **site),
+            env={**_environment(DATABASE_URL=with_password), **_site_project(tmp_path / name)},
             capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert demo.returncode == 0, demo.stdout + demo.stderr
