@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -12,27 +13,47 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.current import init_auth
 from .config import load_config
-from .data import init_store
+from .data import get_store, init_store
 from .errors import init_errors
 from .limits import init_limits
 from .mail import init_mail
 from .publishing import init_publishing
 from .security import init_security
-from .store.opening import stored_secret_key
+from .store import StoreError
 from .templating import init_templating
 
-__all__ = ["create_app"]
+__all__ = ["VoiceboxApp", "create_app"]
+
+
+class VoiceboxApp(Flask):
+    """Flask, with the signing key read from the store when none is configured.
+
+    The key is looked up on first use rather than at start: with a database, a host that
+    starts while the database is unreachable must still start, answer 503 meanwhile, and
+    work once the database is back, instead of having its workers fail to boot.
+    """
+
+    @property  # type: ignore[override]
+    def secret_key(self) -> str | bytes | None:
+        if not self.config.get("SECRET_KEY"):
+            with self.app_context():
+                self.config["SECRET_KEY"] = get_store().secret_key()
+        return self.config["SECRET_KEY"]  # type: ignore[no-any-return]
+
+    @secret_key.setter
+    def secret_key(self, value: str | bytes | None) -> None:
+        self.config["SECRET_KEY"] = value
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app from VOICEBOX_* variables, then `config` on top (tests pass tmp_path)."""
-    app = Flask(__name__)
+    app = VoiceboxApp(__name__)
     settings = load_config(os.environ)
     settings.update(config or {})
     app.config.update(settings)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
     app.config.update(
-        SECRET_KEY=app.config["SECRET_KEY"] or stored_secret_key(app.config),
+        SECRET_KEY=app.config["SECRET_KEY"] or None,
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_KB"] * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -45,6 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     Babel(app)
     init_store(app)
+    with contextlib.suppress(StoreError):  # made or read now if the data can be reached
+        _ = app.secret_key
     init_limits(app)  # first: every post counts, even one refused below
     init_security(app)
     init_auth(app)

@@ -19,6 +19,8 @@ from .store import Role, Store, StoreError, open_store
 
 __all__ = ["main"]
 
+DEMO_SEED_LOCK = "demo-seed"
+
 
 class _Cli(click.Group):
     """Turns the errors people can cause into one-line messages."""
@@ -136,12 +138,31 @@ def serve(
     ctx: click.Context, host: str | None, port: int | None, workers: int | None, threads: int | None
 ) -> None:
     """Serve the app with gunicorn (several processes, never Flask's development server)."""
-    _run_server(_listening(ctx.obj, host, port), workers, threads)
+    settings = _listening(ctx.obj, host, port)
+    _say_where_the_data_is(settings)
+    _run_server(settings, workers, threads)
+
+
+def _say_where_the_data_is(settings: dict[str, Any]) -> None:
+    """One line naming the data folder or the database (never its password). Opening the
+    store also applies any pending schema migration once, before the workers start; data
+    that cannot be reached is said here, and the app answers 503 until it can be."""
+    try:
+        store = open_store(settings)
+    except StoreError as exc:
+        click.echo(f"Warning: {exc}. The app answers 503 until the data can be read.", err=True)
+        return
+    try:
+        click.echo(f"The data is in {store.location}.")
+    finally:
+        store.close()  # the workers open their own: nothing is shared across the fork
 
 
 @cli.command()
 @_serve_options
-@click.option("--reset", is_flag=True, help="Delete the data folder's demo data first.")
+@click.option(
+    "--reset", is_flag=True, help="Remove every record first (data folder or database)."
+)
 @click.option("--no-serve", is_flag=True, help="Only seed the demo data.")
 @click.pass_context
 def demo(
@@ -154,21 +175,15 @@ def demo(
     no_serve: bool,
 ) -> None:
     """Seed realistic demo data (if the folder has none) and serve it in demo mode."""
-    from .demo import DEMO_STAFF, seed_demo
+    from .demo import DEMO_STAFF
     from .dev import SITE_PATH
 
     settings = _listening(ctx.obj, host, port, demo=True)
     store = _store(ctx)
-    if reset:
-        store.clear()
-    store.check()
-    if store.ideas.count() == 0:
-        steps = ["people", "ideas", "votes", "comments", "surveys", "testimonials"]
-        with click.progressbar(length=len(steps), label="Seeding demo data") as bar:
-            counts = seed_demo(store, progress=lambda step: bar.update(1))
-        click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
-    else:
-        click.echo(f"Using the existing data in {store.location} ({store.ideas.count()} ideas).")
+    try:
+        _seed_once(store, reset)
+    finally:
+        store.close()  # before serving: the workers open their own
     click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
     _publish(settings)
     if no_serve:
@@ -193,6 +208,26 @@ def publish(ctx: click.Context, force: bool) -> None:
         )
 
 
+def _seed_once(store: Store, reset: bool) -> None:
+    """Seed the demo data unless there is some. Under the store's lock, so that two hosts
+    starting the demo on one database at once seed it once."""
+    from .demo import seed_demo
+
+    with store.lock(DEMO_SEED_LOCK):
+        if reset:
+            store.clear()
+        store.check()
+        if store.ideas.count() == 0:
+            steps = ["people", "ideas", "votes", "comments", "surveys", "testimonials"]
+            with click.progressbar(length=len(steps), label="Seeding demo data") as bar:
+                counts = seed_demo(store, progress=lambda step: bar.update(1))
+            click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+            click.echo(f"The data is in {store.location}.")
+        else:
+            ideas = store.ideas.count()
+            click.echo(f"Using the existing data in {store.location} ({ideas} ideas).")
+
+
 def _publish(settings: dict[str, Any], force: bool = False) -> None:
     from generator.publish import BuildError
     from generator.publish import publish as run_publish
@@ -201,15 +236,18 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
     if not (project / "mkdocs.yml").exists():
         raise click.ClickException(f"no mkdocs.yml in {project} (set VOICEBOX_SITE_PROJECT)")
     steps = ["collect", "render", "write", "build"]
+    store = open_store(settings)
     try:
         with click.progressbar(length=len(steps), label="Publishing the site") as bar:
             result = run_publish(
-                open_store(settings), project, site_dir, settings["BASE_URL"],
+                store, project, site_dir, settings["BASE_URL"],
                 settings["SITE_URL"], settings["LOCALE"], force,
                 progress=lambda step: bar.update(1),
             )  # fmt: skip
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
     s = result.summary
     click.echo(
         f"Published {result.testimonials} testimonials and {result.ideas} ideas in action: "

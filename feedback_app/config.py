@@ -79,6 +79,12 @@ SETTINGS: tuple[Setting, ...] = (
         "unset: the data lives in VOICEBOX_DATA_DIR.",
     ),
     Setting(
+        "DB_POOL",
+        10,
+        _positive_int,
+        "Most database connections each app process keeps (with VOICEBOX_DATABASE_URL).",
+    ),
+    Setting(
         "SECRET_KEY",
         "",
         str,

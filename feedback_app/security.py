@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Request, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_wtf.csrf import CSRFProtect
 
 from .body import BODY_METHODS, init_body, refuse_undecodable
+from .store import StoreError
 
 __all__ = ["CSP", "SiteSessionInterface", "csrf", "from_this_site", "init_security"]
 
@@ -44,6 +45,10 @@ def from_this_site() -> bool:
     return origin.lower() in own
 
 
+# Where open_session leaves a store failure for `_key_unavailable` to raise in the request.
+_KEY_ERROR = "voicebox.key_error"
+
+
 class SiteSessionInterface(SecureCookieSessionInterface):
     """Never writes the session cookie in answer to a post from another site.
 
@@ -51,7 +56,18 @@ class SiteSessionInterface(SecureCookieSessionInterface):
     a cookie set in the answer (a new CSRF secret, say) would replace the visitor's own and
     sign them out. Whatever the answer (refused, rate-limited, a page that needs no token),
     the visitor's cookie stays as it was.
+
+    The signing key may live in the database (see app.VoiceboxApp): when it cannot be read,
+    the session is opened empty and the request answers the store's 503, like any request
+    that finds the data unreachable, instead of failing before Flask's error pages apply.
     """
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        try:
+            return super().open_session(app, request)
+        except StoreError as exc:
+            request.environ[_KEY_ERROR] = exc
+            return self.make_null_session(app)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if request.method in BODY_METHODS and not from_this_site():
@@ -59,8 +75,15 @@ class SiteSessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+def _key_unavailable() -> None:
+    error = request.environ.get(_KEY_ERROR)
+    if error is not None:
+        raise error
+
+
 def init_security(app: Flask) -> None:
     app.session_interface = SiteSessionInterface()
+    app.before_request(_key_unavailable)
     init_body(app)  # size and kind of body first: the CSRF check reads the form
     csrf.init_app(app)
     app.before_request(refuse_undecodable)  # after it: only the person's own post comes back

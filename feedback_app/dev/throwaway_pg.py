@@ -72,7 +72,8 @@ class ThrowawayPostgres:
         command = [str(self.bin / args[0]), *args[1:]]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        # Bounded: a server program that never returns fails the run instead of hanging it.
+        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
         if result.returncode:
             raise RuntimeError(f"{args[0]} failed: {result.stderr.strip() or result.stdout}")
 
@@ -90,6 +91,12 @@ class ThrowawayPostgres:
                   "-o", options, "start")  # fmt: skip
         self._started = True
         return self
+
+    def restart(self) -> None:
+        """Stop the server as an operator would (`-m fast`: every session is ended) and
+        start it again with the same options: what clients see of a restart or failover."""
+        self._run("pg_ctl", "-D", str(self.folder / "pg"), "-l", str(self.folder / "log"),
+                  "-m", "fast", "-w", "restart")  # fmt: skip
 
     def stop(self) -> None:
         if self._started:

@@ -8,14 +8,13 @@ PostgreSQL database `DATABASE_URL` when it is set, otherwise the TinyDB folder `
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from .contract import Store
 from .errors import UnsupportedBackend
-from .tinydb import TinyStore, folder_secret_key
+from .tinydb import TinyStore
 
-__all__ = ["open_store", "stored_secret_key"]
+__all__ = ["open_store"]
 
 
 def _database_url(settings: Mapping[str, Any]) -> str:
@@ -34,20 +33,7 @@ def open_store(settings: Mapping[str, Any]) -> Store:
     if url:
         from .postgres import PgStore  # psycopg loads only for a database
 
-        return PgStore(url)
+        size = settings.get("DB_POOL")  # settings from load_config have it; others may not
+        return PgStore(url, pool_size=int(size)) if size else PgStore(url)
     return TinyStore(settings["DATA_DIR"])
 
-
-def stored_secret_key(settings: Mapping[str, Any]) -> str:
-    """The key sessions are signed with when none is configured: kept in the database, so
-    every host shares it, or in the data folder (mode 0600). Made on first use."""
-    url = _database_url(settings)
-    if url:
-        from .postgres import PgStore
-
-        store = PgStore(url)
-        try:
-            return store.secret_key()
-        finally:
-            store.close()
-    return folder_secret_key(Path(settings["DATA_DIR"]))

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import psycopg
@@ -22,19 +23,28 @@ from ..errors import Unavailable
 
 __all__ = ["Database", "redact"]
 
-# Connections a process keeps: its request threads, the mailer and the publisher.
-POOL_MAX = int(os.environ.get("VOICEBOX_DB_POOL", "10"))
+# Connections a process may keep: its request threads, the mailer and the publisher.
+POOL_MAX = 10
 _WAIT_S = 10.0
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages to people."""
+    """The URL without its password (or any other secret option), for messages to people:
+    user, host, port and database, written as a URL that names the same database."""
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return "postgresql:…"
-    user, host, port = info.get("user", ""), info.get("host", ""), info.get("port", "")
-    return f"postgresql://{user}@{host}:{port}/{info.get('dbname', '')}"
+    user, host = str(info.get("user", "")), str(info.get("host", ""))
+    port, dbname = str(info.get("port", "")), str(info.get("dbname", ""))
+    where = f"{user}@" if user else ""
+    query = {}
+    if host.startswith("/"):  # a Unix socket's folder goes in the query, as libpq reads it
+        query = {"host": host, "port": port} if port else {"host": host}
+    else:
+        where += (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    shown = "&".join(f"{name}={value}" for name, value in query.items())
+    return f"postgresql://{where}/{quote(dbname)}" + (f"?{shown}" if shown else "")
 
 
 def _dumps(value: Any) -> str:
@@ -49,8 +59,9 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 class Database:
     """A pool of connections to `url`, re-opened after a fork."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_MAX) -> None:
         self.url = url
+        self.pool_size = pool_size
         self._pool: ConnectionPool | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -62,9 +73,13 @@ class Database:
                     self._pool = ConnectionPool(
                         self.url,
                         min_size=1,
-                        max_size=POOL_MAX,
+                        max_size=self.pool_size,
                         kwargs={"options": "-c TimeZone=UTC"},
                         configure=_configure,
+                        # A connection is tried (an empty query) before it is lent: after the
+                        # database restarts or fails over, each pooled connection is broken,
+                        # and without this check every one of them would fail one request.
+                        check=ConnectionPool.check_connection,
                         open=False,
                         name="voicebox",
                     )

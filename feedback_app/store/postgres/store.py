@@ -22,7 +22,7 @@ from ..models import FollowUp, SurveyResponse, Testimonial
 from ..validation import check_name
 from . import migrations
 from .board import PgComments, PgFollows, PgIdeas, PgVotes
-from .database import Database, redact
+from .database import POOL_MAX, Database, redact
 from .doctable import DocTable
 from .outbox import PgJobs, PgMessages
 from .people import PgRateLimits, PgTokens, PgUsers
@@ -67,9 +67,9 @@ class PgStatus:
 class PgStore:
     """Voicebox's data in the PostgreSQL database at `url` (migrated on opening)."""
 
-    def __init__(self, url: str, upgrade: bool = True) -> None:
+    def __init__(self, url: str, upgrade: bool = True, pool_size: int = POOL_MAX) -> None:
         self.url = url
-        self.db = Database(url)
+        self.db = Database(url, pool_size)
         if upgrade:
             self.upgrade()
         db = self.db

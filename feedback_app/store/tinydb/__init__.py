@@ -4,6 +4,6 @@ See `store.py` for the store and `storage.py` / `shard.py` for how writes stay s
 processes.
 """
 
-from .store import MODELS, TinyStore, folder_secret_key
+from .store import MODELS, TinyStore
 
-__all__ = ["MODELS", "TinyStore", "folder_secret_key"]
+__all__ = ["MODELS", "TinyStore"]
