@@ -22,11 +22,11 @@ FIRST_SEEDED_USER = 1_000_000
 WORDS = ["oat", "milk", "cup", "decaf", "tea", "app", "rewards", "store", "vegan", "pastry",
          "кава", "чай", "咖啡", "caffè", "kape"]  # fmt: skip
 TAGS = ["seasonal", "loyalty", "packaging", "accessibility", "vegan"]
-# Most ideas stay new; the rest spread over the statuses a moderated board shows.
+# Most ideas stay new; the rest spread over the statuses a moderated board shows, all still
+# open to votes.
 STATUS_WEIGHTS = {
     IdeaStatus.NEW: 70, IdeaStatus.UNDER_REVIEW: 10, IdeaStatus.PLANNED: 5,
-    IdeaStatus.IN_PROGRESS: 3, IdeaStatus.IMPLEMENTED: 5, IdeaStatus.NOT_PLANNED: 5,
-    IdeaStatus.ARCHIVED: 2,
+    IdeaStatus.IN_PROGRESS: 3, IdeaStatus.IMPLEMENTED: 5, IdeaStatus.NOT_PLANNED: 7,
 }  # fmt: skip
 
 # (ideas, votes, comments): today's size, and IdeaStorm's numbers rounded up (16,000 ideas,
