@@ -65,7 +65,8 @@ def parse_board_arguments(parser: argparse.ArgumentParser, argv: list[str] | Non
 
 
 def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 1) -> list[int]:
-    """Fill `store`; returns the idea ids. Each (idea, person) pair votes at most once."""
+    """Fill `store`; returns the idea ids. Each (idea, person) pair votes at most once. The
+    same seed gives the same board on every backend (only the ids differ)."""
     rng = random.Random(seed)
     now = utcnow()
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
@@ -82,10 +83,12 @@ def seed_board(store: Store, ideas: int, votes: int, comments: int, seed: int = 
         idea.created_at = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
         batch.append(idea)
     ids = store.ideas.add_many(batch)
-    pairs: set[tuple[int, int]] = set()
+    pairs: set[tuple[int, int]] = set()  # (idea's index, person): the same on every backend
     while len(pairs) < votes:
-        pairs.add((rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS)))
-    store.votes.cast_many(Vote(i, u, 1 if rng.random() < 0.8 else -1) for i, u in pairs)
+        pairs.add((rng.randrange(len(ids)), FIRST_SEEDED_USER + rng.randrange(USERS)))
+    store.votes.cast_many(
+        Vote(ids[i], u, 1 if rng.random() < 0.8 else -1) for i, u in sorted(pairs)
+    )
     store.comments.add_many(
         Comment(rng.choice(ids), FIRST_SEEDED_USER + rng.randrange(USERS),
                 " ".join(rng.choices(WORDS, k=20)), rng.choice(list(Stance)))
