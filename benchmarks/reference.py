@@ -35,7 +35,7 @@ def sql_votes(url: str, ideas: list[int], first_user: int, votes: int, seed: int
                 "INSERT INTO votes (idea_id, user_id, value, at) VALUES (%s, %s, 1, now())",
                 (idea, first_user + n),
             )
-            conn.execute("UPDATE ideas SET promotes = promotes + 1 WHERE id = %s", (idea,))
+            conn.execute("UPDATE idea_ranks SET promotes = promotes + 1 WHERE id = %s", (idea,))
             conn.commit()
             latencies.append((time.perf_counter() - start) * 1000)
     return latencies

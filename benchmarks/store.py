@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.backends import bench_store
+from benchmarks.backends import bench_store, settle
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
 from benchmarks.dataset import (
     FIRST_SEEDED_USER,
@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seeded in {seeded_s:.1f} s")
 
         rng = random.Random(3)
+        settle(settings)
         store.ideas.list(BoardQuery())
         voter = iter(range(NEW_VOTER, NEW_VOTER + 10**6))
         write = timed(lambda: store.votes.cast(rng.choice(ideas), next(voter), 1), args.samples)
@@ -177,9 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         lost = 0
         for n in range(args.rounds):
             first = NEW_VOTER + 100_000_000 * (n + 1)
+            settle(settings)
             elapsed, _, _ = _round(_reference, settings, first, ideas, per_process)
             reference_s += elapsed
             before = store.votes.count()
+            settle(settings)
             elapsed, latencies, voted = _round(_voter, settings, first + 50_000_000, ideas,
                                                per_process)  # fmt: skip
             store_s += elapsed
