@@ -528,7 +528,7 @@ class PgIdeas:
 
 def _where(query: BoardQuery) -> tuple[str, dict[str, Any]]:
     """The SQL condition on `idea_ranks` for the filters of `query` (fixed text, values as
-    parameters); tags and words are looked up in `ideas`, by their indexes."""
+    parameters); words are looked up in `ideas`, by its search index."""
     checks = ["TRUE"]
     params: dict[str, Any] = {}
     if query.category:
@@ -538,7 +538,7 @@ def _where(query: BoardQuery) -> tuple[str, dict[str, Any]]:
         checks.append("status = ANY(%(statuses)s)")
         params["statuses"] = sorted(s.value for s in query.statuses)
     if query.tag:
-        checks.append("id IN (SELECT id FROM ideas WHERE tags @> ARRAY[%(tag)s]::text[])")
+        checks.append("tags @> ARRAY[%(tag)s]::text[]")
         params["tag"] = query.tag
     if query.author_id is not None:
         checks.append("author_id = %(author)s")
