@@ -235,12 +235,15 @@ def main(argv: list[str] | None = None) -> int:
         lost = before + votes.done - fresh.votes.count()
         fresh.close()
 
+        port = _free_port()  # the app's workers may hold the old one while they finish
         server = _serve(["benchmarks.floor"], port, settings)
         try:
             floor = Phase(_reader, [(port, ["/"] * READS_PER_CLIENT)] * CLIENTS,
                           server_pids(server.pid), [])  # fmt: skip
         finally:
             _stop(server)
+        if not floor.cpu_s:
+            raise SystemExit("the floor server used no CPU time: it did not serve the requests")
 
     rows = {
         "backend": Target(args.backend),
