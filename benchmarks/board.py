@@ -1,11 +1,16 @@
-"""Board benchmark: the real server (gunicorn, 4 workers) under concurrent clients.
+"""Board benchmark: the real server (gunicorn, 4 workers) under concurrent clients, and its
+CPU cost per request beside a bare Flask endpoint served the same way in the same run.
 
-    python -m benchmarks.board [--json FILE] [--ideas 10000 --votes 100000 --comments 20000]
+    python -m benchmarks.board --backend tinydb|postgresql --scale default|ideastorm [--json FILE]
 
-Seeds a board, serves it with `voicebox serve --workers 4` on localhost, and measures from 4
-client processes: the trending list page, idea pages, and vote POSTs (1,000 votes by 1,000
-different signed-in people, 250 per process, at once). Then counts the votes in the store:
-every vote the server acknowledged must be there. Prints a Markdown table; `--json` writes it.
+Seeds a board, serves it with `voicebox serve --workers 4 --threads 4` on localhost, and
+measures from 4 client processes, one kind of request at a time: the trending list page, idea
+pages, and vote POSTs (1,000 votes by 1,000 different signed-in people, 250 per process, at
+once). Then serves a bare Flask endpoint with the same gunicorn options (benchmarks/floor.py)
+and sends it as many requests. For each kind, the server's CPU time (master and workers, read
+from /proc) divided by the requests is its CPU cost; on PostgreSQL the database server's, when
+it is the benchmark's own, is reported beside. Finally a fresh store counts the votes: every
+vote the server acknowledged must be there. Prints a Markdown table; `--json` writes it.
 """
 
 from __future__ import annotations
@@ -20,15 +25,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from benchmarks.backends import bench_store, postgres_pids, process_cpu_s, server_pids
 from benchmarks.common import Target, p50_p95, report
-from benchmarks.dataset import board_arguments, seed_board
-from feedback_app.store import TinyStore
+from benchmarks.dataset import board_arguments, parse_board_arguments, seed_board
+from feedback_app.store import open_store
 
 CLIENTS = 4
 VOTES_PER_CLIENT = 250
@@ -71,20 +76,18 @@ class Client:
         return csrf.group(1)
 
 
-def _reader(port: int, ideas: list[int], seed: int, out: Any) -> None:
+def _reader(port: int, paths: list[str], ready: Any, go: Any, out: Any) -> None:
     client = Client(port)
-    rng = random.Random(seed)
-    lists, pages = [], []
-    for _ in range(READS_PER_CLIENT):
+    client.request("GET", paths[0])  # connected before the clock starts
+    ready.put(True)
+    go.wait()
+    latencies = []
+    for path in paths:
         start = time.perf_counter()
-        status, _ = client.request("GET", "/ideas")
-        lists.append((time.perf_counter() - start) * 1000)
-        assert status == 200, status
-        start = time.perf_counter()
-        status, _ = client.request("GET", f"/ideas/{rng.choice(ideas)}")
-        pages.append((time.perf_counter() - start) * 1000)
-        assert status == 200, status
-    out.put((lists, pages))
+        status, _ = client.request("GET", path)
+        latencies.append((time.perf_counter() - start) * 1000)
+        assert status == 200, f"{path} answered {status}"
+    out.put((latencies, len(paths)))
 
 
 def _voter(port: int, tokens: list[str], ideas: list[int], seed: int, ready: Any, go: Any,
@@ -110,6 +113,38 @@ def _voter(port: int, tokens: list[str], ideas: list[int], seed: int, ready: Any
     out.put((latencies, acknowledged))
 
 
+class Phase:
+    """One kind of request from 4 client processes at once: latencies, acknowledged
+    requests, and the CPU seconds the server (and the database) spent meanwhile."""
+
+    def __init__(self, target: Any, client_args: list[tuple[Any, ...]], server: list[int],
+                 database: list[int]) -> None:  # fmt: skip
+        ctx = multiprocessing.get_context("spawn")
+        ready, go, out = ctx.Queue(), ctx.Event(), ctx.Queue()
+        clients = [ctx.Process(target=target, args=(*a, ready, go, out)) for a in client_args]
+        for p in clients:
+            p.start()
+        for _ in clients:
+            _result(ready, clients)
+        cpu, db_cpu = process_cpu_s(server), process_cpu_s(database)
+        start = time.perf_counter()
+        go.set()
+        results = [_result(out, clients) for _ in clients]
+        self.elapsed = time.perf_counter() - start
+        self.cpu_s = process_cpu_s(server) - cpu
+        self.db_cpu_s = process_cpu_s(database) - db_cpu
+        for p in clients:
+            p.join()
+        self.latencies = [x for r in results for x in r[0]]
+        self.done = sum(r[1] for r in results)
+
+    def cpu_ms(self) -> float:
+        return self.cpu_s * 1000 / len(self.latencies)
+
+    def db_cpu_ms(self) -> float:
+        return self.db_cpu_s * 1000 / len(self.latencies)
+
+
 def _result(queue: Any, workers: list[Any]) -> Any:
     """The next result, or stop if a client process died before giving one."""
     while True:
@@ -126,106 +161,121 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _serve(command: list[str], port: int, settings: dict[str, Any]) -> subprocess.Popen[bytes]:
+    """Start `python -m <command>` serving on `port` and wait until it answers."""
     env = {
         **os.environ,
+        "VOICEBOX_DATABASE_URL": settings["DATABASE_URL"],
         "VOICEBOX_POST_LIMIT": "1000000/minute",
         "VOICEBOX_MAIL_IN_BACKGROUND": "0",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(data_dir), "serve",
-         "--port", str(port), "--workers", "4", "--threads", "4"],
+        [sys.executable, "-m", *command, "--port", str(port), "--workers", "4", "--threads", "4"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
                 return server
+        except urllib.error.HTTPError:
+            return server  # answering
         except OSError:
             time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start")
 
 
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = board_arguments(__doc__.split("\n\n")[0])
-    args = parser.parse_args(argv)
-    ctx = multiprocessing.get_context("spawn")
+    args = parse_board_arguments(parser, argv)
 
-    with tempfile.TemporaryDirectory(prefix="voicebox-board-") as tmp:
-        data_dir = Path(tmp) / "data"
-        store = TinyStore(data_dir)
-        print(f"seeding {args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments")
+    with tempfile.TemporaryDirectory(prefix="voicebox-board-") as tmp, \
+            bench_store(args.backend, Path(tmp)) as (store, settings):  # fmt: skip
+        print(f"{args.backend}: seeding {args.ideas:,} ideas, {args.votes:,} votes, "
+              f"{args.comments:,} comments")  # fmt: skip
         ideas = seed_board(store, args.ideas, args.votes, args.comments)
         tokens = [
             store.tokens.issue(f"voter{n}@bench.example") for n in range(CLIENTS * VOTES_PER_CLIENT)
         ]
+        database = postgres_pids(settings)
         port = _free_port()
-        server = _serve(data_dir, port)
+        app = ["feedback_app.cli", "--data-dir", settings["DATA_DIR"], "serve"]
+        server = _serve(app, port, settings)
         try:
             warm = Client(port)
             for n in range(40):  # every worker reads the data once before timing starts
                 warm.request("GET", "/ideas")
                 warm.request("GET", f"/ideas/{ideas[n]}")
                 warm = Client(port) if n % 4 == 3 else warm
-
-            out = ctx.Queue()
-            readers = [
-                ctx.Process(target=_reader, args=(port, ideas, n, out)) for n in range(CLIENTS)
-            ]
-            for p in readers:
-                p.start()
-            results = [_result(out, readers) for _ in readers]
-            for p in readers:
-                p.join()
-            lists = [x for r in results for x in r[0]]
-            pages = [x for r in results for x in r[1]]
-
+            pids = server_pids(server.pid)
+            rng = random.Random(5)
+            lists = Phase(_reader, [(port, ["/ideas"] * READS_PER_CLIENT)] * CLIENTS, pids,
+                          database)  # fmt: skip
+            pages = Phase(
+                _reader,
+                [(port, [f"/ideas/{rng.choice(ideas)}" for _ in range(READS_PER_CLIENT)])
+                 for _ in range(CLIENTS)],
+                pids, database,
+            )  # fmt: skip
             before = store.votes.count()
-            ready, go, out = ctx.Queue(), ctx.Event(), ctx.Queue()
-            voters = [
-                ctx.Process(
-                    target=_voter, args=(port, tokens[n::CLIENTS], ideas, n, ready, go, out)
-                )
-                for n in range(CLIENTS)
-            ]
-            for p in voters:
-                p.start()
-            for _ in voters:
-                _result(ready, voters)
-            start = time.perf_counter()
-            go.set()
-            votes = [_result(out, voters) for _ in voters]
-            elapsed = time.perf_counter() - start
-            for p in voters:
-                p.join()
-            acknowledged = sum(v[1] for v in votes)
-            # Counted by a fresh store, which trusts no cache, and by the raw files.
-            lost = before + acknowledged - TinyStore(data_dir).votes.count()
-            on_disk = sum(len(orjson.loads(f.read_bytes()).get("votes", {}))
-                          for f in (data_dir / "votes").glob("*.json"))  # fmt: skip
-            if on_disk != store.votes.count():
-                print(f"warning: {on_disk} votes on disk, {store.votes.count()} seen by the store")
+            votes = Phase(
+                _voter,
+                [(port, tokens[n::CLIENTS], ideas, n) for n in range(CLIENTS)],
+                pids, database,
+            )  # fmt: skip
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
+        fresh = open_store(settings)
+        lost = before + votes.done - fresh.votes.count()
+        fresh.close()
 
-    latencies = [x for v in votes for x in v[0]]
+        port = _free_port()  # the app's workers may hold the old one while they finish
+        server = _serve(["benchmarks.floor"], port, settings)
+        try:
+            floor = Phase(_reader, [(port, ["/"] * READS_PER_CLIENT)] * CLIENTS,
+                          server_pids(server.pid), [])  # fmt: skip
+        finally:
+            _stop(server)
+        if not floor.cpu_s:
+            raise SystemExit("the floor server used no CPU time: it did not serve the requests")
+
     rows = {
-        "list_p50_ms": Target(p50_p95(lists)[0]),
-        "list_p95_ms": Target(p50_p95(lists)[1], 25),
-        "idea_p50_ms": Target(p50_p95(pages)[0]),
-        "idea_p95_ms": Target(p50_p95(pages)[1], 25),
-        "vote_p50_ms": Target(p50_p95(latencies)[0]),
-        "vote_p95_ms": Target(p50_p95(latencies)[1], 30),
-        "votes_per_s": Target(len(latencies) / elapsed, 200, at_least=True),
-        "votes_acknowledged": Target(acknowledged, CLIENTS * VOTES_PER_CLIENT, at_least=True),
+        "backend": Target(args.backend),
+        "scale": Target(args.scale),
+        "cpu_ms_per_list": Target(lists.cpu_ms()),
+        "cpu_ms_per_idea": Target(pages.cpu_ms()),
+        "cpu_ms_per_vote": Target(votes.cpu_ms()),
+        "cpu_ms_floor": Target(floor.cpu_ms()),
+        "list_floor_ratio": Target(lists.cpu_ms() / floor.cpu_ms(), 4),
+        "idea_floor_ratio": Target(pages.cpu_ms() / floor.cpu_ms()),
+        "vote_floor_ratio": Target(votes.cpu_ms() / floor.cpu_ms()),
+        "list_p50_ms": Target(p50_p95(lists.latencies)[0]),
+        "list_p95_ms": Target(p50_p95(lists.latencies)[1]),
+        "idea_p50_ms": Target(p50_p95(pages.latencies)[0]),
+        "idea_p95_ms": Target(p50_p95(pages.latencies)[1]),
+        "vote_p50_ms": Target(p50_p95(votes.latencies)[0]),
+        "vote_p95_ms": Target(p50_p95(votes.latencies)[1]),
+        "floor_p50_ms": Target(p50_p95(floor.latencies)[0]),
+        "floor_p95_ms": Target(p50_p95(floor.latencies)[1]),
+        "votes_per_s": Target(len(votes.latencies) / votes.elapsed),
+        "votes_acknowledged": Target(votes.done, CLIENTS * VOTES_PER_CLIENT, at_least=True),
         "lost_votes": Target(lost, 0),
     }
+    if database:
+        rows["db_cpu_ms_per_list"] = Target(lists.db_cpu_ms())
+        rows["db_cpu_ms_per_idea"] = Target(pages.db_cpu_ms())
+        rows["db_cpu_ms_per_vote"] = Target(votes.db_cpu_ms())
     ok = report(
-        f"Board benchmark over HTTP: gunicorn 4 workers x 4 threads, {CLIENTS} client processes, "
-        f"{args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments",
+        f"Board benchmark over HTTP, {args.backend} at {args.scale} scale: gunicorn 4 workers x "
+        f"4 threads, {CLIENTS} client processes, {args.ideas:,} ideas, {args.votes:,} votes, "
+        f"{args.comments:,} comments; CPU = server CPU time / requests, floor = a bare Flask "
+        "endpoint served the same way in this run",
         rows,
         args.json,
     )

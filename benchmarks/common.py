@@ -42,7 +42,7 @@ def peak_rss_mb() -> float:
 class Target:
     """A figure with the bound the issue set for it."""
 
-    def __init__(self, value: float, limit: float | None = None, at_least: bool = False) -> None:
+    def __init__(self, value: Any, limit: float | None = None, at_least: bool = False) -> None:
         self.value, self.limit, self.at_least = value, limit, at_least
 
     @property
@@ -59,8 +59,11 @@ class Target:
         return f"{'>=' if self.at_least else '<='} {self.limit:g}"
 
 
-def report(title: str, rows: dict[str, Target], json_path: Path | None) -> bool:
-    """Print a Markdown table (for the README) and write the JSON; True when all targets met."""
+def report(
+    title: str, rows: dict[str, Target], json_path: Path | None, extra: dict[str, Any] | None = None
+) -> bool:
+    """Print a Markdown table (for the README) and write the JSON (the rows' values, and
+    `extra` as it is); True when all targets are met."""
     print(f"\n{title}\n")
     print("| metric | value | target | |")
     print("|---|---:|---|---|")
@@ -69,6 +72,7 @@ def report(title: str, rows: dict[str, Target], json_path: Path | None) -> bool:
         print(f"| {name} | {value} | {t.bound} | {t.verdict} |")
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps({k: t.value for k, t in rows.items()}, indent=2) + "\n")
+        figures = {**{k: t.value for k, t in rows.items()}, **(extra or {})}
+        json_path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"\nwrote {json_path}")
     return all(t.verdict != "MISSED" for t in rows.values())

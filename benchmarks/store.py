@@ -1,12 +1,14 @@
-"""Store benchmark: the sharded, cached store against naive TinyDB on the same data.
+"""Store benchmark: votes and listings through the store, beside a reference in the same run.
 
-    python -m benchmarks.store [--json FILE] [--ideas 10000 --votes 100000 --comments 20000]
+    python -m benchmarks.store --backend tinydb|postgresql --scale default|ideastorm [--json FILE]
 
-Seeds a board, then in the same run measures a vote write, a list read (first page of the
-trending board, and of one category's board) and one idea read, through the store and through
-TinyDB used as its docs show (default JSONStorage, one file). Then 4 processes cast 250 votes
-each on the same folder, and one process lists right after another voted. Prints a Markdown
-table; `--json` writes it.
+Seeds a board (default: 10,000 ideas, 100,000 votes, 20,000 comments; ideastorm: 20,000
+ideas, 1,000,000 votes, 100,000 comments), then measures one process's vote writes, one
+idea's page, and list reads: every sort with every filter, page 1 and page 50. Then rounds
+of 4 processes casting votes at once, each round first the reference (see reference.py: plain
+SQL on PostgreSQL, durable atomic file replaces for TinyDB), then the store; every vote the
+store acknowledged is counted afterwards by a fresh store, with its idea's tally.
+Prints Markdown tables; `--json` writes the figures (list_cases: p95 per case).
 """
 
 from __future__ import annotations
@@ -19,176 +21,206 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
-
+from benchmarks.backends import bench_store, settle
 from benchmarks.common import Target, p50_p95, peak_rss_mb, report, timed
-from benchmarks.dataset import FIRST_SEEDED_USER, USERS, board_arguments, seed_board
-from feedback_app.store import BoardQuery, TinyStore
+from benchmarks.dataset import (
+    FIRST_SEEDED_USER,
+    TAGS,
+    USERS,
+    board_arguments,
+    parse_board_arguments,
+    seed_board,
+)
+from benchmarks.reference import replace_files, sql_votes
+from feedback_app.store import SORTS, BoardQuery, IdeaStatus, open_store
 
 NEW_VOTER = FIRST_SEEDED_USER + USERS  # above every seeded person: each vote is a new one
+PROCESSES = 4
+# Every filter the board offers, one typical value each. The text matches most ideas (the
+# seeded texts use 15 words): the dearest case for a search.
+FILTERS: dict[str, dict[str, Any]] = {
+    "all": {},
+    "category": {"category": "Drinks"},
+    "status": {"statuses": frozenset({IdeaStatus.PLANNED})},
+    "tag": {"tag": TAGS[0]},
+    "text": {"text": "oat milk"},
+    "mine": {"author_id": FIRST_SEEDED_USER + 7},
+    "voted": {"voted_by": FIRST_SEEDED_USER + 11},
+}
+PAGES = (1, 50)
+# (votes per process per round, targets) per backend
+PLANS: dict[str, dict[str, Any]] = {
+    "postgresql": {"votes": 1500, "vote_p95": 5, "list_p95": 10, "per_s": 2000, "ratio": 0.7},
+    "tinydb": {"votes": 250, "vote_p95": 10, "list_p95": 5, "per_s": 300, "ratio": 0.5},
+}
 
 
-def _concurrent_voter(root: str, worker: int, ideas: list[int], count: int, out: Any) -> None:
-    store = TinyStore(root)
+def _voter(settings: dict[str, Any], worker: int, first_user: int, ideas: list[int], count: int,
+           ready: Any, go: Any, out: Any) -> None:  # fmt: skip
+    store = open_store(settings)
     rng = random.Random(worker)
-    latencies = []
+    store.votes.value(ideas[0], first_user)  # connect, read once: the round times votes only
+    ready.put(True)
+    go.wait()
+    latencies, voted = [], set()
     for n in range(count):
-        idea, user = rng.choice(ideas), NEW_VOTER + 1_000_000 * (worker + 1) + n
+        idea = rng.choice(ideas)
         start = time.perf_counter()
-        store.votes.cast(idea, user, 1)
+        store.votes.cast(idea, first_user + n, 1)
         latencies.append((time.perf_counter() - start) * 1000)
-    out.put(latencies)
+        voted.add(idea)
+    out.put((latencies, voted))
 
 
-def _foreign_voter(root: str, ideas: list[int], commands: Any, acks: Any) -> None:
-    store = TinyStore(root)
-    rng = random.Random(99)
-    n = 0
-    while commands.get():
-        store.votes.cast(rng.choice(ideas), NEW_VOTER + 50_000_000 + n, 1)
-        n += 1
-        acks.put(n)
+def _reference(settings: dict[str, Any], worker: int, first_user: int, ideas: list[int],
+               count: int, ready: Any, go: Any, out: Any) -> None:  # fmt: skip
+    ready.put(True)
+    go.wait()
+    if settings["DATABASE_URL"]:
+        out.put((sql_votes(settings["DATABASE_URL"], ideas, first_user, count, worker), set()))
+    else:
+        out.put((replace_files(Path(settings["DATA_DIR"]).parent / "ceiling", count, worker),
+                 set()))  # fmt: skip
 
 
-def _naive(root: str, ideas: int, votes: int, comments: int, out: Any) -> None:
-    """TinyDB as its README uses it: one JSON file, Query lookups, score kept on the idea."""
-    scratch = TinyStore(Path(root) / "source")
-    ids = seed_board(scratch, ideas, votes, comments)
-    db = TinyDB(Path(root) / "naive.json")
-    tallies = scratch.votes.tallies()
-    by_new_id = {}
-    idea_docs = []
-    for n, idea in enumerate(scratch.ideas.all(), start=1):
-        up, down = tallies.get(idea.id, (0, 0))
-        idea_docs.append({**idea.to_doc(), "score": up - down})
-        by_new_id[idea.id] = n
-    db.table("ideas").insert_multiple(idea_docs)
-    db.table("votes").insert_multiple(
-        {"idea_id": by_new_id[i], "user_id": u, "value": v}
-        for i in ids
-        for u, v in scratch.votes.voters(i).items()
-    )
-    db.table("comments").insert_multiple(
-        {**c.to_doc(), "idea_id": by_new_id[c.idea_id]} for i in ids for c in
-        scratch.comments.for_idea(i)
-    )  # fmt: skip
-    rng = random.Random(7)
-    vote, idea_q = Query(), Query()
+def _round(target: Any, settings: dict[str, Any], first_user: int, ideas: list[int],
+           count: int) -> tuple[float, list[float], set[int]]:  # fmt: skip
+    """Run `target` in 4 processes at once: (seconds from go to the last vote, latencies,
+    ideas voted on)."""
+    ctx = multiprocessing.get_context("spawn")
+    ready, go, out = ctx.Queue(), ctx.Event(), ctx.Queue()
+    workers = [
+        ctx.Process(target=target, args=(settings, w, first_user + w * 1_000_000, ideas, count,
+                                         ready, go, out))
+        for w in range(PROCESSES)
+    ]  # fmt: skip
+    for p in workers:
+        p.start()
+    for _ in workers:
+        ready.get(timeout=120)
+    start = time.perf_counter()
+    go.set()
+    results = [out.get(timeout=600) for _ in workers]
+    elapsed = time.perf_counter() - start
+    for p in workers:
+        p.join()
+    return elapsed, [x for r in results for x in r[0]], set().union(*(r[1] for r in results))
 
-    def cast() -> None:
-        idea, user = rng.randrange(1, ideas + 1), NEW_VOTER + rng.randrange(1_000_000)
-        db.table("votes").upsert(
-            {"idea_id": idea, "user_id": user, "value": 1},
-            (vote.idea_id == idea) & (vote.user_id == user),
-        )
-        doc = db.table("ideas").get(doc_id=idea)
-        db.table("ideas").update({"score": doc["score"] + 1}, doc_ids=[idea])
 
-    def list_page() -> None:
-        sorted(db.table("ideas").all(), key=lambda d: d["score"], reverse=True)[:20]
+def _list_cases(store: Any, samples: int) -> dict[str, list[float]]:
+    cases = {}
+    for sort in SORTS:
+        for name, filters in FILTERS.items():
+            for page in PAGES:
+                query = BoardQuery(sort=sort, page=page, **filters)
+                store.ideas.list(query)  # warm: a backend may build a ranking once
+                cases[f"{sort}/{name}/p{page}"] = timed(lambda q=query: store.ideas.list(q),
+                                                        samples)  # fmt: skip
+    return cases
 
-    def read_one() -> None:
-        idea = rng.randrange(1, ideas + 1)
-        db.table("ideas").get(doc_id=idea)
-        db.table("comments").count(idea_q.idea_id == idea)
 
-    out.put({"write": timed(cast, 15), "list": timed(list_page, 15), "read": timed(read_one, 15)})
+def _print_cases(cases: dict[str, list[float]]) -> None:
+    print("\nlist read p95 ms per case (sort x filter, page 1 / page 50)\n")
+    print("| sort | " + " | ".join(FILTERS) + " |")
+    print("|---|" + "---:|" * len(FILTERS))
+    for sort in SORTS:
+        cells = [
+            " / ".join(f"{p50_p95(cases[f'{sort}/{name}/p{page}'])[1]:.1f}" for page in PAGES)
+            for name in FILTERS
+        ]
+        print(f"| {sort} | " + " | ".join(cells) + " |")
+
+
+def _miscounted(settings: dict[str, Any], expected: int, voted: set[int]) -> int:
+    """Votes missing from a fresh store, plus ideas whose kept tally disagrees with their
+    votes (each counted once)."""
+    fresh = open_store(settings)
+    try:
+        missing = abs(expected - fresh.votes.count())
+        wrong = 0
+        for idea in voted:
+            summary = fresh.ideas.summary(idea)
+            wrong += (summary.promotes, summary.demotes) != fresh.votes.tally(idea)
+        return missing + wrong
+    finally:
+        fresh.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = board_arguments(__doc__.split("\n\n")[0])
-    parser.add_argument("--samples", type=int, default=300)
-    args = parser.parse_args(argv)
-    ctx = multiprocessing.get_context("spawn")
+    parser.add_argument("--samples", type=int, default=300, help="single-process votes")
+    parser.add_argument("--list-samples", type=int, default=20, help="reads per list case")
+    parser.add_argument("--rounds", type=int, default=2, help="concurrent rounds")
+    parser.add_argument("--concurrent-votes", type=int, help="votes per process per round")
+    args = parse_board_arguments(parser, argv)
+    plan = PLANS[args.backend]
+    per_process = args.concurrent_votes or plan["votes"]
 
-    with tempfile.TemporaryDirectory(prefix="voicebox-bench-") as tmp:
-        root = Path(tmp) / "data"
-        print(f"seeding {args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments")
+    with tempfile.TemporaryDirectory(prefix="voicebox-bench-") as tmp, \
+            bench_store(args.backend, Path(tmp)) as (store, settings):  # fmt: skip
+        print(f"{args.backend}: seeding {args.ideas:,} ideas, {args.votes:,} votes, "
+              f"{args.comments:,} comments")  # fmt: skip
         start = time.perf_counter()
-        store = TinyStore(root)
         ideas = seed_board(store, args.ideas, args.votes, args.comments)
-        print(f"seeded in {time.perf_counter() - start:.1f} s")
-
-        naive_out = ctx.Queue()
-        naive = ctx.Process(
-            target=_naive, args=(str(Path(tmp) / "naive"), args.ideas, args.votes, args.comments,
-                                 naive_out),
-        )  # fmt: skip
-        naive.start()
+        seeded_s = time.perf_counter() - start
+        print(f"seeded in {seeded_s:.1f} s")
 
         rng = random.Random(3)
-        store.ideas.list(BoardQuery())  # warm: the first read parses every file once
-        vote_n = iter(range(10**9))
-        write = timed(lambda: store.votes.cast(rng.choice(ideas), NEW_VOTER + next(vote_n), 1),
-                      args.samples)  # fmt: skip
-        listing = timed(lambda: store.ideas.list(BoardQuery()), args.samples)
-        filtered = timed(
-            lambda: store.ideas.list(BoardQuery(category="Drinks")),
-            args.samples,
-        )
+        settle(settings)
+        store.ideas.list(BoardQuery())
+        voter = iter(range(NEW_VOTER, NEW_VOTER + 10**6))
+        write = timed(lambda: store.votes.cast(rng.choice(ideas), next(voter), 1), args.samples)
         one = timed(lambda: store.ideas.summary(rng.choice(ideas)), args.samples)
+        cases = _list_cases(store, args.list_samples)
 
-        commands, acks = ctx.Queue(), ctx.Queue()
-        foreign = ctx.Process(target=_foreign_voter, args=(str(root), ideas, commands, acks))
-        foreign.start()
-        after_foreign = []
-        for _ in range(min(100, args.samples)):
-            commands.put(True)
-            acks.get()
-            after_foreign += timed(lambda: store.ideas.list(BoardQuery()), 1)
-        commands.put(False)
-        foreign.join()
+        store_s = reference_s = 0.0
+        store_latencies: list[float] = []
+        lost = 0
+        for n in range(args.rounds):
+            first = NEW_VOTER + 100_000_000 * (n + 1)
+            settle(settings)
+            elapsed, _, _ = _round(_reference, settings, first, ideas, per_process)
+            reference_s += elapsed
+            before = store.votes.count()
+            settle(settings)
+            elapsed, latencies, voted = _round(_voter, settings, first + 50_000_000, ideas,
+                                               per_process)  # fmt: skip
+            store_s += elapsed
+            store_latencies += latencies
+            lost += _miscounted(settings, before + len(latencies), voted)
+            print(f"round {n + 1}: store {len(latencies) / elapsed:.0f} votes/s")
 
-        naive_result = naive_out.get()
-        naive.join()
-
-        before = store.votes.count()
-        out = ctx.Queue()
-        voters = [
-            ctx.Process(target=_concurrent_voter, args=(str(root), w, ideas, 250, out))
-            for w in range(4)
-        ]
-        start = time.perf_counter()
-        for p in voters:
-            p.start()
-        concurrent = [x for _ in voters for x in out.get()]
-        for p in voters:
-            p.join()
-        elapsed = time.perf_counter() - start
-        lost = before + 1000 - store.votes.count()
-
-    w50, w95 = p50_p95(write)
-    l50, l95 = p50_p95(listing)
-    f50, f95 = p50_p95(filtered)
-    o50, o95 = p50_p95(one)
-    nw50, nw95 = p50_p95(naive_result["write"])
-    nl50, nl95 = p50_p95(naive_result["list"])
-    _, no95 = p50_p95(naive_result["read"])
+    all_lists = [x for samples in cases.values() for x in samples]
+    total = PROCESSES * per_process * args.rounds
+    store_rate, reference_rate = total / store_s, total / reference_s
+    ceiling = "plain SQL" if args.backend == "postgresql" else "file replaces"
+    targets = args.backend == "postgresql" or args.scale == "default"
     rows = {
-        "vote_write_p50_ms": Target(w50),
-        "vote_write_p95_ms": Target(w95, 10),
-        "list_read_p50_ms": Target(l50),
-        "list_read_p95_ms": Target(l95, 5),
-        "filtered_list_read_p50_ms": Target(f50),
-        "filtered_list_read_p95_ms": Target(f95, 5),
-        "list_read_after_foreign_write_p95_ms": Target(p50_p95(after_foreign)[1], 10),
-        "idea_read_p50_ms": Target(o50),
-        "idea_read_p95_ms": Target(o95),
-        "naive_vote_write_p95_ms": Target(nw95),
-        "naive_list_read_p95_ms": Target(nl95),
-        "naive_idea_read_p95_ms": Target(no95),
-        "write_speedup": Target(nw50 / w50, 50, at_least=True),
-        "read_speedup": Target(nl50 / l50, 100, at_least=True),
-        "concurrent_votes_per_s": Target(1000 / elapsed, 300, at_least=True),
-        "concurrent_vote_p95_ms": Target(p50_p95(concurrent)[1], 30),
-        "peak_rss_mb": Target(peak_rss_mb(), 300),
+        "backend": Target(args.backend),
+        "scale": Target(args.scale),
+        "seed_s": Target(seeded_s),
+        "vote_write_p50_ms": Target(p50_p95(write)[0]),
+        "vote_write_p95_ms": Target(p50_p95(write)[1], plan["vote_p95"] if targets else None),
+        "idea_read_p95_ms": Target(p50_p95(one)[1]),
+        "list_read_p50_ms": Target(p50_p95(all_lists)[0]),
+        "list_read_p95_ms": Target(p50_p95(all_lists)[1], plan["list_p95"] if targets else None),
+        "list_read_worst_case_p95_ms": Target(max(p50_p95(s)[1] for s in cases.values())),
+        "concurrent_votes_per_s": Target(store_rate, plan["per_s"] if targets else None, True),
+        "concurrent_vote_p95_ms": Target(p50_p95(store_latencies)[1]),
+        "reference_votes_per_s": Target(reference_rate),
+        "reference_ratio": Target(store_rate / reference_rate,
+                                  plan["ratio"] if targets else None, True),
+        "peak_rss_mb": Target(peak_rss_mb()),
         "lost_writes": Target(lost, 0),
-    }
+    }  # fmt: skip
+    _print_cases(cases)
     ok = report(
-        f"Store benchmark: {args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments "
-        "(speedups compare medians measured in this run)",
+        f"Store benchmark, {args.backend} at {args.scale} scale: {args.ideas:,} ideas, "
+        f"{args.votes:,} votes, {args.comments:,} comments; {PROCESSES} processes x "
+        f"{per_process} votes x {args.rounds} rounds, reference: {ceiling} in the same run",
         rows,
         args.json,
+        {"list_cases": {name: round(p50_p95(s)[1], 3) for name, s in cases.items()}},
     )
     return 0 if ok else 1
 

@@ -31,7 +31,7 @@ from gunicorn.app.base import BaseApplication
 from .address import public_host, wait_for_port
 from .dev import SITE_PATH
 
-__all__ = ["ORPHAN_GRACE_S", "run"]
+__all__ = ["ORPHAN_GRACE_S", "gunicorn_options", "run"]
 
 ORPHAN_GRACE_S = 3.0  # how long a worker whose master died may finish its requests
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -113,10 +113,10 @@ def _follow_master(master: int, log: Any) -> None:
     os._exit(1)
 
 
-def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: int) -> None:
-    """Serve until stopped; raises PortInUse (an OSError) if the port never comes free."""
-    wait_for_port(host, port, say=lambda line: print(line, flush=True))
-    options = {
+def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    """How `voicebox serve` runs gunicorn; the board benchmark serves its bare floor app
+    with the very same options, so the two cost figures compare."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,
@@ -129,4 +129,9 @@ def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: i
         "post_fork": _post_fork,
         "timeout": 60,
     }
-    _Server(settings, options).run()
+
+
+def run(settings: dict[str, Any], host: str, port: int, workers: int, threads: int) -> None:
+    """Serve until stopped; raises PortInUse (an OSError) if the port never comes free."""
+    wait_for_port(host, port, say=lambda line: print(line, flush=True))
+    _Server(settings, gunicorn_options(host, port, workers, threads)).run()

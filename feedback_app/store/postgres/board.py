@@ -1,8 +1,10 @@
 """The idea board on PostgreSQL: ideas with their tallies, votes, comments and follows.
 
-Each idea's row carries its promotes, demotes and visible-comment count; a vote or a comment
-changes them in the same transaction as the row it writes, so a listing sorted by score or
-discussion reads one indexed table and never a stale figure. The orders and filters mean
+Each idea's narrow `idea_ranks` row (kept by triggers on `ideas`, see migrations.py) carries
+the fields listings sort and filter on and its promotes, demotes and visible-comment count; a
+vote or a comment changes them in the same transaction as the row it writes, so a listing
+ranks one small table and never reads a stale figure, and a vote never rewrites the idea's
+document or its search index. The orders and filters mean
 exactly what they mean in `store/ideas.py` (the conformance suite runs both backends).
 """
 
@@ -33,7 +35,7 @@ from ..models import (
 )
 from ..search import index_terms, similarity, terms
 from .database import Database
-from .doctable import Doc, DocTable
+from .doctable import ANALYZE_AFTER, Doc, DocTable
 
 __all__ = ["PgComments", "PgFollows", "PgIdeas", "PgVotes"]
 
@@ -61,8 +63,10 @@ def _comment_columns(doc: Doc) -> dict[str, Any]:
     }
 
 
+# In float8 throughout, as `trending_at` computes it in Python: the same operations on the same
+# doubles give the same order (numeric arithmetic was 50 times slower, and rounds otherwise).
 _TRENDING = (
-    f"score / power(greatest(0, (%(clock)s - extract(epoch FROM created_at)) / 3600)"
+    f"score / power(greatest(0, (%(clock)s - created_ts) / 3600)"
     f" + {TRENDING_OFFSET_HOURS}, {TRENDING_GRAVITY}) DESC, created_at DESC, id"
 )
 _ORDER = {
@@ -107,8 +111,8 @@ class PgVotes:
                 done = conn.execute(
                     "WITH v AS (INSERT INTO votes (idea_id, user_id, value, at) "
                     "VALUES (%(i)s, %(u)s, %(v)s, now()) ON CONFLICT DO NOTHING RETURNING 1) "
-                    "UPDATE ideas SET promotes = promotes + %(up)s, demotes = demotes + %(down)s "
-                    "WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v) "
+                    "UPDATE idea_ranks SET promotes = promotes + %(up)s, "
+                    "demotes = demotes + %(down)s WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v) "
                     "RETURNING (SELECT count(*) FROM v)",
                     params,
                 ).fetchone()
@@ -124,8 +128,8 @@ class PgVotes:
             )
             conn.execute(
                 f"WITH v AS ({change} RETURNING 1) "
-                "UPDATE ideas SET promotes = promotes + %(up)s, demotes = demotes + %(down)s "
-                "WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v)",
+                "UPDATE idea_ranks SET promotes = promotes + %(up)s, "
+                "demotes = demotes + %(down)s WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v)",
                 params,
             )
             return
@@ -158,6 +162,8 @@ class PgVotes:
                 "DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at"
             )
             recount_votes(conn, "SELECT DISTINCT idea_id FROM votes_in")
+            if len(latest) >= ANALYZE_AFTER:
+                conn.execute("ANALYZE votes, idea_ranks")
         return len(latest)
 
     def value(self, idea_id: int, user_id: int) -> int:
@@ -204,11 +210,11 @@ class PgVotes:
 def recount_votes(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
     """Set the tallies of the ideas the query `ideas` names from their votes."""
     conn.execute(
-        "UPDATE ideas SET promotes = t.up, demotes = t.down FROM ("
+        "UPDATE idea_ranks SET promotes = t.up, demotes = t.down FROM ("
         "  SELECT i.id, count(v.value) FILTER (WHERE v.value > 0) AS up,"
         "         count(v.value) FILTER (WHERE v.value < 0) AS down"
-        f"  FROM ideas i LEFT JOIN votes v ON v.idea_id = i.id WHERE i.id IN ({ideas})"
-        "  GROUP BY i.id) t WHERE ideas.id = t.id",
+        f"  FROM idea_ranks i LEFT JOIN votes v ON v.idea_id = i.id WHERE i.id IN ({ideas})"
+        "  GROUP BY i.id) t WHERE idea_ranks.id = t.id",
         tuple(params),
     )
 
@@ -216,10 +222,10 @@ def recount_votes(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
 def recount_comments(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
     """Set the visible-comment counts of the ideas the query `ideas` names."""
     conn.execute(
-        "UPDATE ideas SET comments = t.n FROM ("
+        "UPDATE idea_ranks SET comments = t.n FROM ("
         "  SELECT i.id, count(c.id) FILTER (WHERE NOT c.hidden) AS n"
-        f"  FROM ideas i LEFT JOIN comments c ON c.idea_id = i.id WHERE i.id IN ({ideas})"
-        "  GROUP BY i.id) t WHERE ideas.id = t.id",
+        f"  FROM idea_ranks i LEFT JOIN comments c ON c.idea_id = i.id WHERE i.id IN ({ideas})"
+        "  GROUP BY i.id) t WHERE idea_ranks.id = t.id",
         tuple(params),
     )
 
@@ -240,16 +246,20 @@ class PgComments:
         comment = Comment(idea_id, author_id, body, stance, official)
         with self._db.connection() as conn:
             comment.id = self.table.insert(comment.to_doc(), conn)
-            conn.execute("UPDATE ideas SET comments = comments + 1 WHERE id = %s", (idea_id,))
+            conn.execute(
+                "UPDATE idea_ranks SET comments = comments + 1 WHERE id = %s", (idea_id,)
+            )
         return comment
 
     def add_many(self, comments: Iterable[Comment]) -> list[int]:
         docs = [c.to_doc() for c in comments]
         with self._db.connection() as conn:
-            ids = [self.table.insert(doc, conn) for doc in docs]
+            ids = self.table.insert_many(docs, conn)
             recount_comments(
                 conn, "SELECT unnest(%s::bigint[])", [list({d["idea_id"] for d in docs})]
             )
+            if len(docs) >= ANALYZE_AFTER:
+                conn.execute("ANALYZE idea_ranks")
         return ids
 
     def get(self, comment_id: int) -> Comment:
@@ -294,7 +304,7 @@ class PgComments:
             if before and before[0] != bool(doc.get("hidden")):
                 step = -1 if doc.get("hidden") else 1
                 conn.execute(
-                    "UPDATE ideas SET comments = comments + %s WHERE id = %s",
+                    "UPDATE idea_ranks SET comments = comments + %s WHERE id = %s",
                     (step, doc["idea_id"]),
                 )
         return Comment.from_doc(doc, comment_id)
@@ -342,7 +352,12 @@ class PgIdeas:
         return idea
 
     def add_many(self, ideas: Iterable[Idea]) -> list[int]:
-        return self.table.insert_many([i.to_doc() for i in ideas])
+        docs = [i.to_doc() for i in ideas]
+        with self._db.connection() as conn:
+            ids = self.table.insert_many(docs, conn)
+            if len(docs) >= ANALYZE_AFTER:
+                conn.execute("ANALYZE idea_ranks")
+        return ids
 
     def get(self, idea_id: int) -> Idea:
         doc = self.table.get(idea_id)
@@ -353,7 +368,9 @@ class PgIdeas:
     def summary(self, idea_id: int) -> IdeaSummary:
         with self._db.connection() as conn:
             row = conn.execute(
-                "SELECT doc, promotes, demotes, comments FROM ideas WHERE id = %s", (idea_id,)
+                "SELECT i.doc, r.promotes, r.demotes, r.comments "
+                "FROM ideas i JOIN idea_ranks r USING (id) WHERE i.id = %s",
+                (idea_id,),
             ).fetchone()
         if row is None:
             raise NotFound(f"idea {idea_id}")
@@ -477,21 +494,23 @@ class PgIdeas:
         return self.table.count()
 
     def list(self, query: BoardQuery, now: datetime | None = None) -> Page[IdeaSummary]:
-        """One page of the ideas `query` asks for: a WHERE from its filters, an ORDER BY
-        from its sort (each served by an index), LIMIT and OFFSET from its page."""
+        """One page of the ideas `query` asks for: the page's ids ranked on `idea_ranks`
+        alone (a WHERE from its filters, an ORDER BY from its sort, LIMIT and OFFSET from
+        its page), then only those ideas' documents."""
         where, params = _where(query)
         now_ts = (now or utcnow()).timestamp()
         params["clock"] = int(now_ts // TRENDING_REFRESH_S) * TRENDING_REFRESH_S
         params["limit"], params["offset"] = query.per_page, query.offset
         with self._db.connection() as conn:
             rows = conn.execute(
-                "SELECT id, doc, promotes, demotes, comments FROM ideas "
-                f"WHERE {where} ORDER BY {_ORDER[query.sort]} "
-                "LIMIT %(limit)s OFFSET %(offset)s",
+                "SELECT id, (SELECT doc FROM ideas WHERE ideas.id = r.id), promotes, demotes, "
+                f"comments FROM (SELECT * FROM idea_ranks WHERE {where} "
+                f"ORDER BY {_ORDER[query.sort]} LIMIT %(limit)s OFFSET %(offset)s) r "
+                f"ORDER BY {_ORDER[query.sort]}",
                 params,
             ).fetchall()
             total_row = conn.execute(
-                f"SELECT count(*) FROM ideas WHERE {where}",
+                f"SELECT count(*) FROM idea_ranks WHERE {where}",
                 params,
             ).fetchone()
         total = int(total_row[0]) if total_row else 0
@@ -508,7 +527,8 @@ class PgIdeas:
 
 
 def _where(query: BoardQuery) -> tuple[str, dict[str, Any]]:
-    """The SQL condition for the filters of `query` (fixed text, values as parameters)."""
+    """The SQL condition on `idea_ranks` for the filters of `query` (fixed text, values as
+    parameters); words are looked up in `ideas`, by its search index."""
     checks = ["TRUE"]
     params: dict[str, Any] = {}
     if query.category:
@@ -527,6 +547,6 @@ def _where(query: BoardQuery) -> tuple[str, dict[str, Any]]:
         checks.append("id IN (SELECT idea_id FROM votes WHERE user_id = %(voter)s)")
         params["voter"] = query.voted_by
     if query.text:
-        checks.append("search_terms @> %(terms)s::text[]")
+        checks.append("id IN (SELECT id FROM ideas WHERE search_terms @> %(terms)s::text[])")
         params["terms"] = terms(query.text)
     return " AND ".join(checks), params

@@ -26,6 +26,9 @@ from .database import Database
 __all__ = ["Doc", "DocTable"]
 
 Doc = dict[str, Any]
+# Rows inserted at once beyond which the table's statistics are refreshed in the same
+# transaction: autovacuum would do it within a minute, after queries planned for an empty table.
+ANALYZE_AFTER = 1000
 Columns = Callable[[Doc], dict[str, Any]]
 
 
@@ -120,10 +123,34 @@ class DocTable:
         assert row is not None
         return int(row[0])
 
-    def insert_many(self, docs: list[Doc]) -> list[int]:
-        """Store many documents in one transaction; return their ids in order."""
-        with self.db.connection() as conn:
-            return [self.insert(doc, conn) for doc in docs]
+    def insert_many(
+        self, docs: list[Doc], conn: psycopg.Connection[Any] | None = None
+    ) -> list[int]:
+        """Store many documents in one transaction, sent in one pipeline; return their ids
+        in order. A load large enough to change the planner's choices is analyzed."""
+        if not docs:
+            return []
+        if conn is None:
+            with self.db.connection() as own:
+                return self.insert_many(docs, own)
+        rows = [{"doc": Jsonb(doc), **self.columns(doc)} for doc in docs]
+        query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING id").format(
+            self.table,
+            sql.SQL(", ").join(map(sql.Identifier, rows[0])),
+            sql.SQL(", ").join(sql.Placeholder() * len(rows[0])),
+        )
+        ids = []
+        with conn.cursor() as cur:
+            cur.executemany(query, [tuple(row.values()) for row in rows], returning=True)
+            while True:
+                found = cur.fetchone()
+                assert found is not None
+                ids.append(int(found[0]))
+                if not cur.nextset():
+                    break
+        if len(docs) >= ANALYZE_AFTER:
+            conn.execute(sql.SQL("ANALYZE {}").format(self.table))
+        return ids
 
     def write(self, conn: psycopg.Connection[Any], record_id: int, doc: Doc) -> None:
         """Replace a row's document (and its columns) inside the caller's transaction."""
