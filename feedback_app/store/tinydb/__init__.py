@@ -4,6 +4,6 @@ See `store.py` for the store and `storage.py` / `shard.py` for how writes stay s
 processes.
 """
 
-from .store import MODELS, TinyStore, folder_secret_key
+from .store import TinyStore, folder_secret_key, open_folder
 
-__all__ = ["MODELS", "TinyStore", "folder_secret_key"]
+__all__ = ["TinyStore", "folder_secret_key", "open_folder"]
