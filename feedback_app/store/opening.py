@@ -15,7 +15,7 @@ from .contract import Store
 from .errors import UnsupportedBackend
 from .tinydb import TinyStore, folder_secret_key
 
-__all__ = ["open_store", "stored_secret_key"]
+__all__ = ["open_store", "stored_secret_key", "upgrade_database"]
 
 
 def _database_url(settings: Mapping[str, Any]) -> str:
@@ -36,6 +36,23 @@ def open_store(settings: Mapping[str, Any]) -> Store:
 
         return PgStore(url)
     return TinyStore(settings["DATA_DIR"])
+
+
+def upgrade_database(settings: Mapping[str, Any]) -> tuple[str, list[int], int] | None:
+    """Apply the schema migrations the database lacks: (where it is, the versions applied,
+    the version now). None when the settings name no database: a data folder upgrades
+    itself whenever it is opened."""
+    url = _database_url(settings)
+    if not url:
+        return None
+    from .postgres import PgStore
+
+    store = PgStore(url, upgrade=False)
+    try:
+        applied = store.upgrade()
+        return store.location, applied, store.schema_version()
+    finally:
+        store.close()
 
 
 def stored_secret_key(settings: Mapping[str, Any]) -> str:

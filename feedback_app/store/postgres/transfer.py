@@ -16,7 +16,7 @@ records or the new ones, never a mixture, and a failure leaves the old ones.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -72,22 +72,32 @@ def _iso(moment: datetime) -> str:
 def exporting(store: PgStore) -> Iterator[Export]:
     """An `Export` of the database at one moment (one repeatable-read transaction)."""
     conn = store.db.dedicated()
+    started: list[Generator[Batch, None, None]] = []
+
+    def export(name: str, batch: int = EXPORT_BATCH) -> Iterator[Batch]:
+        started.append(_batches(conn, name, batch))
+        return started[-1]
+
     try:
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-
-            def export(name: str, batch: int = EXPORT_BATCH) -> Iterator[Batch]:
-                query = _ROWS.get(name) or f"SELECT id, doc FROM {_table(name)} ORDER BY id"
-                with conn.cursor(name=f"export_{next(_cursors)}") as cursor:
-                    cursor.execute(query)  # type: ignore[arg-type]
-                    while rows := cursor.fetchmany(batch):
-                        yield [_entry(name, row) for row in rows]
-
-            yield export
+            try:
+                yield export
+            finally:  # a caller may stop reading early: close its cursor while it can
+                for batches in started:
+                    batches.close()
     except psycopg.OperationalError as exc:
         raise Unavailable(f"the database {redact(store.url)} failed: {exc}") from exc
     finally:
         conn.close()
+
+
+def _batches(conn: Conn, name: str, batch: int) -> Generator[Batch, None, None]:
+    query = _ROWS.get(name) or f"SELECT id, doc FROM {_table(name)} ORDER BY id"
+    with conn.cursor(name=f"export_{next(_cursors)}") as cursor:
+        cursor.execute(query)  # type: ignore[arg-type]
+        while rows := cursor.fetchmany(batch):
+            yield [_entry(name, row) for row in rows]
 
 
 def _table(name: str) -> str:
