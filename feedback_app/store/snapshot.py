@@ -393,4 +393,3 @@ class _Counter:
         for entry in entries:
             self.advance()
             yield entry
-

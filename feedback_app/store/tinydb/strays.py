@@ -34,9 +34,11 @@ def stray_shards(collection: Collection, key: Key, route: int) -> tuple[int, ...
     """The files other than the routed one that hold records with `key` (`route` is the
     key's routing number, see `Collection.shard_index_for`)."""
     index = collection.shard_index_for(route)
-    return collection.shards[index].view(
-        STRAYS, lambda db: _pointers(collection, index, db.storage.read().get(STRAYS, {}))
-    ).get(key, ())
+    return (
+        collection.shards[index]
+        .view(STRAYS, lambda db: _pointers(collection, index, db.storage.read().get(STRAYS, {})))
+        .get(key, ())
+    )
 
 
 def stray_table(pointers: dict[Key, set[int]]) -> dict[str, dict[str, Any]]:
