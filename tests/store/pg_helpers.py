@@ -7,9 +7,13 @@ built; import the fixtures into a test module to use them.)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
+import zipfile
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -22,7 +26,16 @@ from feedback_app.store.contract import COLLECTIONS, Entry
 from feedback_app.store.postgres import PgStore
 from tests.conftest import csrf_token
 
-__all__ = ["TEXTS", "app_works", "contents", "fill", "pg_server", "pg_url"]
+__all__ = [
+    "TEXTS",
+    "app_works",
+    "contents",
+    "fill",
+    "new_database",
+    "old_format_backup",
+    "pg_server",
+    "pg_url",
+]
 
 # One idea, a person and a comment in each of the five languages of the seed data.
 TEXTS = {
@@ -109,3 +122,15 @@ def app_works(app: Flask, store: Store, email: str, idea_id: int) -> None:
     client.post(f"/ideas/{idea_id}/vote", data={"csrf_token": token, "value": "1"})
     assert store.votes.tally(idea_id) == (up + (held != 1), down - (held == -1))
     assert store.votes.value(idea_id, person.id) == 1
+
+
+def old_format_backup(root: Path, target: Path) -> None:
+    """A backup as Voicebox wrote them before snapshots: the folder's files and their
+    checksums."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.glob("*/[0-9]*.json")}
+    manifest = {"schema": 1, "files": {n: hashlib.sha256(b).hexdigest() for n, b in files.items()}}
+    with zipfile.ZipFile(target, "w") as zf:
+        zf.writestr("meta.json", (root / "meta.json").read_bytes())
+        for name, raw in files.items():
+            zf.writestr(name, raw)
+        zf.writestr("voicebox-backup.json", json.dumps(manifest))

@@ -20,7 +20,15 @@ from feedback_app.store import Idea, Message, StoreError, TinyStore, WriteError
 from feedback_app.store.contract import COLLECTIONS, Store
 from feedback_app.store.postgres import PgStore
 from tests.conftest import SINGLE_FILE, TEST_CONFIG
-from tests.store.pg_helpers import TEXTS, app_works, contents, fill, new_database, pg_server
+from tests.store.pg_helpers import (
+    TEXTS,
+    app_works,
+    contents,
+    fill,
+    new_database,
+    old_format_backup,
+    pg_server,
+)
 
 __all__ = ["pg_server"]  # a fixture, imported to be used here
 
@@ -131,7 +139,7 @@ def test_an_old_backup_restores_into_either_backend_with_its_ids(
     fill(folder)
     before = contents(folder)
     old = tmp_path / "old.zip"
-    _old_format_backup(tmp_path / "data", old)
+    old_format_backup(tmp_path / "data", old)
     elsewhere = TinyStore(tmp_path / "single", shards={name: 1 for name in COLLECTIONS})
     elsewhere.restore(old)
     assert contents(elsewhere) == before
@@ -139,18 +147,6 @@ def test_an_old_backup_restores_into_either_backend_with_its_ids(
     database.restore(old)
     assert contents(database) == before
     database.close()
-
-
-def _old_format_backup(root: Path, target: Path) -> None:
-    """A backup as Voicebox wrote them before snapshots: the folder's files and their
-    checksums."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.glob("*/[0-9]*.json")}
-    manifest = {"schema": 1, "files": {n: hashlib.sha256(b).hexdigest() for n, b in files.items()}}
-    with zipfile.ZipFile(target, "w") as zf:
-        zf.writestr("meta.json", (root / "meta.json").read_bytes())
-        for name, raw in files.items():
-            zf.writestr(name, raw)
-        zf.writestr("voicebox-backup.json", json.dumps(manifest))
 
 
 # -- tampering --------------------------------------------------------------------------------
