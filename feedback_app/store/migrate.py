@@ -122,7 +122,7 @@ def _digests(store: Store) -> dict[str, Digest]:
     with store.exporting() as export:
         for name in COLLECTIONS:
             digest = digests[name] = Digest()
-            for line in canonical_lines(store.location, name, export(name)):
+            for line in canonical_lines(store.location, name, export(name), models=False):
                 digest.add(line)
     return digests
 

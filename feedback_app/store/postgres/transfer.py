@@ -27,7 +27,6 @@ from psycopg.types.json import Jsonb
 
 from ..contract import COLLECTIONS, Batch, Doc, Entry, Export
 from ..errors import StoreError, Unavailable
-from .board import recount_comments, recount_votes
 from .database import redact
 
 if TYPE_CHECKING:  # the PgStore calls this module: importing it here would be circular
@@ -125,72 +124,82 @@ def replace(store: PgStore, records: Export) -> int:
 
 def append_in(store: PgStore, conn: Conn, name: str, batch: Batch) -> int:
     """Add `batch` to the collection `name` in the caller's transaction, ids kept, skipping
-    rows already stored; return how many were new."""
+    rows already stored; return how many were new.
+
+    The batch is copied (COPY) into a temporary table shaped like the collection's, then
+    inserted from it in one statement that also moves the tallies of the ideas it touches
+    by exactly the rows it added: a batch costs the same however much is stored already."""
     if not batch:
         return 0
+    rows = [_row(store, name, record_id, doc) for record_id, doc in batch]
+    columns = list(rows[0])
+    staging = sql.Identifier(f"import_{name}")
+    names = sql.SQL(", ").join(map(sql.Identifier, columns))
     try:
-        if name in ("votes", "follows", "limits"):
-            added = _insert_rows(conn, name, batch)
-        else:
-            added = _insert_docs(store, conn, name, batch)
+        conn.execute(
+            sql.SQL(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DELETE ROWS "
+                "AS SELECT {} FROM {} WITH NO DATA"
+            ).format(staging, names, sql.Identifier(name))
+        )
+        with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+            for row in rows:
+                copy.write_row(list(row.values()))
+        insert = sql.SQL(
+            "INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT DO NOTHING RETURNING {}"
+        ).format(sql.Identifier(name), names, names, staging, sql.SQL(_ADDED.get(name, "1")))
+        found = conn.execute(
+            sql.SQL("WITH added AS ({}) {}").format(insert, sql.SQL(_TALLY.get(name, "")))
+            + sql.SQL(" SELECT count(*) FROM added")
+        ).fetchone()
+        conn.execute(sql.SQL("TRUNCATE {}").format(staging))
     except psycopg.OperationalError:
         raise
     except psycopg.Error as exc:
         raise StoreError(f"{name}: the database refused a record ({exc})") from exc
-    if name in ("ideas", "votes"):
-        recount_votes(conn, "SELECT unnest(%s::bigint[])", [_ideas(name, batch)])
-    if name in ("ideas", "comments"):
-        recount_comments(conn, "SELECT unnest(%s::bigint[])", [_ideas(name, batch)])
-    return added
+    if "id" in columns:
+        _move_sequence(conn, name, max(row["id"] for row in rows))
+    return int(found[0]) if found else 0
 
 
-def _ideas(name: str, batch: Batch) -> list[int]:
-    """The ideas whose tallies a batch changes."""
-    if name == "ideas":
-        return [record_id for record_id, _ in batch if record_id is not None]
-    return sorted({doc["idea_id"] for _, doc in batch})
-
-
-def _insert_docs(store: PgStore, conn: Conn, name: str, batch: Batch) -> int:
-    table = store.tables()[name]
-    keep_ids = name != "tokens"  # a token is found by its hash, never by its id
-    rows = []
-    for record_id, doc in batch:
-        fields: dict[str, Any] = {"doc": Jsonb(doc), **table.columns(doc)}
-        rows.append({"id": record_id, **fields} if keep_ids else fields)
-    columns = list(rows[0])
-    query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING").format(
-        sql.Identifier(name),
-        sql.SQL(", ").join(map(sql.Identifier, columns)),
-        sql.SQL(", ").join(sql.Placeholder(c) for c in columns),
-    )
-    with conn.cursor() as cursor:
-        cursor.executemany(query, rows)
-        added = cursor.rowcount
-    if keep_ids:
-        highest = max(record_id for record_id, _ in batch if record_id is not None)
-        conn.execute(
-            "SELECT setval(pg_get_serial_sequence(%(t)s, 'id'), "
-            "greatest(%(id)s, nextval(pg_get_serial_sequence(%(t)s, 'id'))))",
-            {"t": name, "id": highest},
-        )
-    return max(added, 0)
-
-
-_ROW_INSERTS = {
-    "votes": "INSERT INTO votes (idea_id, user_id, value, at) "
-    "VALUES (%(idea_id)s, %(user_id)s, %(value)s, %(at)s) ON CONFLICT DO NOTHING",
-    "follows": "INSERT INTO follows (idea_id, user_id, choice) "
-    "VALUES (%(idea_id)s, %(user_id)s, %(choice)s) ON CONFLICT DO NOTHING",
-    "limits": "INSERT INTO limits (key, win, span, count, expires) "
-    "VALUES (%(key)s, %(window)s, %(span)s, %(count)s, %(expires)s) ON CONFLICT DO NOTHING",
+# What an insert hands back about the rows it added, and how the ideas' figures follow them.
+_ADDED = {"ideas": "id", "votes": "idea_id, value", "comments": "idea_id, hidden"}
+_TALLY = {
+    "ideas": ", counted AS (UPDATE ideas i SET "
+    "promotes = (SELECT count(*) FROM votes v WHERE v.idea_id = i.id AND v.value > 0), "
+    "demotes = (SELECT count(*) FROM votes v WHERE v.idea_id = i.id AND v.value < 0), "
+    "comments = (SELECT count(*) FROM comments c WHERE c.idea_id = i.id AND NOT c.hidden) "
+    "FROM added WHERE i.id = added.id RETURNING 1)",
+    "votes": ", counted AS (UPDATE ideas SET promotes = promotes + t.up, "
+    "demotes = demotes + t.down FROM (SELECT idea_id, count(*) FILTER (WHERE value > 0) AS up, "
+    "count(*) FILTER (WHERE value < 0) AS down FROM added GROUP BY idea_id) t "
+    "WHERE ideas.id = t.idea_id RETURNING 1)",
+    "comments": ", counted AS (UPDATE ideas SET comments = comments + t.n "
+    "FROM (SELECT idea_id, count(*) FILTER (WHERE NOT hidden) AS n FROM added "
+    "GROUP BY idea_id) t WHERE ideas.id = t.idea_id RETURNING 1)",
 }
 
 
-def _insert_rows(conn: Conn, name: str, batch: Batch) -> int:
-    docs: list[Doc] = [doc for _, doc in batch]
+def _row(store: PgStore, name: str, record_id: int | None, doc: Doc) -> dict[str, Any]:
+    """The columns of one record's row."""
     if name == "votes":
-        docs = [{**doc, "at": datetime.fromisoformat(doc["at"])} for doc in docs]
-    with conn.cursor() as cursor:
-        cursor.executemany(_ROW_INSERTS[name], docs)  # type: ignore[arg-type]
-        return max(cursor.rowcount, 0)
+        return {"idea_id": doc["idea_id"], "user_id": doc["user_id"], "value": doc["value"],
+                "at": datetime.fromisoformat(doc["at"])}  # fmt: skip
+    if name == "follows":
+        return {"idea_id": doc["idea_id"], "user_id": doc["user_id"], "choice": doc["choice"]}
+    if name == "limits":
+        return {"key": doc["key"], "win": doc["window"], "span": doc["span"],
+                "count": doc["count"], "expires": doc["expires"]}  # fmt: skip
+    table = store.tables()[name]
+    fields = {"doc": Jsonb(doc), **table.columns(doc)}
+    # A token is found by its hash, never by its id: it takes the next one here.
+    return fields if name == "tokens" else {"id": record_id, **fields}
+
+
+def _move_sequence(conn: Conn, name: str, highest: int) -> None:
+    """Make the table's id sequence hand out ids above `highest` from now on."""
+    conn.execute(
+        "SELECT setval(pg_get_serial_sequence(%(t)s, 'id'), "
+        "greatest(%(id)s, nextval(pg_get_serial_sequence(%(t)s, 'id'))))",
+        {"t": name, "id": highest},
+    )
