@@ -18,7 +18,14 @@ from feedback_app.store import TinyStore, Vote
 from feedback_app.store.migrate import STATUS
 from feedback_app.store.postgres import PgStore
 from tests.conftest import ROOT, TEST_CONFIG, VoiceboxRunner
-from tests.store.pg_helpers import app_works, contents, fill, pg_server, pg_url
+from tests.store.pg_helpers import (
+    app_works,
+    board_figures_agree,
+    contents,
+    fill,
+    pg_server,
+    pg_url,
+)
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported to be used here
 
@@ -41,6 +48,7 @@ def test_migrate_copies_a_folder_and_verifies_every_collection(
     assert "  votes: " in result.output and "  users: " in result.output
     database = PgStore(pg_url)
     assert contents(database) == contents(folder)
+    board_figures_agree(database)
     app = create_app({"DATABASE_URL": pg_url, "DATA_DIR": str(data_dir), **TEST_CONFIG})
     app_works(app, database, "tl-maria@example.com", ids["tl-idea"])
     copied = {i.id for i in folder.ideas.all()} | {p.id for p in folder.users.all()}
@@ -91,6 +99,7 @@ def test_an_interrupted_migration_finishes_when_run_again(
     assert "Finished the copy an earlier run had started." in result.output
     assert "Verified:" in result.output
     assert contents(database) == contents(folder)
+    board_figures_agree(database)
     assert (database.status.get(STATUS) or {}).get("state") == "done"
     database.close()
 

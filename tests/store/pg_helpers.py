@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from feedback_app.demo import seed_demo
 from feedback_app.dev.throwaway_pg import ThrowawayPostgres
-from feedback_app.store import Idea, IdeaStatus, Job, Message, Role, Stance, Store
+from feedback_app.store import BoardQuery, Idea, IdeaStatus, Job, Message, Role, Stance, Store
 from feedback_app.store.contract import COLLECTIONS, Entry
 from feedback_app.store.postgres import PgStore
 from tests.conftest import csrf_token
@@ -29,6 +29,7 @@ from tests.conftest import csrf_token
 __all__ = [
     "TEXTS",
     "app_works",
+    "board_figures_agree",
     "contents",
     "fill",
     "new_database",
@@ -96,6 +97,17 @@ def contents(store: Store) -> dict[str, list[Entry]]:
     """Every record of every collection, with its id, as the store exports it."""
     with store.exporting() as export:
         return {name: [e for batch in export(name) for e in batch] for name in COLLECTIONS}
+
+
+def board_figures_agree(store: Store) -> None:
+    """Every idea's figures on the board (kept beside the idea on PostgreSQL, merged from
+    the files on TinyDB) are those of its votes and visible comments."""
+    board = store.ideas.list(BoardQuery(sort="top", per_page=100_000))
+    assert board.total == store.ideas.count()
+    for summary in board.items:
+        idea = summary.idea.id
+        assert (summary.promotes, summary.demotes) == store.votes.tally(idea), idea
+        assert summary.comments == len(store.comments.for_idea(idea)), idea
 
 
 def app_works(app: Flask, store: Store, email: str, idea_id: int) -> None:

@@ -23,6 +23,7 @@ from tests.conftest import SINGLE_FILE, TEST_CONFIG
 from tests.store.pg_helpers import (
     TEXTS,
     app_works,
+    board_figures_agree,
     contents,
     fill,
     new_database,
@@ -49,6 +50,7 @@ def test_tinydb_to_postgresql_to_tinydb_keeps_every_record_and_id(
     database = new_database(pg_server)
     assert database.restore(tmp_path / "from-tinydb.zip") == sum(map(len, before.values()))
     assert contents(database) == before
+    board_figures_agree(database)
     database.backup(tmp_path / "from-postgresql.zip")
     theirs, ours = (_members(tmp_path / f"from-{b}.zip") for b in ("tinydb", "postgresql"))
     del theirs["manifest.json"], ours["manifest.json"]
@@ -57,6 +59,7 @@ def test_tinydb_to_postgresql_to_tinydb_keeps_every_record_and_id(
     after = TinyStore(tmp_path / "after")
     after.restore(tmp_path / "from-postgresql.zip")
     assert contents(after) == before
+    board_figures_agree(after)
     assert after.ideas.get(ids["uk-idea"]).title == TEXTS["uk"][0]
     assert after.ideas.get(ids["ru-idea"]).merged_into == ids["tl-idea"]
     app = create_app({"DATA_DIR": str(tmp_path / "after"), **TEST_CONFIG})
@@ -90,6 +93,7 @@ def test_postgresql_to_tinydb_to_postgresql_keeps_every_record_and_id(
     again = new_database(pg_server)
     again.restore(tmp_path / "from-tinydb.zip")
     assert contents(again) == contents(folder)
+    board_figures_agree(again)
     assert again.users.find_by_email("new@example.com") == newcomer
     created = again.users.add("later@example.com")
     assert created.id > max(p.id for p in folder.users.all()), "new ids never collide"
