@@ -35,7 +35,7 @@ from typing import IO, Any
 
 import orjson
 
-from ..files import FILE_MODE
+from ..files import FILE_MODE, fsync_folder
 from .contract import (
     COLLECTIONS,
     NATURAL_KEYS,
@@ -168,6 +168,7 @@ def write_snapshot(store: Store, target: Path, progress: Progress = no_progress)
             raw.flush()
             os.fsync(raw.fileno())
         partial.replace(target)
+        fsync_folder(target.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
