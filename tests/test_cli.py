@@ -82,7 +82,8 @@ def test_backup_and_restore_commands(runner: VoiceboxRunner, data_dir: Path) -> 
 
 
 def test_every_command_has_help(runner: VoiceboxRunner) -> None:
-    for args in ((), ("demo",), ("serve",), ("check",), ("backup",), ("restore",), ("user", "add")):
+    for args in ((), ("demo",), ("serve",), ("check",), ("backup",), ("restore",), ("migrate",),
+                 ("db", "upgrade"), ("user", "add")):  # fmt: skip
         result = runner.invoke(*args, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
 
