@@ -136,6 +136,27 @@ def test_a_record_filed_away_from_its_key_is_found_and_never_duplicated(
     assert folder.ideas.summary(idea.id).comments == 13
 
 
+def test_ids_from_a_folder_split_otherwise_keep_working(tmp_path: Path) -> None:
+    """A folder of one file per collection numbers its records 1, 2, 3 …: in a folder split
+    over many files those ids name files their keys do not route to, some below the number
+    of files; all are found, and new records take ids of their own."""
+    single = TinyStore(tmp_path / "single", shards={name: 1 for name in COLLECTIONS})
+    ids = fill(single)
+    single.backup(tmp_path / "s.zip")
+    folder = TinyStore(tmp_path / "data")
+    folder.restore(tmp_path / "s.zip")
+    assert contents(folder) == contents(single)
+    assert folder.users.get(1) == single.users.get(1)
+    board_figures_agree(folder)
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), **TEST_CONFIG})
+    app_works(app, folder, "ru-дмитрий@example.com", ids["tl-idea"])
+    taken = {p.id for p in single.users.all()}
+    assert not {folder.users.add(f"n{n}@example.com").id for n in range(20)} & taken
+    comment = folder.comments.add(ids["ru-idea"], 1, "Новый")
+    assert comment.id not in {c.id for c in single.comments.for_idea(ids["ru-idea"], True)}
+    assert folder.comments.for_idea(ids["ru-idea"])[-1] == comment
+
+
 def test_an_old_backup_restores_into_either_backend_with_its_ids(
     tmp_path: Path, pg_server: ThrowawayPostgres
 ) -> None:

@@ -12,7 +12,9 @@ records (`strays`: key -> files holding records with that key), written under th
 lock by the import that placed the record. So a lookup still reads the routed file first
 (one cached view, as before) and follows its pointers only when there are some, and a
 uniqueness check made under the routed file's lock sees strays without taking another lock.
-A folder that never imported anything has no pointers and pays nothing.
+A folder that never imported anything has no pointers and pays nothing. Pointers are never
+removed: people and comments never are, and a message's key stays taken after the message
+is pruned (it was sent: a job run again must not send it twice).
 """
 
 from __future__ import annotations
