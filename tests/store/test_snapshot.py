@@ -333,6 +333,34 @@ def test_a_restore_that_fails_half_way_keeps_the_old_data(
         assert not list(target.root.rglob(".tmp-*")), "no temporary file is left behind"
 
 
+def test_a_folder_restore_killed_half_way_is_finished_by_the_next_process(
+    tmp_path: Path, snapshot: Path
+) -> None:
+    """`kill -9` between the swaps of the folder's files: whoever opens the folder next
+    finds the restored data whole, never a mixture of old and new files."""
+    folder = TinyStore(tmp_path / "data")
+    folder.users.add("old@example.com")
+    script = (
+        "import os, sys; from pathlib import Path; from feedback_app.store import TinyStore\n"
+        "store = TinyStore(sys.argv[1]); real = os.replace; moved = []\n"
+        "def dying(a, b):\n"
+        "    if Path(b).suffix == '.json' and '.tmp-' not in Path(b).name:\n"
+        "        moved.append(b)\n"
+        "        if len(moved) == 30: os.kill(os.getpid(), 9)\n"
+        "    real(a, b)\n"
+        "os.replace = dying; store.restore(Path(sys.argv[2]))\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(folder.root), str(snapshot)])
+    assert killed.returncode == -9
+    assert (folder.root / "restore-journal.json").exists(), "killed in the middle of the swaps"
+    reopened = TinyStore(folder.root)
+    expected = TinyStore(tmp_path / "expected")
+    expected.restore(snapshot)
+    assert contents(reopened) == contents(expected)
+    assert not (folder.root / "restore-journal.json").exists()
+    assert not list(folder.root.rglob(".tmp-*"))
+
+
 def test_a_snapshot_is_private_and_counts_its_records(target: Store, tmp_path: Path) -> None:
     archive = tmp_path / "private.zip"
     assert target.backup(archive) == 1

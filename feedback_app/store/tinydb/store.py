@@ -68,7 +68,6 @@ class TinyStore:
         self.root = Path(root)
         self.meta = open_meta(self.root, shards)
         self.status = FolderStatus(self.root / "status")
-        self._sweep_temp_files()
         shards = self.meta["shards"]
         self.collections = {
             name: Collection(
@@ -89,6 +88,8 @@ class TinyStore:
         self.messages = Messages(c["messages"])
         self.jobs = Jobs(c["jobs"])
         self.limits = RateLimits(c["limits"])
+        transfer.finish_interrupted(self)  # before its temporary files could look stale
+        self._sweep_temp_files()
 
     @property
     def location(self) -> str:

@@ -12,8 +12,11 @@ under a new document id.
 
 `replace` builds every file of the new data as a temporary file first (a full disk stops
 it there, with nothing replaced), then swaps them all in under every file's lock, so no
-write of another process lands half-way. `append` adds to the current data under the locks
-of one collection's files, skipping records already there.
+write of another process lands half-way. Before the first swap it writes down every swap it
+is about to make (`restore-journal.json`); a process killed in the middle of them leaves
+that journal, and the next process to open the folder finishes the swaps before anything
+reads it (`finish_interrupted`): a replace is never left half-applied. `append` adds to the
+current data under the locks of one collection's files, skipping records already there.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ...files import fsync_folder, stage_file
+from ...files import TEMP_PREFIX, fsync_folder, stage_file
 from ..contract import COLLECTIONS, NATURAL_KEYS, Batch, Doc, Entry, Export
-from ..errors import WriteError
+from ..errors import CorruptDataError, WriteError
 from .collection import Collection
 from .limits import route_limit
 from .messages import route_key
 from .shard import Shard
+from .storage import write_bytes_atomically
 from .strays import STRAYS, stray_table
 from .tokens import route_token
 from .users import route_email
@@ -41,10 +45,14 @@ from .users import route_email
 if TYPE_CHECKING:  # the TinyStore calls this module: importing it here would be circular
     from .store import TinyStore
 
-__all__ = ["append", "exporting", "replace"]
+__all__ = ["JOURNAL", "append", "exporting", "finish_interrupted", "replace"]
 
 Tables = dict[str, dict[str, Any]]
 Key = str | int
+# (temporary file, data file) names relative to the folder; no temporary file: remove it.
+Swap = tuple[str | None, str]
+
+JOURNAL = "restore-journal.json"
 
 EXPORT_BATCH = 2000
 
@@ -72,11 +80,8 @@ def _lookup_key(name: str, doc: Doc) -> tuple[Key, int] | None:
 @contextmanager
 def exporting(store: TinyStore) -> Iterator[Export]:
     """An `Export` of the folder as it is while every file's lock is held."""
-    shards = list(store.shards())
-    with ExitStack() as locks:
-        for shard in shards:
-            locks.enter_context(shard.locked())
-        for shard in shards:
+    with _every_lock(store):
+        for shard in store.shards():
             shard.refresh()  # a broken file raises CorruptDataError naming it
 
         def export(name: str, batch: int = EXPORT_BATCH) -> Iterator[Batch]:
@@ -168,6 +173,7 @@ def replace(store: TinyStore, records: Export) -> int:
     """Replace every record of the folder with `records(collection)`; return how many."""
     staged: list[tuple[Shard, Path | None]] = []
     total = 0
+    journaled = False
     try:
         for name in COLLECTIONS:
             collection = store.collections[name]
@@ -176,23 +182,80 @@ def replace(store: TinyStore, records: Export) -> int:
                 total += sum(map(filing.add, batch))
             for index, shard in enumerate(collection.shards):
                 staged.append((shard, _stage(shard, filing.tables(index))))
-        with ExitStack() as locks:
-            for shard in store.shards():
-                locks.enter_context(shard.locked())
-            for shard, temp in staged:
-                if temp is not None:
-                    os.replace(temp, shard.path)
-                else:
-                    with contextlib.suppress(FileNotFoundError):
-                        shard.path.unlink()
-            for folder in {shard.path.parent for shard, _ in staged if shard.path.parent.exists()}:
-                fsync_folder(folder)
+        swaps: list[Swap] = [
+            (_relative(store, temp) if temp else None, _relative(store, shard.path))
+            for shard, temp in staged
+        ]
+        with _every_lock(store):
+            journal = store.root / JOURNAL
+            write_bytes_atomically(journal, orjson.dumps(swaps))
+            journaled = True  # from here on, the swaps are finished, now or on next opening
+            _swap(store, swaps)
+            journal.unlink()
+            fsync_folder(store.root)
     finally:
-        for _, temp in staged:
+        for _, temp in staged if not journaled else []:
             if temp is not None:
                 with contextlib.suppress(FileNotFoundError):
                     temp.unlink()
     return total
+
+
+def finish_interrupted(store: TinyStore) -> None:
+    """Finish the swaps of a replace that was killed half-way (see the module's notes)."""
+    journal = store.root / JOURNAL
+    if not journal.exists():
+        return
+    with _every_lock(store):
+        try:
+            swaps = orjson.loads(journal.read_bytes())
+        except FileNotFoundError:  # another process finished it meanwhile
+            return
+        except orjson.JSONDecodeError as exc:
+            raise CorruptDataError(journal, f"not valid JSON ({exc})") from exc
+        known = {_relative(store, shard.path) for shard in store.shards()}
+        if not isinstance(swaps, list) or not all(_sound(swap, known) for swap in swaps):
+            raise CorruptDataError(journal, "not a list of this folder's files to swap")
+        _swap(store, [(temp, target) for temp, target in swaps])
+        journal.unlink()
+        fsync_folder(store.root)
+
+
+def _sound(swap: Any, known: set[str]) -> bool:
+    """A swap of a data file of this folder with a temporary file beside it."""
+    if not isinstance(swap, list) or len(swap) != 2 or swap[1] not in known:
+        return False
+    temp, target = swap
+    if temp is None:
+        return True
+    beside = Path(target).parent / f"{TEMP_PREFIX}{Path(target).name}."
+    return isinstance(temp, str) and temp.startswith(beside.as_posix())
+
+
+def _swap(store: TinyStore, swaps: list[Swap]) -> None:
+    """Put each temporary file in place of its data file (or remove the data file); a
+    temporary file already moved (the swap is being finished again) is skipped."""
+    for temp, target in swaps:
+        with contextlib.suppress(FileNotFoundError):
+            if temp is None:
+                (store.root / target).unlink()
+            else:
+                os.replace(store.root / temp, store.root / target)
+    for folder in {(store.root / target).parent for _, target in swaps}:
+        if folder.exists():
+            fsync_folder(folder)
+
+
+@contextmanager
+def _every_lock(store: TinyStore) -> Iterator[None]:
+    with ExitStack() as locks:
+        for shard in store.shards():
+            locks.enter_context(shard.locked())
+        yield
+
+
+def _relative(store: TinyStore, path: Path) -> str:
+    return path.relative_to(store.root).as_posix()
 
 
 def append(store: TinyStore, name: str, batch: Batch) -> int:
