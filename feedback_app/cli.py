@@ -1,4 +1,5 @@
-"""The `voicebox` command: demo, serve, check, backup, restore, user add.
+"""The `voicebox` command: demo, serve, publish, check, backup, restore, migrate, db upgrade,
+user add.
 
 Every failure a person can cause (a wrong argument, a broken data file, a bad setting) ends in
 one line on stderr and a non-zero exit, never a traceback.
@@ -16,6 +17,7 @@ import click
 
 from .config import ConfigError, load_config
 from .store import Role, Store, StoreError, open_store
+from .store.opening import upgrade_database
 
 __all__ = ["main"]
 
@@ -275,10 +277,12 @@ def check(ctx: click.Context) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def backup(ctx: click.Context, file: Path) -> None:
-    """Write a consistent snapshot of all data to FILE (a zip)."""
+    """Write a snapshot of all data, one consistent moment of it, to FILE (a zip that
+    restores into either backend)."""
+    store = _store(ctx)
     with _progress("Backing up") as progress:
-        count = _store(ctx).backup(file, progress)
-    click.echo(f"Backed up {count} data files to {file}.")
+        count = store.backup(file, progress)
+    click.echo(f"Backed up {count} records from {store.location} to {file}.")
 
 
 @cli.command()
@@ -286,13 +290,87 @@ def backup(ctx: click.Context, file: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
 @click.pass_context
 def restore(ctx: click.Context, file: Path, yes: bool) -> None:
-    """Replace all data with the snapshot in FILE (checked completely first)."""
+    """Replace all data with the snapshot in FILE, from either backend (checked completely
+    first; nothing is replaced unless all of it is sound)."""
     store = _store(ctx)
     if not yes:
         click.confirm(f"Replace all data in {store.location} with {file}?", abort=True)
     with _progress("Restoring") as progress:
         count = store.restore(file, progress)
-    click.echo(f"Restored {count} data files from {file}.")
+    click.echo(f"Restored {count} records from {file} into {store.location}.")
+
+
+@cli.command()
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data folder to copy (default: the --data-dir folder).",
+)
+@click.option(
+    "--to",
+    "target",
+    metavar="URL",
+    default=None,
+    help="postgresql:// address of the database (default: $VOICEBOX_DATABASE_URL, which "
+    "keeps a password out of the process list).",
+)
+@click.option("--yes", is_flag=True, help="Replace the records the database already holds.")
+@click.pass_context
+def migrate(ctx: click.Context, source: Path | None, target: str | None, yes: bool) -> None:
+    """Copy a data folder into a PostgreSQL database, then verify every collection's count
+    and checksum. Stop the app first. Run again after an interruption to finish the copy."""
+    from .store.migrate import migrate as copy
+    from .store.tinydb import open_folder
+
+    url = target or ctx.obj.get("DATABASE_URL")
+    if not url:
+        raise click.UsageError("give --to postgresql://… or set VOICEBOX_DATABASE_URL")
+    folder = open_folder((source or Path(ctx.obj["DATA_DIR"])).resolve())
+    database = open_store({"DATABASE_URL": url})
+    try:
+        click.echo(f"Copying {folder.location} into {database.location}")
+        run = copy(folder, database, yes, lambda name, n: click.echo(f"  {name}: {n} records"))
+    finally:
+        database.close()
+    if run.resumed:
+        click.echo("Finished the copy an earlier run had started.")
+    wrong = [name for name, ok in run.matches.items() if not ok]
+    if wrong:
+        raise click.ClickException(
+            f"the copy differs from {folder.location} in {', '.join(wrong)} (did the app "
+            "write to the folder meanwhile?); stop the app and run again with --yes to copy "
+            "it afresh"
+        )
+    total = sum(run.records.values())
+    already = "was already copied: " if run.already_done else ""
+    click.echo(
+        f"Verified: {database.location} {already}holds all {total} records of "
+        f"{folder.location}; every collection's count and checksum match."
+    )
+    click.echo("Set VOICEBOX_DATABASE_URL to this database and start Voicebox again.")
+
+
+@cli.group()
+def db() -> None:
+    """The PostgreSQL database's schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply the schema migrations the database lacks (also done on every start)."""
+    upgraded = upgrade_database(ctx.obj)
+    if upgraded is None:
+        click.echo(
+            f"No VOICEBOX_DATABASE_URL: the data folder {ctx.obj['DATA_DIR']} needs no "
+            "upgrade command (it is upgraded whenever it is opened)."
+        )
+        return
+    where, applied, version = upgraded
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    click.echo(f"The database {where} is at schema version {version} ({done}).")
 
 
 @cli.group()

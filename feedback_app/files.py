@@ -15,7 +15,14 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["FILE_MODE", "TEMP_PREFIX", "fsync_folder", "replace_file", "write_bytes_atomically"]
+__all__ = [
+    "FILE_MODE",
+    "TEMP_PREFIX",
+    "fsync_folder",
+    "replace_file",
+    "stage_file",
+    "write_bytes_atomically",
+]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,27 @@ def replace_file(path: Path, payload: bytes, durable: bool = True) -> int:
     Without `durable` the fsyncs are skipped: a crash may lose the write, never the file.
     The folder is created if missing; the file gets mode 0600 (data is private).
     """
+    fd, tmp = stage_file(path, payload, durable)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        try:
+            fsync_folder(path.parent)
+        except OSError as exc:  # the new file is in place: saved, only not yet surely durable
+            log.warning("%s was replaced, but its folder could not be synced: %s", path, exc)
+    return fd
+
+
+def stage_file(path: Path, payload: bytes, durable: bool = True) -> tuple[int, Path]:
+    """Write `payload` to a new temporary file beside `path` (mode 0600, fsynced unless not
+    `durable`); return its open descriptor and its name, for the caller to rename over
+    `path`. Replacing several files at once stages them all first, so a full disk stops
+    the work before any file is replaced. Raise OSError, leaving no temporary file behind."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX + path.name + ".")
@@ -45,18 +73,12 @@ def replace_file(path: Path, payload: bytes, durable: bool = True) -> int:
             view = view[os.write(fd, view) :]
         if durable:
             os.fsync(fd)
-        os.replace(tmp, path)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    if durable:
-        try:
-            fsync_folder(folder)
-        except OSError as exc:  # the new file is in place: saved, only not yet surely durable
-            log.warning("%s was replaced, but its folder could not be synced: %s", path, exc)
-    return fd
+    return fd, Path(tmp)
 
 
 def fsync_folder(folder: Path) -> None:

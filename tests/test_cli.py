@@ -8,6 +8,7 @@ import pytest
 
 from feedback_app.store import Role, TinyStore
 from tests.conftest import VoiceboxRunner
+from tests.store.pg_helpers import old_format_backup
 
 
 def test_demo_seeds_multilingual_data_once(runner: VoiceboxRunner, data_dir: Path) -> None:
@@ -81,7 +82,8 @@ def test_backup_and_restore_commands(runner: VoiceboxRunner, data_dir: Path) -> 
 
 
 def test_every_command_has_help(runner: VoiceboxRunner) -> None:
-    for args in ((), ("demo",), ("serve",), ("check",), ("backup",), ("restore",), ("user", "add")):
+    for args in ((), ("demo",), ("serve",), ("check",), ("backup",), ("restore",), ("migrate",),
+                 ("db", "upgrade"), ("user", "add")):  # fmt: skip
         result = runner.invoke(*args, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
 
@@ -95,30 +97,40 @@ def _snapshot(runner: VoiceboxRunner, data_dir: Path) -> Path:
 
 
 def _rewrite(archive: Path, target: Path, extra: dict[str, bytes], listed: bool) -> None:
-    """Copy `archive` to `target` adding `extra` members, listed in the manifest or not."""
+    """Copy `archive` to `target` adding `extra` members, listed in the manifest or not (in
+    an old-format backup's manifest, or as collections in a snapshot's)."""
     import hashlib
     import json
     import zipfile
 
     with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as out:
-        manifest = json.loads(source.read("voicebox-backup.json"))
+        manifest_name = next(n for n in ("manifest.json", "voicebox-backup.json")
+                             if n in source.namelist())  # fmt: skip
+        manifest = json.loads(source.read(manifest_name))
         for name in source.namelist():
-            if name != "voicebox-backup.json":
+            if name != manifest_name:
                 out.writestr(name, source.read(name))
         for name, raw in extra.items():
             out.writestr(name, raw)
-            if listed:
-                manifest["files"][name] = hashlib.sha256(raw).hexdigest()
-        out.writestr("voicebox-backup.json", json.dumps(manifest))
+            digest = hashlib.sha256(raw).hexdigest()
+            if listed and manifest_name == "manifest.json":
+                manifest["collections"][name] = {"records": raw.count(b"\n"), "sha256": digest}
+            elif listed:
+                manifest["files"][name] = digest
+        out.writestr(manifest_name, json.dumps(manifest))
 
 
+@pytest.mark.parametrize("form", ["snapshot", "old backup"])
 def test_restore_refuses_members_outside_the_data_folder(
-    runner: VoiceboxRunner, data_dir: Path
+    runner: VoiceboxRunner, data_dir: Path, form: str
 ) -> None:
     archive = _snapshot(runner, data_dir)
+    if form == "old backup":
+        archive = data_dir.parent / "old.zip"
+        old_format_backup(data_dir, archive)
     evil = b'{"ideas": {}}'
     names = ("../evil.json", str(data_dir.parent / "abs.json"), "votes/../../x.json",
-             "votes/99.json", "notes.txt")  # fmt: skip
+             "votes/99.json", "notes.txt", "../evil.jsonl", "secrets.jsonl")  # fmt: skip
     for number, name in enumerate(names):
         for listed in (True, False):
             crafted = data_dir.parent / f"crafted-{number}-{listed}.zip"
@@ -140,7 +152,7 @@ def test_restore_of_a_damaged_archive_is_one_line(runner: VoiceboxRunner, data_d
 
     archive = _snapshot(runner, data_dir)
     with zipfile.ZipFile(archive) as zf:
-        info = next(i for i in zf.infolist() if i.filename.startswith("ideas/"))
+        info = next(i for i in zf.infolist() if i.filename == "ideas.jsonl")
     raw = bytearray(archive.read_bytes())
     header = info.header_offset
     name_len, extra_len = struct.unpack("<HH", raw[header + 26 : header + 30])

@@ -7,11 +7,16 @@ that holds on one holds on the other.
 
 Records handed out are plain dataclasses from `store.models`. Treat them as read-only
 copies: change data only through these methods.
+
+Moving data between stores (`store/snapshot.py`, `store/migrate.py`) speaks in entries: a
+record's id and its document (`Record.to_doc()`, the same on every backend), collection by
+collection (`COLLECTIONS`), in one canonical order, so the same data reads the same, byte for
+byte, from either backend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 from .models import (
     BoardQuery,
     Comment,
+    FollowChoice,
     FollowUp,
     Idea,
     IdeaStatus,
@@ -28,8 +34,10 @@ from .models import (
     Message,
     Outcome,
     Page,
+    RateCounter,
     Record,
     Role,
+    SignInToken,
     Stance,
     SurveyResponse,
     Testimonial,
@@ -38,7 +46,15 @@ from .models import (
 )
 
 __all__ = [
+    "COLLECTIONS",
+    "NATURAL_KEYS",
+    "RECORD_SCHEMA",
+    "UNIQUE_FIELDS",
+    "Batch",
     "Comments",
+    "Doc",
+    "Entry",
+    "Export",
     "Follows",
     "Ideas",
     "Jobs",
@@ -56,6 +72,50 @@ __all__ = [
 
 R = TypeVar("R", bound=Record)
 Progress = Callable[[int, int], None]
+
+Doc = dict[str, Any]
+# One record on its way between stores: its id (None in a NATURAL_KEYS collection) and its
+# document. Treat documents handed out as read-only: they may be a backend's cached copy.
+Entry = tuple[int | None, Doc]
+Batch = list[Entry]
+# `export(collection)`: that collection's records in batches, in canonical order (by id; by
+# natural key in a NATURAL_KEYS collection).
+Export = Callable[[str], Iterator[Batch]]
+
+# Every collection a store holds, with the model its documents decode with, in the order
+# snapshots list them and imports fill them.
+COLLECTIONS: dict[str, type[Record]] = {
+    "users": User,
+    "ideas": Idea,
+    "comments": Comment,
+    "votes": Vote,
+    "follows": FollowChoice,
+    "surveys": SurveyResponse,
+    "testimonials": Testimonial,
+    "followups": FollowUp,
+    "tokens": SignInToken,
+    "messages": Message,
+    "jobs": Job,
+    "limits": RateCounter,
+}
+
+# Collections whose ids no record refers to: each backend files their records under its own
+# keys (a vote under its idea), so an id means nothing outside the store that gave it. Their
+# records are known by these fields instead, unique within a store, and carry no id between
+# stores. Every other id survives a move, because records refer to one another by id.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "votes": ("idea_id", "user_id"),
+    "follows": ("idea_id", "user_id"),
+    "tokens": ("token_hash",),
+    "limits": ("key",),
+}
+
+# Fields no two records of a collection share (a message or a job without one is allowed).
+UNIQUE_FIELDS: dict[str, str] = {"users": "email", "messages": "key", "jobs": "key"}
+
+# The version of the documents' shape (`Record.to_doc`); a change to it comes with a way to
+# read the older shape, and snapshots say which shape they hold.
+RECORD_SCHEMA = 1
 
 
 def no_progress(done: int, total: int) -> None:
@@ -222,7 +282,26 @@ class Store(Protocol):
     def ping(self) -> None:
         """Raise a StoreError when the data cannot be reached (a cheap health check)."""
 
-    def backup(self, target: Path, progress: Progress = ...) -> int: ...
-    def restore(self, source: Path, progress: Progress = ...) -> int: ...
+    def backup(self, target: Path, progress: Progress = ...) -> int:
+        """Write every record to the snapshot `target` (see snapshot.py); return how many."""
+
+    def restore(self, source: Path, progress: Progress = ...) -> int:
+        """Replace every record with the snapshot `source`, checked completely first, from
+        either backend; return how many records it held."""
+
+    def exporting(self) -> AbstractContextManager[Export]:
+        """An `Export` of one consistent moment for the time of the block (TinyDB: every
+        file's lock held; PostgreSQL: one repeatable-read transaction)."""
+
+    def replace(self, records: Export, progress: Progress = ...) -> int:
+        """Replace every collection's records with `records(collection)`, ids kept: all or
+        nothing (PostgreSQL: one transaction; TinyDB: every file swapped under every lock).
+        Returns how many records were stored."""
+
+    def append(self, collection: str, batch: Batch) -> int:
+        """Add records keeping their ids, skipping any already stored (same id, or same
+        natural key): a copy interrupted at any point can be run again. Returns how many
+        were new."""
+
     def clear(self) -> None: ...
     def close(self) -> None: ...

@@ -14,7 +14,7 @@ from .contract import Store
 from .errors import UnsupportedBackend
 from .tinydb import TinyStore
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "upgrade_database"]
 
 
 def _database_url(settings: Mapping[str, Any]) -> str:
@@ -36,4 +36,21 @@ def open_store(settings: Mapping[str, Any]) -> Store:
         size = settings.get("DB_POOL")  # settings from load_config have it; others may not
         return PgStore(url, pool_size=int(size)) if size else PgStore(url)
     return TinyStore(settings["DATA_DIR"])
+
+
+def upgrade_database(settings: Mapping[str, Any]) -> tuple[str, list[int], int] | None:
+    """Apply the schema migrations the database lacks: (where it is, the versions applied,
+    the version now). None when the settings name no database: a data folder upgrades
+    itself whenever it is opened."""
+    url = _database_url(settings)
+    if not url:
+        return None
+    from .postgres import PgStore
+
+    store = PgStore(url, upgrade=False)
+    try:
+        applied = store.upgrade()
+        return store.location, applied, store.schema_version()
+    finally:
+        store.close()
 

@@ -3,8 +3,8 @@
 A record can be valid JSON and still not be a record: a field missing, a date that is not a
 date, a number where text belongs. Such a record would make every page that lists it fail, so
 `Store.check()` (used by `voicebox check` and `/healthz`) decodes every record with its
-model (`store.MODELS` says which), and a read that fails on one turns into `CorruptDataError`
-naming the file and record instead of a crash (see `Collection`).
+model (`contract.COLLECTIONS` says which), and a read that fails on one turns into
+`CorruptDataError` naming the file and record instead of a crash (see `Collection`).
 """
 
 from __future__ import annotations

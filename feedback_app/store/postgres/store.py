@@ -1,4 +1,4 @@
-"""PgStore: the store contract (see `store/store.py`) on a PostgreSQL database.
+"""PgStore: the store contract (see `store/contract.py`) on a PostgreSQL database.
 
 Several app hosts may open the same database at once: everything they must agree on lives
 in it — the records, the rate-limit counters, the mail and job queues (claimed with
@@ -10,17 +10,17 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from ..contract import Progress, no_progress
+from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
 from ..errors import LockTimeout
 from ..models import FollowUp, SurveyResponse, Testimonial
 from ..validation import check_name
-from . import migrations
+from . import migrations, transfer
 from .board import PgComments, PgFollows, PgIdeas, PgVotes
 from .database import POOL_MAX, Database, redact
 from .doctable import DocTable
@@ -29,13 +29,6 @@ from .people import PgRateLimits, PgTokens, PgUsers
 from .records import PgRecords
 
 __all__ = ["PgStore"]
-
-# Every table holding data (not the schema version, status records or the secret key), in
-# the order a restore fills them.
-DATA_TABLES = (
-    "users", "ideas", "votes", "comments", "follows", "surveys", "testimonials", "followups",
-    "tokens", "messages", "jobs", "limits",
-)  # fmt: skip
 
 _LOCK_POLL_S = 0.05
 
@@ -171,20 +164,37 @@ class PgStore:
             conn.execute("SELECT 1")
 
     def backup(self, target: Path, progress: Progress = no_progress) -> int:
+        """Write a snapshot of one moment (one repeatable-read transaction) to `target`;
+        return how many records it holds."""
         from ..snapshot import write_snapshot
 
         return write_snapshot(self, target, progress)
 
     def restore(self, source: Path, progress: Progress = no_progress) -> int:
+        """Replace all data with the snapshot `source` (of either backend), checked
+        completely first and then stored in one transaction; return how many records."""
         from ..snapshot import read_snapshot
 
         return read_snapshot(self, source, progress)
+
+    def exporting(self) -> AbstractContextManager[Export]:
+        """Every collection's records at one moment (see transfer.py)."""
+        return transfer.exporting(self)
+
+    def replace(self, records: Export) -> int:
+        """Replace every record with `records(collection)`, ids kept, in one transaction."""
+        return transfer.replace(self, records)
+
+    def append(self, collection: str, batch: Batch) -> int:
+        """Add records with their ids in one transaction, skipping those already here."""
+        with self.db.connection() as conn:
+            return transfer.append_in(self, conn, collection, batch)
 
     def clear(self) -> None:
         """Remove every record of every collection in one transaction. Status records, the
         schema and the secret key stay."""
         with self.db.connection() as conn:
-            conn.execute("TRUNCATE " + ", ".join(DATA_TABLES))
+            conn.execute("TRUNCATE " + ", ".join(COLLECTIONS))
 
     def close(self) -> None:
         self.db.close()

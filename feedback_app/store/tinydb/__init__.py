@@ -4,6 +4,6 @@ See `store.py` for the store and `storage.py` / `shard.py` for how writes stay s
 processes.
 """
 
-from .store import MODELS, TinyStore
+from .store import TinyStore, open_folder
 
-__all__ = ["MODELS", "TinyStore"]
+__all__ = ["TinyStore", "open_folder"]

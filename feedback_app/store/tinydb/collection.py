@@ -4,7 +4,8 @@ Splitting keeps each write small: TinyDB rewrites a whole table on every change,
 land in a file that holds only a sliver of all votes. A record's public id encodes its shard,
 `id = doc_id * shards + shard_index`, so finding a record by id opens exactly one file and ids
 stay unique without any shared counter. The number of shards of a collection is therefore fixed
-once data exists; it is recorded in the data folder's metadata.
+once data exists; it is recorded in the data folder's metadata. (A record imported with an id
+below the number of shards has document id 0: every id from 1 up names one file and place.)
 
 A collection knows the model of its records. `check()` decodes every record with it, and a
 read that fails on a record that does not match the model (valid JSON, but a field missing)
@@ -66,9 +67,9 @@ class Collection:
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, record_id: int) -> Doc | None:
-        shard, doc_id = self.split_id(record_id)
-        if doc_id < 1:
+        if record_id < 1:
             return None
+        shard, doc_id = self.split_id(record_id)
         shard.refresh()
         doc = shard.table(self.name).get(doc_id=doc_id)
         if doc is None:
@@ -156,9 +157,9 @@ class Collection:
         whole read-decide-write happens inside the lock, so two processes cannot both decide
         on the same old state.
         """
-        shard, doc_id = self.split_id(record_id)
-        if doc_id < 1:
+        if record_id < 1:
             return None
+        shard, doc_id = self.split_id(record_id)
         with shard.writing() as db:
             table = db.table(self.name)
             current = table.get(doc_id=doc_id)

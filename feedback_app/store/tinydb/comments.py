@@ -1,4 +1,8 @@
-"""Comments on ideas, each with a stance (pro, con, neutral); staff comments are official."""
+"""Comments on ideas, each with a stance (pro, con, neutral); staff comments are official.
+
+Comments are filed by their idea, so an idea's page reads one file; comments imported with
+ids that name other files are found through that file's stray pointers (strays.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ..errors import NotFound
 from ..models import Comment, Stance, utcnow
 from .collection import Collection
 from .merged import MergedMap
+from .strays import stray_shards
 
 __all__ = ["Comments"]
 
@@ -17,7 +22,10 @@ __all__ = ["Comments"]
 class Comments:
     def __init__(self, collection: Collection) -> None:
         self._c = collection
-        self.count_map: MergedMap[int, int] = MergedMap(collection, "counts", _counts)
+        # An imported idea's comments may sit in several files: their counts add up.
+        self.count_map: MergedMap[int, int] = MergedMap(
+            collection, "counts", _counts, combine=sum
+        )
 
     def add(
         self,
@@ -44,6 +52,11 @@ class Comments:
     def for_idea(self, idea_id: int, include_hidden: bool = False) -> list[Comment]:
         """An idea's comments, oldest first."""
         found = self._c.shard_view(idea_id, "by_idea", _by_idea).get(idea_id, [])
+        elsewhere = stray_shards(self._c, idea_id, idea_id)
+        if elsewhere:  # a shard's own index routes to it
+            for index in elsewhere:
+                found = found + self._c.shard_view(index, "by_idea", _by_idea).get(idea_id, [])
+            found = sorted(found, key=lambda c: (c.created_at, c.id))
         return [c for c in found if include_hidden or not c.hidden]
 
     def edit(self, comment_id: int, body: str) -> Comment:

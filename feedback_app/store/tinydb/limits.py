@@ -12,7 +12,12 @@ from typing import Any
 
 from .collection import Collection
 
-__all__ = ["RateLimits"]
+__all__ = ["RateLimits", "route_limit"]
+
+
+def route_limit(key: str) -> int:
+    # crc32, not hash(): hash() of a str differs between processes.
+    return zlib.crc32(key.encode())
 
 
 class RateLimits:
@@ -23,7 +28,7 @@ class RateLimits:
         """Count one hit on `key`; False when that makes more than `limit` in this window."""
         now = time.time() if now is None else now
         window = int(now // window_s)
-        route = zlib.crc32(key.encode())
+        route = route_limit(key)
         with self._c.shard_writing(route) as db:
             table = db.table(self._c.name)
             found = self._c.shard_view(route, "by_key", _by_key).get(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 from .collection import Collection
@@ -31,13 +31,18 @@ class MergedMap(Generic[K, V]):
         build_view: Callable[[Any], Any],
         extract: Callable[[Any], dict[K, V]] = lambda view: view,
         raw: bool = False,
+        combine: Callable[[Iterable[V]], V] | None = None,
     ) -> None:
-        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`)."""
+        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`).
+
+        Parts hold different keys, unless `combine` is given: a key's merged value is then
+        `combine` of its values in every part that has it."""
         self._c = collection
         self._name = name
         self._build = build_view
         self._extract = extract
         self._raw = raw
+        self._combine = combine
         self._lock = threading.Lock()
         self._generations: tuple[int, ...] | None = None
         self._parts: list[dict[K, V]] = [{} for _ in collection.shards]
@@ -75,6 +80,10 @@ class MergedMap(Generic[K, V]):
     def _merge_part(self, index: int, changed: set[K]) -> None:
         new = self._extract(self._c.shard_view(index, self._name, self._build, self._raw))
         old = self._parts[index]
+        self._parts[index] = new
+        if self._combine is not None:
+            self._recombine(old, new, changed, self._combine)
+            return
         for key in old.keys() - new.keys():
             del self.merged[key]
             changed.add(key)
@@ -82,7 +91,23 @@ class MergedMap(Generic[K, V]):
             if old.get(key, _MISSING) != value:
                 self.merged[key] = value
                 changed.add(key)
-        self._parts[index] = new
+
+    def _recombine(
+        self,
+        old: dict[K, V],
+        new: dict[K, V],
+        changed: set[K],
+        combine: Callable[[Iterable[V]], V],
+    ) -> None:
+        moved = old.keys() - new.keys()
+        moved.update(key for key, value in new.items() if old.get(key, _MISSING) != value)
+        for key in moved:
+            values = [part[key] for part in self._parts if key in part]
+            if values:
+                self.merged[key] = combine(values)
+            else:
+                del self.merged[key]
+        changed.update(moved)
 
 
 _MISSING = object()

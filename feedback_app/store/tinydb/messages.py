@@ -9,7 +9,8 @@ the files, and with them every write, stay small.
 Messages fanned out from a job carry a `key` (one per job and recipient) stored beside the
 record: queuing the same key twice stores it once, so a job taken again after a crash sends
 nobody a second email. Keyed messages are routed by their key, so a key's uniqueness is
-checked under one file's lock.
+checked under one file's lock (a message imported with an id that names another file leaves
+a pointer in that file, see strays.py).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any
 from ..models import Message, MessageState, Outcome, settle_change, utcnow
 from .collection import Collection
 from .leases import claim_due
+from .strays import stray_shards
 
-__all__ = ["Messages"]
+__all__ = ["Messages", "route_key"]
 
 
 class Messages:
@@ -38,12 +40,16 @@ class Messages:
         written at most once. Returns how many were new."""
         by_shard: dict[int, dict[str, Message]] = {}
         for key, message in messages:
-            by_shard.setdefault(self._c.shard_index_for(_route(key)), {})[key] = message
+            by_shard.setdefault(self._c.shard_index_for(route_key(key)), {})[key] = message
         added = 0
         for index, group in sorted(by_shard.items()):
             with self._c.shards[index].writing() as db:
                 known = self._c.shard_view(index, "keys", _keys, raw=True)
-                new = [{**m.to_doc(), "key": k} for k, m in group.items() if k not in known]
+                new = [
+                    {**m.to_doc(), "key": k}
+                    for k, m in group.items()
+                    if k not in known and not stray_shards(self._c, k, route_key(k))
+                ]
                 if new:
                     db.table(self._c.name).insert_multiple(new)
                 added += len(new)
@@ -87,7 +93,7 @@ class Messages:
         return sum(1 for part in parts for m in part if m.state is MessageState.QUEUED)
 
 
-def _route(key: str) -> int:
+def route_key(key: str) -> int:
     # crc32, not hash(): hash() of a str differs between processes.
     return zlib.crc32(key.encode())
 

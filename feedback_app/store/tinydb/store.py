@@ -7,7 +7,9 @@ Open it with `open_store(settings)` (see `opening.py`) and use its parts: `store
 
 What callers need beyond records is offered here too, so nothing above the store knows about
 files: `lock(name)` (one holder at a time across processes), `status` (small named records),
-`check()`, `backup()` / `restore()` and `clear()`. A second backend offers the same.
+`check()`, `backup()` / `restore()` (snapshots, see `store/snapshot.py`), `exporting()` /
+`replace()` / `append()` (records in and out with their ids, see transfer.py) and `clear()`.
+The PostgreSQL backend offers the same.
 
 Any number of processes and threads may open the same folder at once. Records handed out may
 be shared with a cache: treat them as read-only and change data only through the store.
@@ -20,31 +22,17 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from ...files import TEMP_PREFIX, fsync_folder
-from ..errors import LockTimeout
-from ..models import (
-    Comment,
-    FollowChoice,
-    FollowUp,
-    Idea,
-    Job,
-    Message,
-    RateCounter,
-    Record,
-    SignInToken,
-    SurveyResponse,
-    Testimonial,
-    User,
-    Vote,
-)
+from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
+from ..errors import LockTimeout, StoreError
+from ..models import FollowUp, SurveyResponse, Testimonial
 from ..validation import check_name
-from . import backup as _backup
-from .backup import Progress, no_progress
+from . import transfer
 from .collection import Collection
 from .comments import Comments
 from .follows import Follows
@@ -53,30 +41,14 @@ from .jobs import Jobs
 from .limits import RateLimits
 from .messages import Messages
 from .records import Records
-from .schema import open_meta
+from .schema import META_FILE, open_meta
 from .shard import Shard
 from .status import FolderStatus
 from .tokens import Tokens
 from .users import Users
 from .votes import Votes
 
-__all__ = ["MODELS", "TinyStore", "folder_secret_key"]
-
-# The model every collection's records must decode with (`check` checks them all).
-MODELS: dict[str, type[Record]] = {
-    "users": User,
-    "ideas": Idea,
-    "votes": Vote,
-    "comments": Comment,
-    "follows": FollowChoice,
-    "surveys": SurveyResponse,
-    "testimonials": Testimonial,
-    "followups": FollowUp,
-    "tokens": SignInToken,
-    "messages": Message,
-    "jobs": Job,
-    "limits": RateCounter,
-}
+__all__ = ["TinyStore", "folder_secret_key", "open_folder"]
 
 # Rate-limit counters are rewritten on every form post and worth nothing after a crash: their
 # writes are atomic but skip fsync (measured: the fsyncs were half the cost of a vote).
@@ -96,11 +68,10 @@ class TinyStore:
         self.root = Path(root)
         self.meta = open_meta(self.root, shards)
         self.status = FolderStatus(self.root / "status")
-        self._sweep_temp_files()
         shards = self.meta["shards"]
         self.collections = {
             name: Collection(
-                self.root, name, n, durable=name not in NOT_DURABLE, model=MODELS.get(name)
+                self.root, name, n, durable=name not in NOT_DURABLE, model=COLLECTIONS.get(name)
             )
             for name, n in shards.items()
         }
@@ -117,6 +88,8 @@ class TinyStore:
         self.messages = Messages(c["messages"])
         self.jobs = Jobs(c["jobs"])
         self.limits = RateLimits(c["limits"])
+        transfer.finish_interrupted(self)  # before its temporary files could look stale
+        self._sweep_temp_files()
 
     @property
     def location(self) -> str:
@@ -159,14 +132,31 @@ class TinyStore:
         return sum(self.collections[name].check() for name in sorted(self.collections))
 
     def backup(self, target: Path, progress: Progress = no_progress) -> int:
-        """Write a consistent snapshot to the zip `target`; return the data files in it.
-        `progress(done, total)` is called as the work advances."""
-        return _backup.backup(self, target, progress)
+        """Write a snapshot, taken under every file's lock, to `target`; return how many
+        records it holds. `progress(done, total)` is called as the work advances."""
+        from ..snapshot import write_snapshot
+
+        return write_snapshot(self, target, progress)
 
     def restore(self, source: Path, progress: Progress = no_progress) -> int:
-        """Replace all data with the snapshot `source`, checked completely first; return
-        the data files restored. `progress(done, total)` is called as the work advances."""
-        return _backup.restore(self, source, progress)
+        """Replace all data with the snapshot `source` (of either backend), checked
+        completely first; return how many records it held."""
+        from ..snapshot import read_snapshot
+
+        return read_snapshot(self, source, progress)
+
+    def exporting(self) -> AbstractContextManager[Export]:
+        """Every collection's records as they are while every file's lock is held."""
+        return transfer.exporting(self)
+
+    def replace(self, records: Export) -> int:
+        """Replace every record with `records(collection)`, ids kept; the new files are all
+        written before any is swapped in, under every file's lock."""
+        return transfer.replace(self, records)
+
+    def append(self, collection: str, batch: Batch) -> int:
+        """Add records with their ids, skipping those already here; return how many."""
+        return transfer.append(self, collection, batch)
 
     def clear(self) -> None:
         """Remove every record of every collection, under every file's lock (as a restore
@@ -196,6 +186,14 @@ class TinyStore:
             with contextlib.suppress(FileNotFoundError):
                 if tmp.stat().st_mtime < cutoff:
                     os.unlink(tmp)
+
+
+def open_folder(root: Path) -> TinyStore:
+    """The data folder `root`, which must exist already (a copy must not start from an
+    empty folder made by mistyping its name)."""
+    if not (Path(root) / META_FILE).is_file():
+        raise StoreError(f"{root} is not a Voicebox data folder (it has no {META_FILE})")
+    return TinyStore(root)
 
 
 def folder_secret_key(data_dir: Path) -> str:

@@ -18,9 +18,10 @@ from ..models import (
 )
 from .collection import Collection
 
-__all__ = ["Tokens"]
+__all__ = ["Tokens", "route_token"]
 
-def _route(hashed: str) -> int:
+
+def route_token(hashed: str) -> int:
     return zlib.crc32(hashed.encode())
 
 
@@ -32,7 +33,7 @@ class Tokens:
         """A new token for `email`; only its hash is stored. Returns the secret."""
         raw = secrets.token_urlsafe(32)
         token = SignInToken(normalise_email(email), token_hash(raw), utcnow() + ttl)
-        route = _route(token.token_hash)
+        route = route_token(token.token_hash)
         with self._c.shard_writing(route) as db:
             table = db.table(self._c.name)
             table.insert(token.to_doc())
@@ -53,7 +54,7 @@ class Tokens:
         """Use a token up and return its email; raise TokenError if it cannot be used."""
         hashed = token_hash(raw)
         now = now or utcnow()
-        with self._c.shard_writing(_route(hashed)) as db:
+        with self._c.shard_writing(route_token(hashed)) as db:
             found = self._find(hashed)
             if found is None:
                 raise TokenError("unknown")
@@ -67,7 +68,7 @@ class Tokens:
         return token.email
 
     def _find(self, hashed: str) -> tuple[int, dict[str, Any]] | None:
-        index = self._c.shard_view(_route(hashed), "by_hash", _by_hash)
+        index = self._c.shard_view(route_token(hashed), "by_hash", _by_hash)
         return index.get(hashed)
 
 
