@@ -28,8 +28,8 @@ import orjson
 
 from ...files import FILE_MODE
 from ..errors import CorruptDataError, SchemaError
-from .schema import CURRENT_SCHEMA, META_FILE
-from .storage import parse_tables, write_bytes_atomically
+from .schema import CURRENT_SCHEMA, META_FILE, RESTORABLE_SCHEMAS
+from .storage import parse_tables
 
 if TYPE_CHECKING:  # the TinyStore calls this module: importing it here would be circular
     from .store import TinyStore
@@ -77,9 +77,8 @@ def _write_backup(store: TinyStore, partial: Path, progress: Progress) -> int:
             locks.enter_context(shard.locked())
         archive.write(store.root / META_FILE, META_FILE)
         for done, shard in enumerate(shards, start=1):
-            if shard.path.exists():
-                raw = shard.path.read_bytes()
-                parse_tables(shard.path, raw)  # never back up a broken file as if it were fine
+            raw = shard.contents()  # a broken file raises: never backed up as if it were fine
+            if raw is not None:
                 name = shard.path.relative_to(store.root).as_posix()
                 archive.writestr(name, raw)
                 files[name] = hashlib.sha256(raw).hexdigest()
@@ -107,10 +106,9 @@ def restore(store: TinyStore, source: Path, progress: Progress = no_progress) ->
         for done, shard in enumerate(shards, start=1):
             name = shard.path.relative_to(store.root).as_posix()
             if name in contents:
-                write_bytes_atomically(shard.path, contents[name])
+                shard.overwrite(contents[name])
             else:
-                with contextlib.suppress(FileNotFoundError):
-                    shard.path.unlink()
+                shard.remove()
             progress(done, len(shards))
     return len(contents)
 
@@ -135,10 +133,10 @@ def _read_archive(source: Path, known: set[str]) -> dict[str, bytes]:
             contents[META_FILE] = archive.read(META_FILE)
     except _UNREADABLE as exc:
         raise CorruptDataError(source, f"not a readable Voicebox backup ({exc})") from exc
-    if manifest.get("schema") != CURRENT_SCHEMA:
+    if manifest.get("schema") not in RESTORABLE_SCHEMAS:
         raise SchemaError(
             f"{source}: the backup is in schema {manifest.get('schema')}, "
-            f"this Voicebox restores schema {CURRENT_SCHEMA}"
+            f"this Voicebox restores schemas {min(RESTORABLE_SCHEMAS)} to {CURRENT_SCHEMA}"
         )
     for name, digest in listed.items():
         if hashlib.sha256(contents[name]).hexdigest() != digest:

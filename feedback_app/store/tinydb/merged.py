@@ -31,13 +31,16 @@ class MergedMap(Generic[K, V]):
         build_view: Callable[[Any], Any],
         extract: Callable[[Any], dict[K, V]] = lambda view: view,
         raw: bool = False,
+        update: Callable[[Any, list[Any]], Any] | None = None,
     ) -> None:
-        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`)."""
+        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`; a view
+        that follows changes through `update` must give a new dict whenever it changed)."""
         self._c = collection
         self._name = name
         self._build = build_view
         self._extract = extract
         self._raw = raw
+        self._update = update
         self._lock = threading.Lock()
         self._generations: tuple[int, ...] | None = None
         self._parts: list[dict[K, V]] = [{} for _ in collection.shards]
@@ -73,7 +76,8 @@ class MergedMap(Generic[K, V]):
         return set().union(*entries)
 
     def _merge_part(self, index: int, changed: set[K]) -> None:
-        new = self._extract(self._c.shard_view(index, self._name, self._build, self._raw))
+        view = self._c.shard_view(index, self._name, self._build, self._raw, self._update)
+        new = self._extract(view)
         old = self._parts[index]
         for key in old.keys() - new.keys():
             del self.merged[key]

@@ -18,9 +18,21 @@ from filelock import FileLock
 from ..errors import CorruptDataError, SchemaError
 from .storage import write_bytes_atomically
 
-__all__ = ["CURRENT_SCHEMA", "DEFAULT_SHARDS", "META_FILE", "MIGRATIONS", "open_meta"]
+__all__ = [
+    "CURRENT_SCHEMA",
+    "DEFAULT_SHARDS",
+    "META_FILE",
+    "MIGRATIONS",
+    "RESTORABLE_SCHEMAS",
+    "open_meta",
+]
 
-CURRENT_SCHEMA = 1
+# 1: one TinyDB file per shard. 2: each shard file may have a journal of later changes beside
+# it (`07.json` -> `07.journal`, see `journal.py`), which a reader of schema 1 would ignore.
+CURRENT_SCHEMA = 2
+# Backups hold whole shard files with their journals folded in: those of schema 1 and 2 are
+# alike, so either restores.
+RESTORABLE_SCHEMAS = frozenset({1, 2})
 META_FILE = "meta.json"
 
 # Votes are by far the most numerous and the most often written: 64 files keep a vote write
@@ -42,8 +54,17 @@ DEFAULT_SHARDS: dict[str, int] = {
 
 Migration = Callable[[Path, dict[str, Any]], None]
 
+
+
+def _journals_allowed(root: Path, meta: dict[str, Any]) -> None:
+    """Schema 1 -> 2 changes no file: a shard file of schema 1 names no journal epoch, so no
+    journal line applies to it until its first write rewrites it with one. Recording schema 2
+    is what matters: it stops an older Voicebox, which would not read journals, from opening
+    the folder."""
+
+
 # MIGRATIONS[n] upgrades a folder from schema n to n + 1, in place, and may edit the metadata.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _journals_allowed}
 
 
 def open_meta(root: Path, shards: dict[str, int] | None = None) -> dict[str, Any]:
