@@ -45,8 +45,17 @@ def _run_workers(target: object, root: Path, idea_ids: list[int]) -> None:
 
 
 def _all_files_valid(root: Path) -> None:
-    for f in root.glob("*/*.json"):
-        orjson.loads(f.read_bytes())
+    """Every data file is whole: its data line and each change after it parse, and no line
+    was cut short; every record decodes with its model."""
+    files = list(root.glob("*/*.json"))
+    assert files
+    for f in files:
+        raw = f.read_bytes()
+        assert raw.endswith(b"\n"), f"{f} ends in a line cut short"
+        data, *changes = raw.splitlines()
+        assert isinstance(orjson.loads(data), dict)
+        assert all(isinstance(orjson.loads(line), list) for line in changes)
+    TinyStore(root).check()
 
 
 def test_four_processes_insert_1000_records_without_loss_or_id_reuse(data_dir: Path) -> None:

@@ -27,11 +27,12 @@ __all__ = [
     "open_meta",
 ]
 
-# 1: one TinyDB file per shard. 2: each shard file may have a journal of later changes beside
-# it (`07.json` -> `07.journal`, see `journal.py`), which a reader of schema 1 would ignore.
+# 1: each shard is one TinyDB JSON file. 2: a shard file may go on after its JSON line with
+# lines of later changes (its journal, see `journal.py`), which a reader of schema 1 would take
+# for damage.
 CURRENT_SCHEMA = 2
-# Backups hold whole shard files with their journals folded in: those of schema 1 and 2 are
-# alike, so either restores.
+# Backups hold each shard as one JSON document, its journal folded in: those of schema 1 and 2
+# are alike, so either restores.
 RESTORABLE_SCHEMAS = frozenset({1, 2})
 META_FILE = "meta.json"
 
@@ -55,12 +56,10 @@ DEFAULT_SHARDS: dict[str, int] = {
 Migration = Callable[[Path, dict[str, Any]], None]
 
 
-
 def _journals_allowed(root: Path, meta: dict[str, Any]) -> None:
-    """Schema 1 -> 2 changes no file: a shard file of schema 1 names no journal epoch, so no
-    journal line applies to it until its first write rewrites it with one. Recording schema 2
-    is what matters: it stops an older Voicebox, which would not read journals, from opening
-    the folder."""
+    """Schema 1 -> 2 changes no file: a schema 1 shard file is data without a journal, and its
+    first small write rewrites it in the journal layout. Recording schema 2 is what matters:
+    an older Voicebox then refuses the folder in plain words instead of calling it damaged."""
 
 
 # MIGRATIONS[n] upgrades a folder from schema n to n + 1, in place, and may edit the metadata.

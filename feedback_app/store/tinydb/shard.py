@@ -1,4 +1,4 @@
-"""One TinyDB file with its journal and its locks: the unit that a write locks.
+"""One TinyDB file with its locks: the unit that a write locks.
 
 Every write is a read-modify-write under two locks: a thread lock (waitress and gunicorn run
 several threads) and an inter-process lock on a separate `.lock` file (never the data file,
@@ -7,9 +7,9 @@ processes wrote; TinyDB's cached next document id and query caches are then rese
 TinyDB would otherwise hand out an id another process already used, or answer from a stale
 cache.
 
-A write changes a few records (`put`, `add`: one journal line, see `journal.py`) or, through
-TinyDB's own tables, rewrites the file. Views derived from the data (`view`) are rebuilt after
-a change, or, when they say how (`update`), moved along by just the changed records.
+A write changes a few records (`put`, `add`: one line appended to the file, see `journal.py`)
+or, through TinyDB's own tables, rewrites the file. Views derived from the data (`view`) are
+rebuilt after a change, or, when they say how (`update`), moved along by the changed records.
 """
 
 from __future__ import annotations
@@ -136,14 +136,12 @@ class Shard:
     def overwrite(self, payload: bytes) -> None:
         """Replace the data with `payload`, a whole file as `contents` gives it."""
         write_bytes_atomically(self.path, payload)
-        self.storage.journal.remove()  # its lines belong to the replaced file's epoch
         self.storage.close()
 
     def remove(self) -> None:
-        """Delete the data (the file first: a journal without its file is ignored)."""
+        """Delete the data."""
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        self.storage.journal.remove()
         self.storage.close()
 
     def close(self) -> None:

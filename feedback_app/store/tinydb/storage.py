@@ -1,5 +1,5 @@
 """A TinyDB storage that keeps the parsed file in memory, writes it atomically, and takes small
-changes through an append-only journal.
+changes as lines appended to it.
 
 TinyDB's own JSONStorage parses the whole file on every read and writes in place, so a crash
 mid-write leaves a broken file. This storage:
@@ -7,19 +7,16 @@ mid-write leaves a broken file. This storage:
 * parses a file once and serves TinyDB the same dict until the file changes on disk;
 * tells whether the file changed by comparing `os.stat` of the path with the file it loaded,
   whose descriptor it keeps open so the inode cannot be reused by another `os.replace`;
+* takes a change of a few records (`append`) as one fsynced line at the end of the file (the
+  journal, see `journal.py`), reads only the new lines when another process appended some,
+  and rewrites the file once the journal has grown (compaction);
 * writes whole files through `feedback_app.files.replace_file` (a temporary file, fsync,
   `os.replace`, fsync of the folder): a reader or a crash sees the old or the new content;
-* takes a change of a few records (`append`) as one fsynced line in the shard's journal (see
-  `journal.py`), applies the journals other processes appended by reading just their new
-  lines, and folds the journal into a new file once it has grown (compaction);
 * keeps a log of recent changes, so views of the data can follow them instead of being
   rebuilt (`changes_since`);
 * refuses to parse a broken file and never writes over one;
-* turns a failed write (a full disk: ENOSPC) into `WriteError`: the old file stays whole and
-  the next write, once there is room, works.
-
-A shard file names its journal's epoch under the key `_journal`; a file without one (written
-before journals existed, or restored from a backup) has no journal lines that apply to it.
+* turns a failed write (a full disk: ENOSPC) into `WriteError`: the file keeps everything
+  written before, and the next write, once there is room, works.
 
 It must only be written while the caller holds the file's inter-process lock (see `shard.py`).
 """
@@ -27,9 +24,7 @@ It must only be written while the caller holds the file's inter-process lock (se
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
-import secrets
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -39,79 +34,93 @@ from tinydb.storages import Storage
 
 from ...files import replace_file
 from ..errors import CorruptDataError, WriteError
-from .journal import Journal
+from .journal import Tables, encode, parse_data, parse_entries, parse_tables
 
 __all__ = ["AtomicStorage", "Change", "parse_tables", "write_bytes_atomically"]
 
-log = logging.getLogger(__name__)
-
-Tables = dict[str, dict[str, Any]]
 Change = tuple[str, str, Any, Any]  # table, doc_id, old record or None, new record or None
 Mark = tuple[int, int]  # (load, changes applied since): where a view was built
+Stamp = tuple[int, int, int]  # inode, mtime, bytes read
 
-EPOCH_KEY = "_journal"
-
-# A journal is folded into its shard file once it is larger than the file, or than this:
-# rewriting costs what a dozen appends cost, and every other process then parses the file anew.
+# The journal is folded into a rewritten file once it is larger than the data, and than this:
+# a rewrite costs what a dozen appends cost, and every other process then parses the file anew.
 _COMPACT_AT_LEAST = 64 * 1024
 _LOG_LENGTH = 1024
-# Reading a file and its journal races with a rewrite now and then: read both again.
-_READ_ATTEMPTS = 100
+_READ_CHUNK = 1 << 20
 
 
 class AtomicStorage(Storage):
-    """Storage for one JSON file and its journal: cached reads, atomic durable writes."""
+    """Storage for one JSON file with its journal: cached reads, atomic durable writes."""
 
     def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = Path(path)
         self.durable = durable
-        self.journal = Journal(self.path.with_suffix(".journal"), durable)
+        self._where = str(self.path)  # os.stat of a str skips a conversion on every check
         self._data: Tables | None = None
-        self._epoch: str | None = None
-        self._fd: int | None = None
-        self._stamp: tuple[int, int, int] | None = None
+        self._fd: int | None = None  # read descriptor of the loaded file: pins its inode
+        self._stamp: Stamp | None = None
+        self._write_fd: int | None = None
+        self._journal_at = 0  # where the journal starts
+        self._end = 0  # end of the last whole line read
+        self._layout = False  # the file has the journal layout: lines may be appended
         self._next_ids: dict[str, int] = {}
-        self._load = 0  # counts fresh loads: a change log holds only changes since the last
+        self._load = 0  # counts fresh loads: the change log holds changes since the last
         self._log: deque[Change] = deque(maxlen=_LOG_LENGTH)
         self._logged = 0
 
     # -- change detection -------------------------------------------------------------------
     def is_stale(self) -> bool:
-        """True when the file or its journal on disk differ from what is in memory."""
-        return self._data is None or self._base_changed() or self.journal.is_stale()
+        """True when the file on disk is not what is in memory."""
+        if self._data is None:
+            return True
+        try:
+            st = os.stat(self._where)
+        except FileNotFoundError:
+            return self._stamp is not None
+        return self._stamp != (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def catch_up(self) -> None:
-        """Bring memory up to date: the journal's new lines alone when only they are new."""
-        if self._data is None or self._base_changed():
+        """Bring memory up to date: only the new lines, when the file was only appended to."""
+        try:
+            st = os.stat(self._where)
+        except FileNotFoundError:
+            st = None
+        if (
+            self._data is None
+            or st is None
+            or self._stamp is None
+            or st.st_ino != self._stamp[0]
+            or st.st_size < self._end
+        ):
             self.reload()
             return
-        entries = self.journal.read_new()
-        # The file is checked again after the journal: a rewrite in between would have
-        # voided lines this process has not seen, and emptied the journal.
-        if entries is None or self._base_changed():
-            self.reload()
-            return
+        assert self._fd is not None
+        raw = _read_from(self._fd, self._end)
+        whole = raw.rfind(b"\n") + 1
+        entries = parse_entries(self.path, raw[:whole], self._end)
+        self._stamp = (st.st_ino, st.st_mtime_ns, self._end + len(raw))
+        self._end += whole
         self._apply(entries)
 
     def reload(self) -> None:
-        """Parse the file and its journal from disk (an absent file is an empty database)."""
-        for _ in range(_READ_ATTEMPTS):
-            self.journal.forget()
-            fd, stamp, tables = self._read_file()
-            entries = self.journal.read_new() or []
-            if stamp == self._stamp_of_path():
-                break
-            if fd is not None:
-                os.close(fd)
-        else:
-            raise CorruptDataError(self.path, "kept changing while it was read")
-        self._epoch = _pop_epoch(tables)
-        self._pin(fd, stamp)
-        self._data = tables
-        self._next_ids = {}
-        self._load += 1
-        self._log.clear()
-        self._logged = 0
+        """Parse the file from disk (an absent file is an empty database)."""
+        try:
+            fd = os.open(self._where, os.O_RDONLY)
+        except FileNotFoundError:
+            self._loaded(None, None, {}, 0, 0, False)
+            return
+        except OSError as exc:
+            raise CorruptDataError(self.path, f"cannot be opened ({exc.strerror})") from exc
+        try:
+            st = os.fstat(fd)
+            raw = _read_from(fd, 0)
+            tables, start, layout = parse_data(self.path, raw)
+            whole = raw.rfind(b"\n") + 1 if layout else len(raw)
+            entries = parse_entries(self.path, raw[start:whole], start) if layout else []
+        except BaseException:
+            os.close(fd)
+            raise
+        self._loaded(fd, (st.st_ino, st.st_mtime_ns, len(raw)), tables, start, whole, layout)
         self._apply(entries)
 
     @property
@@ -163,10 +172,10 @@ class AtomicStorage(Storage):
         return found
 
     def append(self, table: str, changes: dict[str, Any]) -> None:
-        """Store `changes` to `table` ({doc_id: record, or None to remove it}) durably as one
-        journal line. Call it with fresh data (`catch_up`) under the shard's lock."""
+        """Store `changes` to `table` ({doc_id: record, or None to remove it}) durably, as one
+        line of the journal. Call it with fresh data (`catch_up`) under the shard's lock."""
         data = self.read()
-        if self._epoch is None:  # a file from before journals, or none yet: write it whole
+        if not self._layout:  # no file yet, or one without a journal: write it whole
             self._apply_changes(table, changes)
             try:
                 self._rewrite(data)
@@ -174,43 +183,72 @@ class AtomicStorage(Storage):
                 self._data = None
                 raise
             return
-        try:
-            self.journal.append((self._epoch, table, changes))  # type: ignore[arg-type]
-        except OSError as exc:
-            raise WriteError(self.journal.path, exc.strerror or str(exc)) from exc
+        self._append_line(encode(table, changes))
         self._apply_changes(table, changes)
-        if self.journal.end > max(_COMPACT_AT_LEAST, self._stamp[2] if self._stamp else 0):
+        if self._end - self._journal_at > max(_COMPACT_AT_LEAST, self._journal_at):
             self._rewrite(data)
 
     def close(self) -> None:
         self._pin(None, None)
-        self.journal.forget()
         self._data = None
 
     def __del__(self) -> None:
-        # The pinned descriptor is a plain int: close it when the storage goes away, or every
-        # Store opened and dropped would leak one descriptor per file it had read.
+        # The descriptors are plain ints: close them when the storage goes away, or every
+        # Store opened and dropped would leak descriptors for each file it had read.
         with contextlib.suppress(Exception):
             self._pin(None, None)
 
     # -- internals ---------------------------------------------------------------------------
+    def _append_line(self, line: bytes) -> None:
+        assert self._stamp is not None
+        try:
+            if self._write_fd is None:
+                self._write_fd = os.open(self._where, os.O_WRONLY)
+            same_file = os.fstat(self._write_fd).st_ino == self._stamp[0]
+        except OSError as exc:
+            raise WriteError(self.path, exc.strerror or str(exc)) from exc
+        if not same_file:  # replaced behind the lock's back: read it again, write nothing
+            self._data = None
+            raise WriteError(self.path, "it was replaced while Voicebox held its lock")
+        fd = self._write_fd
+        try:
+            if self._stamp[2] != self._end:  # a line cut short by a crash: never acknowledged
+                os.ftruncate(fd, self._end)
+            _pwrite_all(fd, line, self._end)
+            if self.durable:
+                os.fdatasync(fd)
+            st = os.fstat(fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, self._end)
+            self._data = None  # read again before the next write
+            raise WriteError(self.path, exc.strerror or str(exc)) from exc
+        self._end += len(line)
+        self._stamp = (st.st_ino, st.st_mtime_ns, self._end)
+
     def _rewrite(self, data: Tables) -> None:
-        """Write `data` as the whole file, under a new epoch, and empty the journal."""
-        epoch = secrets.token_hex(8)
-        payload = orjson.dumps({**data, EPOCH_KEY: {"epoch": epoch}})
+        """Write `data` as the whole file, its journal empty."""
+        payload = orjson.dumps(data) + b"\n"
         fd = _write_atomically(self.path, payload, self.durable)
         st = os.fstat(fd)
         self._pin(fd, (st.st_ino, st.st_mtime_ns, st.st_size))
-        self._data, self._epoch = data, epoch
-        try:
-            self.journal.restart()
-        except OSError as exc:  # its lines belong to the old epoch: harmless, only kept
-            log.warning("%s could not be emptied: %s", self.journal.path, exc)
+        self._journal_at = self._end = len(payload)
+        self._layout = True
 
-    def _apply(self, entries: list[tuple[str, str, dict[str, Any]]]) -> None:
-        for epoch, table, changes in entries:
-            if epoch == self._epoch and self._epoch is not None:
-                self._apply_changes(table, changes)
+    def _loaded(
+        self, fd: int | None, stamp: Stamp | None, data: Tables, start: int, end: int, layout: bool
+    ) -> None:
+        self._pin(fd, stamp)
+        self._data = data
+        self._journal_at, self._end, self._layout = start, end, layout
+        self._next_ids = {}
+        self._load += 1
+        self._log.clear()
+        self._logged = 0
+
+    def _apply(self, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        for table, changes in entries:
+            self._apply_changes(table, changes)
 
     def _apply_changes(self, table: str, changes: dict[str, Any]) -> None:
         assert self._data is not None
@@ -228,54 +266,26 @@ class AtomicStorage(Storage):
             self._log.append((table, doc_id, old, new))
             self._logged += 1
 
-    def _read_file(self) -> tuple[int | None, tuple[int, int, int] | None, Tables]:
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return None, None, {}
-        except OSError as exc:
-            raise CorruptDataError(self.path, f"cannot be opened ({exc.strerror})") from exc
-        try:
-            st = os.fstat(fd)
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                raw = fh.read()
-            return fd, (st.st_ino, st.st_mtime_ns, st.st_size), parse_tables(self.path, raw)
-        except BaseException:
-            os.close(fd)
-            raise
-
-    def _base_changed(self) -> bool:
-        return self._stamp != self._stamp_of_path()
-
-    def _stamp_of_path(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return st.st_ino, st.st_mtime_ns, st.st_size
-
-    def _pin(self, fd: int | None, stamp: tuple[int, int, int] | None) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-        self._fd, self._stamp = fd, stamp
+    def _pin(self, fd: int | None, stamp: Stamp | None) -> None:
+        for old in (self._fd, self._write_fd):
+            if old is not None:
+                os.close(old)
+        self._fd, self._stamp, self._write_fd = fd, stamp, None
 
 
-def _pop_epoch(tables: Tables) -> str | None:
-    found = tables.pop(EPOCH_KEY, None)
-    epoch = found.get("epoch") if found else None
-    return epoch if isinstance(epoch, str) else None
+def _read_from(fd: int, offset: int) -> bytes:
+    chunks = []
+    while chunk := os.pread(fd, _READ_CHUNK, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
 
 
-def parse_tables(path: Path, raw: bytes) -> Tables:
-    if not raw.strip():
-        raise CorruptDataError(path, "the file is empty")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise CorruptDataError(path, f"not valid JSON ({exc})") from exc
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise CorruptDataError(path, "not a Voicebox data file (expected tables of records)")
-    return data
+def _pwrite_all(fd: int, payload: bytes, offset: int) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
 
 
 def _write_atomically(path: Path, payload: bytes, durable: bool = True) -> int:

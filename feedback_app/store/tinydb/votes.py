@@ -1,8 +1,8 @@
 """Promote (+1) and demote (-1) votes: one per person per idea, changeable and retractable.
 
-Votes are split over many files by idea. A vote is one line appended to its file's journal,
-and each file's index (who voted what, and the tallies) follows the changed votes rather than
-being rebuilt, in the process that voted and in every process that reads the line.
+Votes are split over many files by idea. A vote is one line appended to its file (see
+`journal.py`), and each file's index (who voted what, and the tallies) follows the changed
+votes rather than being rebuilt, in the process that voted and in every process that reads it.
 """
 
 from __future__ import annotations
