@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 
 from feedback_app.store import Idea, TinyStore
 
@@ -82,6 +83,9 @@ CRASHING_WRITER = textwrap.dedent(
     """
     import sys
     from feedback_app.store import TinyStore
+    from feedback_app.store.tinydb import storage
+    if sys.argv[3] == "rewrite-often":  # fold the journal into the file every few writes
+        storage._COMPACT_AT_LEAST = 0
     store = TinyStore(sys.argv[1])
     idea = int(sys.argv[2])
     n = 0
@@ -94,13 +98,15 @@ CRASHING_WRITER = textwrap.dedent(
 )
 
 
-def test_every_acknowledged_write_survives_kill_9(data_dir: Path) -> None:
+@pytest.mark.parametrize("journal", ["append", "rewrite-often"])
+def test_every_acknowledged_write_survives_kill_9(data_dir: Path, journal: str) -> None:
+    """Killed while appending a change, or while folding changes into a rewritten file."""
     store = TinyStore(data_dir)
     idea = store.ideas.add(Idea("crash me", "d", "c", 1)).id
     acknowledged: list[tuple[int, int]] = []
     for delay in (0.3, 0.7, 1.1):
         child = subprocess.Popen(
-            [sys.executable, "-c", CRASHING_WRITER, str(data_dir), str(idea)],
+            [sys.executable, "-c", CRASHING_WRITER, str(data_dir), str(idea), journal],
             stdout=subprocess.PIPE,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
