@@ -17,8 +17,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from feedback_app.store import CorruptDataError, Idea, TinyStore, Vote, WriteError
+from feedback_app.store import CorruptDataError, Idea, LockTimeout, TinyStore, Vote, WriteError
 from feedback_app.store.tinydb import storage as storage_module
+from feedback_app.store.tinydb.lockfile import LockFile
 from feedback_app.store.tinydb.schema import CURRENT_SCHEMA, DEFAULT_SHARDS
 
 ONE_FILE_EACH = dict.fromkeys(DEFAULT_SHARDS, 1)
@@ -206,3 +207,20 @@ def test_a_backup_made_before_journals_restores(data_dir: Path, tmp_path: Path) 
     assert [i.title for i in store.ideas.all()] == ["Кава з медом"]
     store.votes.cast(idea, 50, 1)
     assert TinyStore(data_dir).votes.tally(idea) == (voters + 1, 0)
+
+
+def test_a_forked_process_waits_for_its_parents_write_lock(tmp_path: Path) -> None:
+    """`flock` belongs to the open file: a child sharing its parent's would get the lock too."""
+    lock = LockFile(tmp_path / "00.json.lock")
+    with lock.held(timeout=1):
+        child = os.fork()
+        if child == 0:
+            try:
+                with lock.held(timeout=0.2):
+                    os._exit(1)
+            except LockTimeout:
+                os._exit(0)
+        _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the child got a lock its parent held"
+    with lock.held(timeout=1):
+        pass

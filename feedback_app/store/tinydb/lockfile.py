@@ -6,8 +6,9 @@ whole vote. This lock keeps its file open and takes `flock` on it (a few µs), a
 retries after 50 µs, then ever less often up to every millisecond (a lock is held for about
 one fsync). The kernel drops a `flock` when its holder dies, `kill -9` included.
 
-One LockFile must not be shared by threads without their own lock around it: `flock` belongs
-to the open file, so two threads of one process would both get it (see `shard.py`).
+`flock` belongs to the open file, not to a thread or a process: threads must hold their own
+lock around a LockFile (see `shard.py`), and a process forked from the one that opened the file
+opens it again rather than share it with its parent.
 """
 
 from __future__ import annotations
@@ -33,13 +34,18 @@ class LockFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._pid = 0
 
     @contextmanager
     def held(self, timeout: float) -> Iterator[None]:
         """Hold the lock; raise LockTimeout after waiting `timeout` seconds."""
+        if self._fd is not None and self._pid != os.getpid():
+            os.close(self._fd)  # inherited: closing it leaves the parent's lock alone
+            self._fd = None
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            self._pid = os.getpid()
         fd = self._fd
         wait, deadline = _FIRST_WAIT_S, time.monotonic() + timeout
         while True:

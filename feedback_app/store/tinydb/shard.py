@@ -118,6 +118,7 @@ class Shard:
                     return value
                 changes = self.storage.changes_since(mark) if update else None
                 if changes is not None:
+                    del self._views[name]  # if `update` fails half-way, rebuild next time
                     value = update(value, changes)  # type: ignore[misc]
                     self._views[name] = (self.generation, value, self.storage.mark())
                     return value
