@@ -8,7 +8,8 @@ warmed before a shared start signal (so process start-up is not counted):
 * the ceiling: 4 processes each replacing its own 4 KB file atomically and durably
   (`feedback_app.files.replace_file`: write, fsync, rename, fsync of the folder), measured
   before and after the votes and averaged, since the disk's pace drifts;
-* 4 processes casting new votes on random ideas through the store;
+* 4 processes casting new votes on random ideas through the store (with `--hot`, all on one
+  idea: every vote then waits for the same file's lock);
 * one vote's latency in a single process, and `ideas.list` right after another process voted.
 
 Prints one line of figures per measure and the ratio the issue sets (votes/s ≥ 50 % of the
@@ -93,6 +94,7 @@ def main() -> None:
     parser.add_argument("--votes", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=20_000)
     parser.add_argument("--per-process", type=int, default=500)
+    parser.add_argument("--hot", action="store_true", help="every vote on the same idea")
     parser.add_argument("--data", type=Path, help="a folder on the disk to measure (default /tmp)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="voicebox-probe-", dir=args.data) as tmp:
@@ -108,7 +110,7 @@ def main() -> None:
 
         ref1, _ = _run(_replacer, (str(ref_folder), n))
         before = store.votes.count()
-        elapsed, lat = _run(_voter, (str(root), ideas, n))
+        elapsed, lat = _run(_voter, (str(root), ideas[:1] if args.hot else ideas, n))
         lost = before + PROCESSES * n - store.votes.count()
         ref2, _ = _run(_replacer, (str(ref_folder), n))
 

@@ -45,7 +45,7 @@ Stamp = tuple[int, int, int]  # inode, mtime, bytes read
 # The journal is folded into a rewritten file once it is larger than the data, and than this:
 # a rewrite costs what a dozen appends cost, and every other process then parses the file anew.
 _COMPACT_AT_LEAST = 64 * 1024
-_LOG_LENGTH = 1024
+_LOG_LENGTH = 256  # a view further behind is rebuilt; each entry pins an old record
 _READ_CHUNK = 1 << 20
 
 
