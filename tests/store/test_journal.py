@@ -224,3 +224,22 @@ def test_a_forked_process_waits_for_its_parents_write_lock(tmp_path: Path) -> No
     assert os.waitstatus_to_exitcode(status) == 0, "the child got a lock its parent held"
     with lock.held(timeout=1):
         pass
+
+
+def test_a_vote_is_flushed_to_disk_before_cast_returns(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 cannot show a missing fsync (the kernel keeps the page); a power cut would."""
+    store = TinyStore(data_dir, shards=ONE_FILE_EACH)
+    idea = _board(store, 1)[0]
+    store.votes.cast(idea, 1, 1)
+    flushed: list[int] = []
+    real_fdatasync = os.fdatasync
+
+    def fdatasync(fd: int) -> None:
+        real_fdatasync(fd)
+        flushed.append(os.fstat(fd).st_ino)
+
+    monkeypatch.setattr(storage_module.os, "fdatasync", fdatasync)
+    store.votes.cast(idea, 2, -1)
+    assert flushed == [os.stat(_votes_file(store)).st_ino]

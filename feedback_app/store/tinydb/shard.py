@@ -63,16 +63,23 @@ class Shard:
 
     @contextmanager
     def writing(self) -> Iterator[TinyDB]:
-        """Hold both locks with fresh data for one read-modify-write."""
-        with self._thread_lock, self._file_lock.held(_LOCK_TIMEOUT_S):
-            self.refresh()
-            try:
-                yield self.db
-            finally:
-                # Whether or not the write reached the disk, cached views are outdated.
-                self.generation += 1
-                if not self.storage.loaded:
-                    self._reset_tinydb_caches()
+        """Hold both locks with fresh data for one read-modify-write.
+
+        Lines appended inside are flushed to disk after the inter-process lock is released
+        (see `AtomicStorage.flush`), still under the thread lock: when the block ends, the
+        write is durable.
+        """
+        with self._thread_lock:
+            with self._file_lock.held(_LOCK_TIMEOUT_S):
+                self.refresh()
+                try:
+                    yield self.db
+                finally:
+                    # Whether or not the write reached the disk, cached views are outdated.
+                    self.generation += 1
+                    if not self.storage.loaded:
+                        self._reset_tinydb_caches()
+            self.storage.flush()
 
     @contextmanager
     def locked(self) -> Iterator[None]:

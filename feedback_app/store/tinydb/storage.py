@@ -7,9 +7,10 @@ mid-write leaves a broken file. This storage:
 * parses a file once and serves TinyDB the same dict until the file changes on disk;
 * tells whether the file changed by comparing `os.stat` of the path with the file it loaded,
   whose descriptor it keeps open so the inode cannot be reused by another `os.replace`;
-* takes a change of a few records (`append`) as one fsynced line at the end of the file (the
-  journal, see `journal.py`), reads only the new lines when another process appended some,
-  and rewrites the file once the journal has grown (compaction);
+* takes a change of a few records (`append`) as one line at the end of the file (the journal,
+  see `journal.py`), fsynced by `flush` once the caller has let other writers in, reads only
+  the new lines when another process appended some, and rewrites the file once the journal
+  has grown (compaction);
 * writes whole files through `feedback_app.files.replace_file` (a temporary file, fsync,
   `os.replace`, fsync of the folder): a reader or a crash sees the old or the new content;
 * keeps a log of recent changes, so views of the data can follow them instead of being
@@ -60,6 +61,7 @@ class AtomicStorage(Storage):
         self._fd: int | None = None  # read descriptor of the loaded file: pins its inode
         self._stamp: Stamp | None = None
         self._write_fd: int | None = None
+        self._unflushed: int | None = None  # a descriptor to fsync before acknowledging
         self._journal_at = 0  # where the journal starts
         self._end = 0  # end of the last whole line read
         self._layout = False  # the file has the journal layout: lines may be appended
@@ -188,6 +190,26 @@ class AtomicStorage(Storage):
         if self._end - self._journal_at > max(_COMPACT_AT_LEAST, self._journal_at):
             self._rewrite(data)
 
+    def flush(self) -> None:
+        """Make the lines appended so far durable. Call it after releasing the shard's lock
+        and before acknowledging the write: other processes append meanwhile, and the flushes
+        overlap (one may even cover another's lines).
+
+        Safe without the lock: a later writer only appends after these lines, and a rewrite
+        of the file (compaction) includes them and is itself fsynced before its rename.
+        Raises WriteError if the disk reports the flush failed: the lines are in the file,
+        but whether they survive a power cut is not known.
+        """
+        fd, self._unflushed = self._unflushed, None
+        if fd is None:
+            return
+        try:
+            os.fdatasync(fd)
+        except OSError as exc:
+            raise WriteError(self.path, exc.strerror or str(exc)) from exc
+        finally:
+            os.close(fd)
+
     def close(self) -> None:
         self._pin(None, None)
         self._data = None
@@ -215,9 +237,9 @@ class AtomicStorage(Storage):
             if self._stamp[2] != self._end:  # a line cut short by a crash: never acknowledged
                 os.ftruncate(fd, self._end)
             _pwrite_all(fd, line, self._end)
-            if self.durable:
-                os.fdatasync(fd)
             st = os.fstat(fd)
+            if self.durable and self._unflushed is None:
+                self._unflushed = os.dup(fd)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, self._end)
@@ -267,6 +289,9 @@ class AtomicStorage(Storage):
             self._logged += 1
 
     def _pin(self, fd: int | None, stamp: Stamp | None) -> None:
+        if fd is None and self._unflushed is not None:  # closing: a write that failed mid-way
+            os.close(self._unflushed)
+            self._unflushed = None
         for old in (self._fd, self._write_fd):
             if old is not None:
                 os.close(old)
