@@ -33,6 +33,15 @@ def _board(store: TinyStore, ideas: int = 3) -> list[int]:
     return [store.ideas.add(Idea(f"Ідея {n}", "опис", "Drinks", 1)).id for n in range(ideas)]
 
 
+def _two_votes(data_dir: Path) -> tuple[TinyStore, int, Path]:
+    """A store with one idea and two promotes, all votes in one file (returned too)."""
+    store = TinyStore(data_dir, shards=ONE_FILE_EACH)
+    idea = _board(store, 1)[0]
+    store.votes.cast(idea, 1, 1)
+    store.votes.cast(idea, 2, 1)
+    return store, idea, _votes_file(store)
+
+
 def test_a_vote_is_one_line_and_another_process_reads_just_that(data_dir: Path) -> None:
     store = TinyStore(data_dir, shards=ONE_FILE_EACH)
     idea = _board(store, 1)[0]
@@ -48,11 +57,7 @@ def test_a_vote_is_one_line_and_another_process_reads_just_that(data_dir: Path) 
 
 
 def test_a_line_cut_short_by_a_crash_is_ignored_then_cut_off(data_dir: Path) -> None:
-    store = TinyStore(data_dir, shards=ONE_FILE_EACH)
-    idea = _board(store, 1)[0]
-    store.votes.cast(idea, 1, 1)
-    store.votes.cast(idea, 2, 1)
-    path = _votes_file(store)
+    _, idea, path = _two_votes(data_dir)
     with path.open("ab") as f:  # what a power cut during a long append can leave
         f.write(b'["votes", {"9": {"idea_id": ' + b"7" * 500)
     fresh = TinyStore(data_dir)
@@ -65,11 +70,7 @@ def test_a_line_cut_short_by_a_crash_is_ignored_then_cut_off(data_dir: Path) -> 
 
 
 def test_a_damaged_change_is_reported_and_never_written_over(data_dir: Path) -> None:
-    store = TinyStore(data_dir, shards=ONE_FILE_EACH)
-    idea = _board(store, 1)[0]
-    store.votes.cast(idea, 1, 1)
-    store.votes.cast(idea, 2, 1)
-    path = _votes_file(store)
+    store, idea, path = _two_votes(data_dir)
     with path.open("ab") as f:
         f.write(b'["votes", "not a change"]\n')
     damaged = path.read_bytes()
@@ -85,11 +86,7 @@ def test_a_damaged_change_is_reported_and_never_written_over(data_dir: Path) -> 
 def test_a_full_disk_mid_append_leaves_the_file_as_it_was(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = TinyStore(data_dir, shards=ONE_FILE_EACH)
-    idea = _board(store, 1)[0]
-    store.votes.cast(idea, 1, 1)
-    store.votes.cast(idea, 2, 1)
-    path = _votes_file(store)
+    store, idea, path = _two_votes(data_dir)
     before = path.read_bytes()
     real_pwrite = os.pwrite
 
