@@ -207,9 +207,12 @@ def test_a_backup_made_before_journals_restores(data_dir: Path, tmp_path: Path) 
 
 
 def test_a_forked_process_waits_for_its_parents_write_lock(tmp_path: Path) -> None:
-    """`flock` belongs to the open file: a child sharing its parent's would get the lock too."""
+    """`flock` belongs to the open file: a child sharing its parent's would get the lock too,
+    and so would anyone once a nested hold had unlocked the file."""
     lock = LockFile(tmp_path / "00.json.lock")
     with lock.held(timeout=1):
+        with lock.held(timeout=1):  # taken again by its holder: still held after this block
+            pass
         child = os.fork()
         if child == 0:
             try:

@@ -8,7 +8,8 @@ one fsync). The kernel drops a `flock` when its holder dies, `kill -9` included.
 
 `flock` belongs to the open file, not to a thread or a process: threads must hold their own
 lock around a LockFile (see `shard.py`), and a process forked from the one that opened the file
-opens it again rather than share it with its parent.
+opens it again rather than share it with its parent. Taken again by its holder, it only counts
+(as `filelock` does): unlocking the file then would release the holder's outer hold too.
 """
 
 from __future__ import annotations
@@ -35,13 +36,21 @@ class LockFile:
         self.path = path
         self._fd: int | None = None
         self._pid = 0
+        self._depth = 0
 
     @contextmanager
     def held(self, timeout: float) -> Iterator[None]:
         """Hold the lock; raise LockTimeout after waiting `timeout` seconds."""
         if self._fd is not None and self._pid != os.getpid():
             os.close(self._fd)  # inherited: closing it leaves the parent's lock alone
-            self._fd = None
+            self._fd, self._depth = None, 0
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
         if self._fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
@@ -57,9 +66,11 @@ class LockFile:
                     raise LockTimeout(self.path.name, timeout) from None
                 time.sleep(wait)
                 wait = min(wait * 2, _LONGEST_WAIT_S)
+        self._depth = 1
         try:
             yield
         finally:
+            self._depth = 0
             fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
