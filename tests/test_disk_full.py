@@ -19,12 +19,22 @@ def _fill_disk(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
     """Every write into the data folder fails as it would on a full disk."""
     real_write = os.write
 
-    def write(fd: int, data: bytes) -> int:
+    real_pwrite = os.pwrite
+
+    def refuse(fd: int) -> None:
         if os.readlink(f"/proc/self/fd/{fd}").startswith(str(data_dir)):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def write(fd: int, data: bytes) -> int:
+        refuse(fd)
         return real_write(fd, data)
 
+    def pwrite(fd: int, data: bytes, offset: int) -> int:  # a change appended to a file
+        refuse(fd)
+        return real_pwrite(fd, data, offset)
+
     monkeypatch.setattr(storage_module.os, "write", write)
+    monkeypatch.setattr(storage_module.os, "pwrite", pwrite)
 
 
 def _files(data_dir: Path) -> dict[str, bytes]:
@@ -63,16 +73,17 @@ def test_a_vote_on_a_full_disk_is_a_clear_503_and_recovers(
 
 
 def _break_a_record(data_dir: Path) -> tuple[Path, int]:
-    """Remove the title of one idea: valid JSON, but not an idea any more."""
+    """Remove the title of one idea: valid JSON, but not an idea any more. A data file is
+    its records as one JSON line, then one line per later change: add a change."""
     import json
 
     for path in sorted((data_dir / "ideas").glob("*.json")):
-        data = json.loads(path.read_text())
-        records = data.get("ideas") or {}
+        records = json.loads(path.read_text().partition("\n")[0]).get("ideas") or {}
         if records:
-            doc_id = next(iter(records))
-            del records[doc_id]["title"]
-            path.write_text(json.dumps(data))
+            doc_id, record = next(iter(records.items()))
+            del record["title"]
+            with path.open("a") as f:
+                f.write(json.dumps(["ideas", {doc_id: record}]) + "\n")
             return path, int(doc_id)
     raise AssertionError("no idea to break")
 

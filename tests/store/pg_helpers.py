@@ -21,7 +21,17 @@ from flask.testing import FlaskClient
 
 from feedback_app.demo import seed_demo
 from feedback_app.dev.throwaway_pg import ThrowawayPostgres
-from feedback_app.store import BoardQuery, Idea, IdeaStatus, Job, Message, Role, Stance, Store
+from feedback_app.store import (
+    BoardQuery,
+    Idea,
+    IdeaStatus,
+    Job,
+    Message,
+    Role,
+    Stance,
+    Store,
+    TinyStore,
+)
 from feedback_app.store.contract import COLLECTIONS, Entry
 from feedback_app.store.postgres import PgStore
 from tests.conftest import csrf_token
@@ -137,9 +147,15 @@ def app_works(app: Flask, store: Store, email: str, idea_id: int) -> None:
 
 
 def old_format_backup(root: Path, target: Path) -> None:
-    """A backup as Voicebox wrote them before snapshots: the folder's files and their
-    checksums."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.glob("*/[0-9]*.json")}
+    """A backup as Voicebox wrote them before snapshots: the folder's files (each one JSON
+    document, as in schema 1) and their checksums."""
+    folder = TinyStore(root)
+    files = {
+        shard.path.relative_to(root).as_posix(): raw
+        for shard in folder.shards()
+        if (raw := shard.contents()) is not None
+    }
+    folder.close()
     manifest = {"schema": 1, "files": {n: hashlib.sha256(b).hexdigest() for n, b in files.items()}}
     with zipfile.ZipFile(target, "w") as zf:
         zf.writestr("meta.json", (root / "meta.json").read_bytes())

@@ -96,12 +96,13 @@ def test_migrations_run_in_order_on_open(data_dir: Path, monkeypatch: pytest.Mon
                 doc["title"] = doc["title"].upper()
             f.write_bytes(orjson.dumps(data))
 
-    monkeypatch.setattr(schema_module, "CURRENT_SCHEMA", 2)
-    monkeypatch.setitem(schema_module.MIGRATIONS, 1, upgrade)
+    current = schema_module.CURRENT_SCHEMA
+    monkeypatch.setattr(schema_module, "CURRENT_SCHEMA", current + 1)
+    monkeypatch.setitem(schema_module.MIGRATIONS, current, upgrade)
     migrated = TinyStore(data_dir)
     assert ran == [1]
     assert [i.title for i in migrated.ideas.all()] == ["OLD TITLE"]
-    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == 2
+    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == current + 1
     TinyStore(data_dir)
     assert ran == [1], "a migration runs once"
 

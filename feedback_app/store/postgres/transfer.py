@@ -152,6 +152,8 @@ def append_in(store: PgStore, conn: Conn, name: str, batch: Batch) -> int:
             sql.SQL("WITH added AS ({}) {}").format(insert, sql.SQL(_TALLY.get(name, "")))
             + sql.SQL(" SELECT count(*) FROM added")
         ).fetchone()
+        if name == "ideas":
+            conn.execute(sql.SQL(_COUNT_IDEAS).format(staging))
         conn.execute(sql.SQL("TRUNCATE {}").format(staging))
     except psycopg.OperationalError:
         raise
@@ -165,19 +167,24 @@ def append_in(store: PgStore, conn: Conn, name: str, batch: Batch) -> int:
 # What an insert hands back about the rows it added, and how the ideas' figures follow them.
 _ADDED = {"ideas": "id", "votes": "idea_id, value", "comments": "idea_id, hidden"}
 _TALLY = {
-    "ideas": ", counted AS (UPDATE ideas i SET "
-    "promotes = (SELECT count(*) FROM votes v WHERE v.idea_id = i.id AND v.value > 0), "
-    "demotes = (SELECT count(*) FROM votes v WHERE v.idea_id = i.id AND v.value < 0), "
-    "comments = (SELECT count(*) FROM comments c WHERE c.idea_id = i.id AND NOT c.hidden) "
-    "FROM added WHERE i.id = added.id RETURNING 1)",
-    "votes": ", counted AS (UPDATE ideas SET promotes = promotes + t.up, "
+    "votes": ", counted AS (UPDATE idea_ranks SET promotes = promotes + t.up, "
     "demotes = demotes + t.down FROM (SELECT idea_id, count(*) FILTER (WHERE value > 0) AS up, "
     "count(*) FILTER (WHERE value < 0) AS down FROM added GROUP BY idea_id) t "
-    "WHERE ideas.id = t.idea_id RETURNING 1)",
-    "comments": ", counted AS (UPDATE ideas SET comments = comments + t.n "
+    "WHERE idea_ranks.id = t.idea_id RETURNING 1)",
+    "comments": ", counted AS (UPDATE idea_ranks SET comments = comments + t.n "
     "FROM (SELECT idea_id, count(*) FILTER (WHERE NOT hidden) AS n FROM added "
-    "GROUP BY idea_id) t WHERE ideas.id = t.idea_id RETURNING 1)",
+    "GROUP BY idea_id) t WHERE idea_ranks.id = t.idea_id RETURNING 1)",
 }
+# An idea's ranking row is made by a trigger at the end of the insert's statement, so the
+# figures of ideas arriving after their votes or comments are counted in a statement of
+# their own.
+_COUNT_IDEAS = (
+    "UPDATE idea_ranks r SET "
+    "promotes = (SELECT count(*) FROM votes v WHERE v.idea_id = r.id AND v.value > 0), "
+    "demotes = (SELECT count(*) FROM votes v WHERE v.idea_id = r.id AND v.value < 0), "
+    "comments = (SELECT count(*) FROM comments c WHERE c.idea_id = r.id AND NOT c.hidden) "
+    "FROM {} s WHERE r.id = s.id"
+)
 
 
 def _row(store: PgStore, name: str, record_id: int | None, doc: Doc) -> dict[str, Any]:

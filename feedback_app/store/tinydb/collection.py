@@ -26,11 +26,14 @@ from ..errors import CorruptDataError
 from ..models import Record
 from ..validation import problem
 from .shard import Shard
+from .storage import Change
 
 __all__ = ["Collection"]
 
 V = TypeVar("V")
 Doc = dict[str, Any]
+# Follows a raw view along changed records: (value, [(doc_id, old, new), ...]) -> new value.
+Update = Callable[[V, list[tuple[str, Any, Any]]], V] | None
 
 
 class Collection:
@@ -77,19 +80,29 @@ class Collection:
         self._check_record(shard, record_id, doc)
         return dict(doc)
 
-    def view(self, name: str, build: Callable[[Any], V], raw: bool = False) -> list[V]:
+    def view(
+        self, name: str, build: Callable[[Any], V], raw: bool = False, update: Update[V] = None
+    ) -> list[V]:
         """Per-shard derived values, each rebuilt only when its shard changed.
 
         `build` gets the shard's records keyed by their public ids or, with `raw`, TinyDB's
         own table keyed by document id strings (cheaper, for indexes that need no public id).
+        A raw view may also say how to follow changes instead of being rebuilt:
+        `update(value, [(doc_id, old record or None, new record or None), ...])` returns the
+        new value (see `Shard.view`).
         """
-        return [self._view(i, name, build, raw) for i in range(self.size)]
+        return [self._view(i, name, build, raw, update) for i in range(self.size)]
 
-    def shard_view(self, key: int, name: str, build: Callable[[Any], V], raw: bool = False) -> V:
+    def shard_view(
+        self, key: int, name: str, build: Callable[[Any], V], raw: bool = False,
+        update: Update[V] = None,
+    ) -> V:  # fmt: skip
         """Like `view`, for the one shard that `key` routes to."""
-        return self._view(self.shard_index_for(key), name, build, raw)
+        return self._view(self.shard_index_for(key), name, build, raw, update)
 
-    def _view(self, index: int, name: str, build: Callable[[Any], V], raw: bool) -> V:
+    def _view(
+        self, index: int, name: str, build: Callable[[Any], V], raw: bool, update: Update[V]
+    ) -> V:
         def rebuild(db: TinyDB) -> V:
             table = db.storage.read().get(self.name, {})
             try:
@@ -98,14 +111,22 @@ class Collection:
                 self._check_shard(index)  # a record that is not a record: say which one
                 raise
 
-        return self.shards[index].view(name, rebuild)
+        def follow(value: V, changes: list[Change]) -> V:
+            mine = [(doc_id, old, new) for table, doc_id, old, new in changes if table == self.name]
+            try:
+                return update(value, mine) if mine else value  # type: ignore[misc]
+            except Exception:
+                self._check_shard(index)
+                raise
+
+        return self.shards[index].view(name, rebuild, follow if raw and update else None)
 
     # -- validation --------------------------------------------------------------------------
     def check(self) -> int:
         """Decode every record with the model; raise CorruptDataError naming the first bad
         one. Each file is checked again only after it changed. Returns the number of records."""
         return sum(
-            self._view(index, "checked", lambda _, i=index: self._check_shard(i), raw=True)
+            self._view(index, "checked", lambda _, i=index: self._check_shard(i), True, None)
             for index in range(self.size)
         )
 
@@ -132,8 +153,9 @@ class Collection:
     # -- writes ------------------------------------------------------------------------------
     def insert(self, doc: Doc, route_key: int | None = None) -> int:
         index = self.shard_index_for(route_key) if route_key is not None else self._any_shard()
-        with self.shards[index].writing() as db:
-            doc_id = db.table(self.name).insert(doc)
+        shard = self.shards[index]
+        with shard.writing():
+            doc_id = shard.add(self.name, doc)
         return self.join_id(index, doc_id)
 
     def insert_many(self, docs: list[Doc], route: Callable[[Doc], int] | None = None) -> list[int]:
@@ -160,9 +182,8 @@ class Collection:
         if record_id < 1:
             return None
         shard, doc_id = self.split_id(record_id)
-        with shard.writing() as db:
-            table = db.table(self.name)
-            current = table.get(doc_id=doc_id)
+        with shard.writing():
+            current = shard.doc(self.name, doc_id)
             if current is None:
                 return None
             try:
@@ -172,7 +193,7 @@ class Collection:
                 raise
             if new is None:
                 return dict(current)
-            table.update(_replace_with(new), doc_ids=[doc_id])
+            shard.put(self.name, {doc_id: new})
             return new
 
     def update_many(self, changes: dict[int, Callable[[Doc], Doc | None]]) -> None:
@@ -185,10 +206,16 @@ class Collection:
             if record_id >= 1:
                 by_shard.setdefault(record_id % self.size, {})[record_id // self.size] = change
         for index, group in sorted(by_shard.items()):
-            with self.shards[index].writing() as db:
-                # TinyDB's public `update` applies one change to many documents; this applies
-                # a different one to each, in the same single read-modify-write.
-                db.table(self.name)._update_table(lambda table, g=group: _apply(table, g))
+            shard = self.shards[index]
+            with shard.writing():
+                new = {}
+                for doc_id, change in group.items():
+                    current = shard.doc(self.name, doc_id)
+                    changed = change(dict(current)) if current is not None else None
+                    if changed is not None:
+                        new[doc_id] = changed
+                if new:
+                    shard.put(self.name, new)
 
     def remove_where(
         self, view: str, decode: Callable[[dict[int, Doc]], list[Any]], drop: Callable[[Any], bool]
@@ -197,18 +224,22 @@ class Collection:
         only the files that hold such records, each once. Returns how many were removed."""
         removed = 0
         for index, shard in enumerate(self.shards):
-            if not any(drop(r) for r in self._view(index, view, decode, False)):
+            if not any(drop(r) for r in self._view(index, view, decode, False, None)):
                 continue
-            with shard.writing() as db:
-                doomed = [r.id for r in self._view(index, view, decode, False) if drop(r)]
+            with shard.writing():
+                doomed = [r.id for r in self._view(index, view, decode, False, None) if drop(r)]
                 if doomed:
-                    db.table(self.name).remove(doc_ids=[self.split_id(i)[1] for i in doomed])
+                    shard.put(self.name, {self.split_id(i)[1]: None for i in doomed})
                 removed += len(doomed)
         return removed
 
     def shard_writing(self, key: int) -> Any:
         """The write context of the shard that `key` routes to (for multi-record changes)."""
         return self.shards[self.shard_index_for(key)].writing()
+
+    def shard_for(self, key: int) -> Shard:
+        """The shard that `key` routes to (write with `writing()`, then `put` or `add`)."""
+        return self.shards[self.shard_index_for(key)]
 
     def close(self) -> None:
         for shard in self.shards:
@@ -220,20 +251,3 @@ class Collection:
     def _records(self, index: int, db: TinyDB) -> dict[int, Doc]:
         raw = db.storage.read().get(self.name, {})
         return {self.join_id(index, int(doc_id)): doc for doc_id, doc in raw.items()}
-
-
-def _apply(table: dict[int, Any], changes: dict[int, Callable[[Doc], Doc | None]]) -> None:
-    for doc_id, change in changes.items():
-        current = table.get(doc_id)
-        if current is not None:
-            new = change(dict(current))
-            if new is not None:
-                table[doc_id] = new
-
-
-def _replace_with(new: Doc) -> Callable[[Doc], None]:
-    def transform(doc: Doc) -> None:
-        doc.clear()
-        doc.update(new)
-
-    return transform

@@ -32,8 +32,10 @@ class MergedMap(Generic[K, V]):
         extract: Callable[[Any], dict[K, V]] = lambda view: view,
         raw: bool = False,
         combine: Callable[[Iterable[V]], V] | None = None,
+        update: Callable[[Any, list[Any]], Any] | None = None,
     ) -> None:
-        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`).
+        """Merge `extract(view)` of each shard's view `name` (see `Collection.view`; a view
+        that follows changes through `update` must give a new dict whenever it changed).
 
         Parts hold different keys, unless `combine` is given: a key's merged value is then
         `combine` of its values in every part that has it."""
@@ -43,6 +45,7 @@ class MergedMap(Generic[K, V]):
         self._extract = extract
         self._raw = raw
         self._combine = combine
+        self._update = update
         self._lock = threading.Lock()
         self._generations: tuple[int, ...] | None = None
         self._parts: list[dict[K, V]] = [{} for _ in collection.shards]
@@ -78,7 +81,8 @@ class MergedMap(Generic[K, V]):
         return set().union(*entries)
 
     def _merge_part(self, index: int, changed: set[K]) -> None:
-        new = self._extract(self._c.shard_view(index, self._name, self._build, self._raw))
+        view = self._c.shard_view(index, self._name, self._build, self._raw, self._update)
+        new = self._extract(view)
         old = self._parts[index]
         self._parts[index] = new
         if self._combine is not None:

@@ -18,9 +18,22 @@ from filelock import FileLock
 from ..errors import CorruptDataError, SchemaError
 from .storage import write_bytes_atomically
 
-__all__ = ["CURRENT_SCHEMA", "DEFAULT_SHARDS", "META_FILE", "MIGRATIONS", "open_meta"]
+__all__ = [
+    "CURRENT_SCHEMA",
+    "DEFAULT_SHARDS",
+    "META_FILE",
+    "MIGRATIONS",
+    "RESTORABLE_SCHEMAS",
+    "open_meta",
+]
 
-CURRENT_SCHEMA = 1
+# 1: each shard is one TinyDB JSON file. 2: a shard file may go on after its JSON line with
+# lines of later changes (its journal, see `journal.py`), which a reader of schema 1 would take
+# for damage.
+CURRENT_SCHEMA = 2
+# Backups hold each shard as one JSON document, its journal folded in: those of schema 1 and 2
+# are alike, so either restores.
+RESTORABLE_SCHEMAS = frozenset({1, 2})
 META_FILE = "meta.json"
 
 # Votes are by far the most numerous and the most often written: 64 files keep a vote write
@@ -42,8 +55,15 @@ DEFAULT_SHARDS: dict[str, int] = {
 
 Migration = Callable[[Path, dict[str, Any]], None]
 
+
+def _journals_allowed(root: Path, meta: dict[str, Any]) -> None:
+    """Schema 1 -> 2 changes no file: a schema 1 shard file is data without a journal, and its
+    first small write rewrites it in the journal layout. Recording schema 2 is what matters:
+    an older Voicebox then refuses the folder in plain words instead of calling it damaged."""
+
+
 # MIGRATIONS[n] upgrades a folder from schema n to n + 1, in place, and may edit the metadata.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _journals_allowed}
 
 
 def open_meta(root: Path, shards: dict[str, int] | None = None) -> dict[str, Any]:

@@ -171,8 +171,7 @@ class TinyStore:
             for shard in shards:
                 locks.enter_context(shard.locked())
             for shard in shards:
-                with contextlib.suppress(FileNotFoundError):
-                    shard.path.unlink()
+                shard.remove()
             for folder in {shard.path.parent for shard in shards if shard.path.parent.exists()}:
                 fsync_folder(folder)
 

@@ -1,6 +1,8 @@
 """Promote (+1) and demote (-1) votes: one per person per idea, changeable and retractable.
 
-Votes are split over many files by idea, so a vote rewrites only a sliver of all votes.
+Votes are split over many files by idea. A vote is one line appended to its file (see
+`journal.py`), and each file's index (who voted what, and the tallies) follows the changed
+votes rather than being rebuilt, in the process that voted and in every process that reads it.
 """
 
 from __future__ import annotations
@@ -21,24 +23,27 @@ class Votes:
     def __init__(self, collection: Collection) -> None:
         self._c = collection
         self.tally_map: MergedMap[int, tuple[int, int]] = MergedMap(
-            collection, "index", _build_index, lambda view: view["tallies"], raw=True
-        )
+            collection, "index", _build_index, lambda view: view["tallies"], raw=True,
+            update=_update_index,
+        )  # fmt: skip
 
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
         """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held."""
         if value not in (-1, 0, 1):
             raise ValueError("a vote is +1, -1 or 0")
-        with self._c.shard_writing(idea_id) as db:
-            table = db.table(self._c.name)
+        shard, name = self._c.shard_for(idea_id), self._c.name
+        with shard.writing():
             doc_id = self._index(idea_id)["by_key"].get((idea_id, user_id))
             if doc_id is None:
                 if value:
-                    table.insert(Vote(idea_id, user_id, value).to_doc())
+                    shard.add(name, Vote(idea_id, user_id, value).to_doc())
                 return value
             if value == 0:
-                table.remove(doc_ids=[doc_id])
-            elif table.get(doc_id=doc_id)["value"] != value:
-                table.update({"value": value, "at": utcnow().isoformat()}, doc_ids=[doc_id])
+                shard.put(name, {doc_id: None})
+                return value
+            current = shard.doc(name, doc_id)
+            if current is not None and current["value"] != value:
+                shard.put(name, {doc_id: {**current, "value": value, "at": utcnow().isoformat()}})
         return value
 
     def cast_many(self, votes: Iterable[Vote]) -> int:
@@ -53,7 +58,9 @@ class Votes:
         for index, group in sorted(by_shard.items()):
             with self._c.shards[index].writing() as db:
                 table = db.table(self._c.name)
-                known = self._c.shard_view(index, "index", _build_index, raw=True)["by_key"]
+                known = self._c.shard_view(index, "index", _build_index, True, _update_index)[
+                    "by_key"
+                ]
                 keys = [(v.idea_id, v.user_id) for v in group]
                 stale = [known[k] for k in keys if k in known]
                 if stale:
@@ -85,10 +92,11 @@ class Votes:
         return found
 
     def count(self) -> int:
-        return sum(len(part["by_key"]) for part in self._c.view("index", _build_index, raw=True))
+        parts = self._c.view("index", _build_index, raw=True, update=_update_index)
+        return sum(len(part["by_key"]) for part in parts)
 
     def _index(self, idea_id: int) -> dict[str, Any]:
-        return self._c.shard_view(idea_id, "index", _build_index, raw=True)
+        return self._c.shard_view(idea_id, "index", _build_index, True, _update_index)
 
 
 def _build_index(table: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -106,6 +114,39 @@ def _build_index(table: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for idea, voters in by_idea.items():
         up = sum(1 for v in voters.values() if v > 0)
         tallies[idea] = (up, len(voters) - up)
+    return {"by_key": by_key, "by_idea": by_idea, "tallies": tallies}
+
+
+def _update_index(index: dict[str, Any], changes: list[tuple[str, Any, Any]]) -> dict[str, Any]:
+    """`index` moved along by changed votes: what `_build_index` would build now.
+
+    The old index's `by_key` and `by_idea` are reused, but each idea's voters and the tallies
+    are new objects: callers may still hold the old ones (copy on write).
+    """
+    by_key, by_idea = index["by_key"], index["by_idea"]
+    tallies = dict(index["tallies"])
+    touched = set()
+    for doc_id, old, new in changes:
+        if old is not None:
+            idea, user = old["idea_id"], old["user_id"]
+            by_key.pop((idea, user), None)
+            voters = dict(by_idea.get(idea, {}))
+            voters.pop(user, None)
+            by_idea[idea] = voters
+            touched.add(idea)
+        if new is not None:
+            idea, user = new["idea_id"], new["user_id"]
+            by_key[(idea, user)] = int(doc_id)
+            by_idea[idea] = {**by_idea.get(idea, {}), user: new["value"]}
+            touched.add(idea)
+    for idea in touched:
+        voters = by_idea[idea]
+        if voters:
+            up = sum(1 for v in voters.values() if v > 0)
+            tallies[idea] = (up, len(voters) - up)
+        else:
+            del by_idea[idea]
+            tallies.pop(idea, None)
     return {"by_key": by_key, "by_idea": by_idea, "tallies": tallies}
 
 
