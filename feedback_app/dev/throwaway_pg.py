@@ -55,9 +55,15 @@ def _free_port() -> int:
 
 
 class ThrowawayPostgres:
-    """`with ThrowawayPostgres() as pg:` ... `pg.url` ... (stopped and removed at the end)."""
+    """`with ThrowawayPostgres() as pg:` ... `pg.url` ... (stopped and removed at the end).
 
-    def __init__(self) -> None:
+    `durable=False` turns fsync off: a commit still reaches the operating system before it is
+    acknowledged, so it survives the server being killed, but not the machine losing power.
+    The tests use it (creating and dropping a database per test is fsync-bound); benchmarks
+    that measure durable writes keep the default."""
+
+    def __init__(self, durable: bool = True) -> None:
+        self.durable = durable
         self.bin = find_bin_dir()
         self.folder = Path(tempfile.mkdtemp(prefix="voicebox-pg-"))
         self.port = _free_port()
@@ -82,8 +88,9 @@ class ThrowawayPostgres:
         data = self.folder / "pg"
         self._run("initdb", "-D", str(data), "-A", "trust", "-U", "voicebox", "--no-sync",
                   "-E", "UTF8", "--locale", "C.UTF-8")  # fmt: skip
+        sync = "-c fsync=on" if self.durable else "-c fsync=off -c full_page_writes=off"
         options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=on "
+            f"-p {self.port} -k {self.folder} -c listen_addresses='' {sync} "
             "-c max_connections=200 -c shared_buffers=128MB"
         )
         self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "log"), "-w",
@@ -98,15 +105,29 @@ class ThrowawayPostgres:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def create_database(self, name: str, template: str = "template1") -> str:
-        """Create the database `name` (a copy of `template`); return its URL."""
+        """Create the database `name` (a copy of `template`); return its URL. Without fsync
+        a file copy is the faster way (measured ~45 ms against ~250 ms); with fsync, the
+        checkpoint it needs makes it the slower one."""
+        import psycopg
+
+        strategy = "WAL_LOG" if self.durable else "FILE_COPY"
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY {strategy}')
+        return self.url_for(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop the database `name`, ending any session still connected to it."""
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        return self.url_for(name)
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def __enter__(self) -> ThrowawayPostgres:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:  # a half-made server folder is removed, not left in /tmp
+            self.stop()
+            raise
 
     def __exit__(self, *_: object) -> None:
         self.stop()
