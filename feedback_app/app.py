@@ -12,13 +12,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth.current import init_auth
 from .config import load_config
-from .data import init_store
+from .data import ensure_secret_key, init_store
 from .errors import init_errors
 from .limits import init_limits
 from .mail import init_mail
 from .publishing import init_publishing
 from .security import init_security
-from .store.opening import stored_secret_key
+from .store import StoreError
 from .templating import init_templating
 
 __all__ = ["create_app"]
@@ -32,7 +32,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"]).resolve())
     app.config.update(
-        SECRET_KEY=app.config["SECRET_KEY"] or stored_secret_key(app.config),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_KB"] * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -45,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     Babel(app)
     init_store(app)
+    _init_secret_key(app)
     init_limits(app)  # first: every post counts, even one refused below
     init_security(app)
     init_auth(app)
@@ -54,6 +54,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_publishing(app)
     _register_blueprints(app)
     return app
+
+
+def _init_secret_key(app: Flask) -> None:
+    """Load the signing key now if the store can be reached, else on the first request (which
+    answers 503 until it can): a database that is down must not stop the app from starting."""
+    try:
+        ensure_secret_key(app)
+    except StoreError as exc:
+        app.logger.warning("the secret key will be read once the store answers: %s", exc)
+
+    @app.before_request
+    def _key() -> None:
+        ensure_secret_key(app)
 
 
 def _register_blueprints(app: Flask) -> None:

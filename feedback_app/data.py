@@ -11,11 +11,13 @@ import threading
 from flask import Flask, current_app
 
 from .store import Store, open_store
+from .store.opening import stored_secret_key
 
-__all__ = ["get_store", "init_store"]
+__all__ = ["close_store", "ensure_secret_key", "get_store", "init_store"]
 
 _KEY = "voicebox.store"
 _lock = threading.Lock()
+_key_lock = threading.Lock()
 
 
 def init_store(app: Flask) -> None:
@@ -31,3 +33,26 @@ def get_store() -> Store:
                 store = open_store(current_app.config)
                 current_app.extensions[_KEY] = store
     return store
+
+
+def close_store(app: Flask) -> None:
+    """Close the app's store, if it was opened (its database connections, its open files).
+    The next request opens it again."""
+    with _lock:
+        store = app.extensions.get(_KEY)
+        app.extensions[_KEY] = None
+    if store is not None:
+        store.close()
+
+
+def ensure_secret_key(app: Flask) -> str:
+    """The key sessions, CSRF tokens and emailed links are signed with: VOICEBOX_SECRET_KEY,
+    or the one the store keeps. Read when the app is built; when the store could not be
+    reached then (a database still starting), on the first request that needs it, so the app
+    answers 503 meanwhile instead of failing to start."""
+    key = app.config.get("SECRET_KEY")
+    if not key:
+        with _key_lock:
+            key = app.config.get("SECRET_KEY") or stored_secret_key(app.config)
+            app.config["SECRET_KEY"] = key
+    return str(key)

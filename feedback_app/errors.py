@@ -12,7 +12,14 @@ from .auth.service import safe_next
 from .body import TooLarge, UndecodableForm, undecodable_form
 from .limits import TooManyPosts
 from .security import from_this_site
-from .store import CorruptDataError, NotFound, SchemaError, UnsupportedBackend, WriteError
+from .store import (
+    CorruptDataError,
+    NotFound,
+    SchemaError,
+    Unavailable,
+    UnsupportedBackend,
+    WriteError,
+)
 
 __all__ = ["init_errors"]
 
@@ -112,6 +119,7 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CorruptDataError)
     @app.errorhandler(SchemaError)
     @app.errorhandler(UnsupportedBackend)
+    @app.errorhandler(Unavailable)
     def unreadable(error: Exception) -> tuple[str, int]:
         app.logger.error("data unavailable: %s", error)
         return _page(503)

@@ -17,7 +17,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..data import get_store
+from ..data import ensure_secret_key, get_store
 from ..links import public_url
 from ..mail import enqueue_job, job_handler
 from ..publishing import published_data_changed
@@ -136,7 +136,7 @@ def set_following(idea_id: int, user_id: int, following: bool) -> None:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="voicebox-unsubscribe")
+    return URLSafeSerializer(ensure_secret_key(current_app), salt="voicebox-unsubscribe")
 
 
 def unsubscribe_link(user_id: int, idea_id: int) -> str:
