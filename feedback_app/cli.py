@@ -85,7 +85,11 @@ def _listening(
 
 
 def _store(ctx: click.Context) -> Store:
-    return open_store(ctx.obj)
+    """The store the settings name, closed when the command ends (its database connections
+    are given back even when the command runs inside a longer-lived process)."""
+    store = open_store(ctx.obj)
+    ctx.call_on_close(store.close)
+    return store
 
 
 @contextmanager
@@ -201,15 +205,18 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
     if not (project / "mkdocs.yml").exists():
         raise click.ClickException(f"no mkdocs.yml in {project} (set VOICEBOX_SITE_PROJECT)")
     steps = ["collect", "render", "write", "build"]
+    store = open_store(settings)
     try:
         with click.progressbar(length=len(steps), label="Publishing the site") as bar:
             result = run_publish(
-                open_store(settings), project, site_dir, settings["BASE_URL"],
+                store, project, site_dir, settings["BASE_URL"],
                 settings["SITE_URL"], settings["LOCALE"], force,
                 progress=lambda step: bar.update(1),
             )  # fmt: skip
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
     s = result.summary
     click.echo(
         f"Published {result.testimonials} testimonials and {result.ideas} ideas in action: "
