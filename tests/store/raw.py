@@ -1,0 +1,26 @@
+"""Records as each backend holds them, past the models: what an older Voicebox, an import or
+a hand edit may have left behind. Tests use it to check the store's edge, never to write
+data that the contract itself could write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedback_app.store import Store, TinyStore
+
+
+def raw_doc(store: Store, collection: str, record_id: int) -> dict[str, Any]:
+    """The record's stored document, before any decoding."""
+    if isinstance(store, TinyStore):
+        doc = store.collections[collection].get(record_id)
+    else:
+        doc = store.tables()[collection].get(record_id)  # type: ignore[attr-defined]
+    assert doc is not None, f"no {collection} record {record_id}"
+    return doc
+
+
+def insert_raw(store: Store, collection: str, doc: dict[str, Any]) -> int:
+    """Store `doc` as it is, without the model's rules; return its id."""
+    if isinstance(store, TinyStore):
+        return store.collections[collection].insert(doc)
+    return store.tables()[collection].insert(doc)  # type: ignore[attr-defined, no-any-return]
