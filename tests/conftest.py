@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -265,13 +265,27 @@ def site_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(backend: Backend, site_project: Path) -> Iterator[Flask]:
-    built = create_app(
-        {**backend.settings, "SITE_PROJECT": str(site_project),
-         "SITE_DIR": str(site_project / "site"), **TEST_CONFIG}
-    )  # fmt: skip
-    yield built
-    close_store(built)
+def make_app(backend: Backend, site_project: Path) -> Iterator[Callable[..., Flask]]:
+    """Builds apps on the test's data and site project, with `TEST_CONFIG` and any settings
+    given on top; their stores are closed when the test ends."""
+    built: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        app = create_app(
+            {**backend.settings, "SITE_PROJECT": str(site_project),
+             "SITE_DIR": str(site_project / "site"), **TEST_CONFIG, **config}
+        )  # fmt: skip
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        close_store(app)
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture
