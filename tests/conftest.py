@@ -32,7 +32,7 @@ from psycopg import sql
 
 from feedback_app.app import create_app
 from feedback_app.cli import cli
-from feedback_app.data import close_store
+from feedback_app.data import close_store, get_store
 from feedback_app.dev.throwaway_pg import PostgresMissing, ThrowawayPostgres
 from feedback_app.mail import mailer, stop_mailers
 from feedback_app.store import Store, open_store
@@ -79,6 +79,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         for name in names
     ]
     metafunc.parametrize("backend", params, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_database_from_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A VOICEBOX_DATABASE_URL of the developer's never reaches a test: each test's data is
+    its own (the `backend` fixture sets the variable for the tests that use it)."""
+    monkeypatch.delenv("VOICEBOX_DATABASE_URL", raising=False)
 
 
 @pytest.fixture(autouse=True)
@@ -286,6 +293,12 @@ def make_app(backend: Backend, site_project: Path) -> Iterator[Callable[..., Fla
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Flask:
     return make_app()
+
+
+def app_store(app: Flask) -> Store:
+    """The store `app` itself uses (closed with the app when the test ends)."""
+    with app.app_context():
+        return get_store()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from feedback_app.store import Store, TinyStore
 
 
@@ -24,3 +26,12 @@ def insert_raw(store: Store, collection: str, doc: dict[str, Any]) -> int:
     if isinstance(store, TinyStore):
         return store.collections[collection].insert(doc)
     return store.tables()[collection].insert(doc)  # type: ignore[attr-defined, no-any-return]
+
+
+def raw_text(store: Store, collection: str) -> str:
+    """Everything the backend holds for `collection`, as text (the data files of a TinyDB
+    folder; the documents of the table on PostgreSQL)."""
+    if isinstance(store, TinyStore):
+        return "".join(f.read_text() for f in sorted(store.root.glob(f"{collection}/*.json")))
+    rows = store.tables()[collection].rows()  # type: ignore[attr-defined]
+    return "".join(orjson.dumps(doc).decode() for _, doc in rows)
