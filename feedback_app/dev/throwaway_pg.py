@@ -83,11 +83,14 @@ class ThrowawayPostgres:
             raise RuntimeError(f"{args[0]} failed: {result.stderr.strip() or result.stdout}")
 
     def start(self) -> ThrowawayPostgres:
+        """Start the server, creating its data folder the first time (after `halt`, the same
+        data comes back)."""
         if self.as_root:
             shutil.chown(self.folder, "postgres")
         data = self.folder / "pg"
-        self._run("initdb", "-D", str(data), "-A", "trust", "-U", "voicebox", "--no-sync",
-                  "-E", "UTF8", "--locale", "C.UTF-8")  # fmt: skip
+        if not (data / "PG_VERSION").exists():
+            self._run("initdb", "-D", str(data), "-A", "trust", "-U", "voicebox", "--no-sync",
+                      "-E", "UTF8", "--locale", "C.UTF-8")  # fmt: skip
         sync = "-c fsync=on" if self.durable else "-c fsync=off -c full_page_writes=off"
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses='' {sync} "
@@ -98,10 +101,15 @@ class ThrowawayPostgres:
         self._started = True
         return self
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server at once, as a crash would, keeping its data for `start`."""
         if self._started:
             self._run("pg_ctl", "-D", str(self.folder / "pg"), "-m", "immediate", "stop")
             self._started = False
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder."""
+        self.halt()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def create_database(self, name: str, template: str = "template1") -> str:
