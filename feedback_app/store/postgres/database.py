@@ -18,13 +18,20 @@ import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..errors import Unavailable
+from ..errors import Unavailable, UnsupportedBackend
 
 __all__ = ["Database", "redact"]
 
 # Connections a process keeps: its request threads, the mailer and the publisher.
 POOL_MAX = int(os.environ.get("VOICEBOX_DB_POOL", "10"))
 _WAIT_S = 10.0
+_CLOSE_WAIT_S = 1.0
+# Every connection talks UTC; a server that does not answer a connection attempt (a host
+# gone from the network) is given up after a few seconds rather than the system's minutes.
+_OPTIONS: dict[str, Any] = {"options": "-c TimeZone=UTC", "connect_timeout": 3}
+
+
+_UNREADABLE = "postgresql:…"
 
 
 def redact(url: str) -> str:
@@ -32,9 +39,18 @@ def redact(url: str) -> str:
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
-        return "postgresql:…"
-    user, host, port = info.get("user", ""), info.get("host", ""), info.get("port", "")
-    return f"postgresql://{user}@{host}:{port}/{info.get('dbname', '')}"
+        return _UNREADABLE
+    user, host, port = (str(info.get(k) or "") for k in ("user", "host", "port"))
+    dbname = str(info.get("dbname") or "")
+    if host and not host.startswith("/"):  # a network address
+        return f"postgresql://{user}@{host}{':' + port if port else ''}/{dbname}"
+    socket = "&".join(f"{k}={v}" for k, v in (("host", host), ("port", port)) if v)
+    return f"postgresql://{user}@/{dbname}{'?' + socket if socket else ''}"
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a connection error: libpq says why (never with the password)."""
+    return str(exc).strip().split("\n", 1)[0]
 
 
 def _dumps(value: Any) -> str:
@@ -47,9 +63,20 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 
 
 class Database:
-    """A pool of connections to `url`, re-opened after a fork."""
+    """A pool of connections to `url`, re-opened after a fork, and after the server was lost.
+
+    A pool waits for connections: while the server is down, every request would wait out
+    the pool's timeout before failing. So a pool is only opened after one direct connection
+    succeeded (refused at once when the server is down), and a pool whose server went away
+    is closed: until the server answers again, each request fails at once with Unavailable
+    (the app's 503), and the first to find it back opens a new pool.
+    """
 
     def __init__(self, url: str) -> None:
+        if redact(url) == _UNREADABLE:
+            # psycopg's own message quotes the whole URL, password included: it is not kept,
+            # not even as the context of this error.
+            raise UnsupportedBackend("VOICEBOX_DATABASE_URL is not a valid postgresql:// address")
         self.url = url
         self._pool: ConnectionPool | None = None
         self._pid = 0
@@ -59,38 +86,61 @@ class Database:
         if self._pool is None or self._pid != os.getpid():
             with self._lock:
                 if self._pool is None or self._pid != os.getpid():
-                    self._pool = ConnectionPool(
+                    self.dedicated().close()  # Unavailable at once if the server is down
+                    pool = ConnectionPool(
                         self.url,
                         min_size=1,
                         max_size=POOL_MAX,
-                        kwargs={"options": "-c TimeZone=UTC"},
+                        kwargs=_OPTIONS,
                         configure=_configure,
                         open=False,
                         name="voicebox",
                     )
                     try:
-                        self._pool.open(wait=True, timeout=_WAIT_S)
+                        pool.open(wait=True, timeout=_WAIT_S)
                     except PoolTimeout as exc:
-                        self._pool = None
-                        raise Unavailable(f"cannot reach the database {redact(self.url)}") from exc
-                    self._pid = os.getpid()
+                        pool.close(timeout=_CLOSE_WAIT_S)
+                        raise Unavailable(
+                            f"cannot reach the database {redact(self.url)} (timed out)"
+                        ) from exc
+                    self._pool, self._pid = pool, os.getpid()
         return self._pool
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
         """A connection in a transaction: committed when the block ends, rolled back on error."""
+        pool = self.pool()
         try:
-            with self.pool().connection(timeout=_WAIT_S) as conn:
-                yield conn
-        except (psycopg.OperationalError, PoolTimeout) as exc:
-            raise Unavailable(f"the database {redact(self.url)} failed: {exc}") from exc
+            with pool.connection(timeout=_WAIT_S) as conn:
+                try:
+                    yield conn
+                except psycopg.OperationalError:
+                    if conn.broken:
+                        self._lost(pool)
+                    raise
+        except PoolTimeout as exc:
+            self._lost(pool)
+            raise Unavailable(f"the database {redact(self.url)} failed: {_reason(exc)}") from exc
+        except psycopg.OperationalError as exc:
+            raise Unavailable(f"the database {redact(self.url)} failed: {_reason(exc)}") from exc
+
+    def _lost(self, pool: ConnectionPool) -> None:
+        """The server dropped a connection, or none could be had: close this pool (its
+        connections are gone too) so the next request asks the server directly."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        if self._pid == os.getpid():
+            pool.close(timeout=_CLOSE_WAIT_S)
 
     def dedicated(self) -> psycopg.Connection[Any]:
         """A connection outside the pool (for a lock held through long work)."""
         try:
-            conn = psycopg.connect(self.url, options="-c TimeZone=UTC", autocommit=True)
+            conn = psycopg.connect(self.url, autocommit=True, **_OPTIONS)
         except psycopg.OperationalError as exc:
-            raise Unavailable(f"cannot reach the database {redact(self.url)}") from exc
+            raise Unavailable(
+                f"cannot reach the database {redact(self.url)}: {_reason(exc)}"
+            ) from exc
         _configure(conn)
         return conn
 
