@@ -26,6 +26,11 @@ def find_bin_dir() -> Path:
     """The folder holding `initdb` and `pg_ctl` (newest Debian version first)."""
     given = os.environ.get("VOICEBOX_PG_BIN")
     if given:
+        if not (Path(given) / "initdb").exists():
+            raise PostgresMissing(
+                f"VOICEBOX_PG_BIN={given} holds no initdb: point it at the folder holding "
+                "PostgreSQL's initdb and pg_ctl, or unset it and `apt-get install postgresql`"
+            )
         return Path(given)
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=_version, reverse=True)
     if versions:
