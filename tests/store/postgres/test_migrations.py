@@ -12,6 +12,7 @@ import pytest
 from feedback_app.store import Idea, SchemaError
 from feedback_app.store.postgres import PgStore
 from feedback_app.store.postgres.migrations import MIGRATIONS
+from tests.store.processes import run_together
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -63,7 +64,7 @@ def test_a_database_from_a_newer_voicebox_is_refused_and_left_alone(
     reader.close()
 
 
-def _open_when_told(url: str, start: Any, results: Any) -> None:
+def _open_when_told(url: str, results: Any, start: Any) -> None:
     start.wait()
     store = PgStore(url, upgrade=False)
     results.put(store.upgrade())
@@ -74,15 +75,8 @@ def test_two_processes_upgrading_at_once_both_succeed_once(
     new_database: Callable[[], str],
 ) -> None:
     url = new_database()
-    ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
-    workers = [ctx.Process(target=_open_when_told, args=(url, start, results)) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    start.set()
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
-    applied = sorted((results.get(timeout=5) for _ in workers), key=len)
+    results = multiprocessing.get_context("spawn").Queue()
+    run_together(_open_when_told, [(url, results)] * 3)
+    applied = sorted((results.get(timeout=5) for _ in range(3)), key=len)
     assert applied == [[], [], [v for v, _ in MIGRATIONS]], "one applies, the others wait"
     assert _versions(url) == [v for v, _ in MIGRATIONS]

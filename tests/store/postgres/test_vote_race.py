@@ -3,7 +3,6 @@ its row for the listings) equal its votes, and no vote is counted twice."""
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import threading
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 
 from feedback_app.store import BoardQuery, Idea, Store, open_store
 from tests.conftest import Backend
+from tests.store.processes import run_together
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -70,17 +70,7 @@ def _voter(settings: dict[str, Any], worker: int, idea: int, start: Any) -> None
 
 def test_processes_voting_at_once_lose_and_double_nothing(store: Store, backend: Backend) -> None:
     idea = store.ideas.add(Idea("Більше безлактозних десертів", "d", "Food", 1)).id
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    workers = [
-        ctx.Process(target=_voter, args=(backend.settings, n, idea, start)) for n in range(4)
-    ]
-    for worker in workers:
-        worker.start()
-    start.set()
-    for worker in workers:
-        worker.join(timeout=120)
-        assert worker.exitcode == 0
+    run_together(_voter, [(backend.settings, n, idea) for n in range(4)])
     up, down = _consistent(store, idea)
     assert up + down == VOTERS + 4 * VOTERS, "the shared voters once, each worker's own once"
     assert up >= VOTERS
