@@ -25,7 +25,9 @@ def test_votes_arriving_during_a_merge_are_all_counted_once(
         voters = [backend.open() for _ in range(4)]
         go = threading.Barrier(len(voters) + 1)
 
-        def vote(other: Store, offset: int) -> None:
+        def vote(
+            other: Store, offset: int, go: threading.Barrier, duplicate: int, original: int
+        ) -> None:
             go.wait()
             try:
                 for voter in range(30):
@@ -34,7 +36,7 @@ def test_votes_arriving_during_a_merge_are_all_counted_once(
             except BaseException as exc:  # reported below
                 failures.append(exc)
 
-        threads = [threading.Thread(target=vote, args=(s, n)) for n, s in enumerate(voters)]
+        threads = [threading.Thread(target=vote, args=(s, n, go, duplicate, original)) for n, s in enumerate(voters)]
         for thread in threads:
             thread.start()
         go.wait()
