@@ -13,9 +13,7 @@ from tests.conftest import Backend
 pytestmark = pytest.mark.backends("postgresql")
 
 
-def test_votes_arriving_during_a_merge_are_all_counted_once(
-    store: Store, backend: Backend
-) -> None:
+def test_votes_arriving_during_a_merge_are_all_counted_once(store: Store, backend: Backend) -> None:
     failures: list[BaseException] = []
     for round_ in range(5):
         original = store.ideas.add(Idea(f"Oat milk free {round_}", "d", "Drinks", 1)).id
@@ -36,7 +34,10 @@ def test_votes_arriving_during_a_merge_are_all_counted_once(
             except BaseException as exc:  # reported below
                 failures.append(exc)
 
-        threads = [threading.Thread(target=vote, args=(s, n, go, duplicate, original)) for n, s in enumerate(voters)]
+        threads = [
+            threading.Thread(target=vote, args=(s, n, go, duplicate, original))
+            for n, s in enumerate(voters)
+        ]
         for thread in threads:
             thread.start()
         go.wait()
