@@ -135,6 +135,10 @@ class PostgresDatabases:
             conn.execute(self._empty)
         return self.url
 
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
     def _connection(self) -> psycopg.Connection[Any]:
         """The fixture's own session on the test database, kept from test to test."""
         if self._conn is None or self._conn.closed:
@@ -177,6 +181,7 @@ def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresDatabases]:
         databases = PostgresDatabases(server)
         request.config.stash[_DATABASES] = databases
         yield databases
+        databases.close()
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -8,9 +8,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.conftest import PostgresDatabases
+from tests.conftest import Backend, PostgresDatabases
 
 _numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql(backend: Backend) -> None:
+    """Every test here is about PostgreSQL: each is parametrised `[postgresql]` like the
+    conformance suite's, so `-k postgresql` selects them all."""
 
 
 @pytest.fixture

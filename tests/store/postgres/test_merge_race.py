@@ -13,6 +13,24 @@ from tests.conftest import Backend
 pytestmark = pytest.mark.backends("postgresql")
 
 
+def _vote_during(
+    go: threading.Barrier,
+    other: Store,
+    offset: int,
+    pair: tuple[int, int],
+    failures: list[BaseException],
+) -> None:
+    """Take back a vote on the duplicate and promote the original, for 30 people."""
+    original, duplicate = pair
+    go.wait()
+    try:
+        for voter in range(30):
+            other.votes.cast(duplicate, voter, -1)
+            other.votes.cast(original, 100 + offset * 30 + voter, 1)
+    except BaseException as exc:  # reported by the test
+        failures.append(exc)
+
+
 def test_votes_arriving_during_a_merge_are_all_counted_once(store: Store, backend: Backend) -> None:
     failures: list[BaseException] = []
     for round_ in range(5):
@@ -22,21 +40,11 @@ def test_votes_arriving_during_a_merge_are_all_counted_once(store: Store, backen
             store.votes.cast(duplicate, voter, 1)
         voters = [backend.open() for _ in range(4)]
         go = threading.Barrier(len(voters) + 1)
-
-        def vote(
-            other: Store, offset: int, go: threading.Barrier, duplicate: int, original: int
-        ) -> None:
-            go.wait()
-            try:
-                for voter in range(30):
-                    other.votes.cast(duplicate, voter, -1)
-                    other.votes.cast(original, 100 + offset * 30 + voter, 1)
-            except BaseException as exc:  # reported below
-                failures.append(exc)
-
         threads = [
-            threading.Thread(target=vote, args=(s, n, go, duplicate, original))
-            for n, s in enumerate(voters)
+            threading.Thread(
+                target=_vote_during, args=(go, other, n, (original, duplicate), failures)
+            )
+            for n, other in enumerate(voters)
         ]
         for thread in threads:
             thread.start()
