@@ -7,6 +7,7 @@ JSON with orjson. Errors of the connection itself become `Unavailable` (the app'
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -95,59 +96,89 @@ class Database:
         self._lock = threading.Lock()
 
     def pool(self) -> ConnectionPool:
-        if self._pool is None or self._pid != os.getpid():
-            with self._lock:
-                if self._pool is None or self._pid != os.getpid():
-                    self.dedicated().close()  # Unavailable at once if the server is down
-                    pool = ConnectionPool(
-                        self.url,
-                        min_size=1,
-                        max_size=self.pool_size,
-                        kwargs=_OPTIONS,
-                        configure=_configure,
-                        # A connection is tried (an empty query) before it is lent: after the
-                        # database restarts or fails over, each pooled connection is broken,
-                        # and without this check every one of them would fail one request.
-                        check=ConnectionPool.check_connection,
-                        open=False,
-                        name="voicebox",
-                    )
-                    try:
-                        pool.open(wait=True, timeout=_WAIT_S)
-                    except PoolTimeout as exc:
-                        pool.close(timeout=_CLOSE_WAIT_S)
-                        raise Unavailable(
-                            f"cannot reach the database {redact(self.url)} (timed out)"
-                        ) from exc
-                    self._pool, self._pid = pool, os.getpid()
-        return self._pool
+        current = self._pool  # read once: another thread may drop it meanwhile
+        if current is not None and self._pid == os.getpid():
+            return current
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self.dedicated().close()  # Unavailable at once if the server is down
+                pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    kwargs=_OPTIONS,
+                    configure=_configure,
+                    open=False,
+                    name="voicebox",
+                )
+                try:
+                    pool.open(wait=True, timeout=_WAIT_S)
+                except PoolTimeout as exc:
+                    pool.close(timeout=_CLOSE_WAIT_S)
+                    raise Unavailable(
+                        f"cannot reach the database {redact(self.url)} (timed out)"
+                    ) from exc
+                self._pool, self._pid = pool, os.getpid()
+            return self._pool
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
         """A connection in a transaction: committed when the block ends, rolled back on error."""
-        pool = self.pool()
+        pool, conn = self._lend()
         try:
-            with pool.connection(timeout=_WAIT_S) as conn:
-                try:
-                    yield conn
-                except psycopg.OperationalError:
-                    if conn.broken:
-                        self._lost(pool)
-                    raise
-        except PoolTimeout as exc:
-            self._lost(pool)
-            raise Unavailable(f"the database {redact(self.url)} failed: {_reason(exc)}") from exc
-        except psycopg.OperationalError as exc:
-            raise Unavailable(f"the database {redact(self.url)} failed: {_reason(exc)}") from exc
+            yield conn
+            conn.commit()
+        except BaseException as exc:
+            if not conn.closed:
+                with contextlib.suppress(psycopg.Error):
+                    conn.rollback()
+            if isinstance(exc, psycopg.OperationalError):
+                if conn.broken:
+                    self._check_server(pool)
+                raise Unavailable(
+                    f"the database {redact(self.url)} failed: {_reason(exc)}"
+                ) from exc
+            raise
+        finally:
+            pool.putconn(conn)  # a broken connection is discarded by the pool
 
-    def _lost(self, pool: ConnectionPool) -> None:
-        """The server dropped a connection, or none could be had: close this pool (its
-        connections are gone too) so the next request asks the server directly."""
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        if self._pid == os.getpid():
-            pool.close(timeout=_CLOSE_WAIT_S)
+    def _lend(self) -> tuple[ConnectionPool, psycopg.Connection[Any]]:
+        """A pooled connection, tried with an empty query before it is lent.
+
+        After the server restarted or failed over every pooled connection is broken: each
+        one found so is discarded and the server asked directly. If it answers, the next
+        pooled connection is tried (so a restart costs no failed request); if not, the pool
+        is closed and the request gets Unavailable at once, never a wait for a server that
+        is gone."""
+        for _ in range(self.pool_size + 1):
+            pool = self.pool()
+            try:
+                conn = pool.getconn(timeout=_WAIT_S)
+            except PoolTimeout as exc:  # every connection busy: a 503, the pool stays
+                raise Unavailable(
+                    f"the database {redact(self.url)} is busy: {_reason(exc)}"
+                ) from exc
+            try:
+                conn.execute("")
+                return pool, conn
+            except psycopg.OperationalError:
+                pool.putconn(conn)
+                self._check_server(pool)
+        raise Unavailable(f"the database {redact(self.url)} keeps dropping connections")
+
+    def _check_server(self, pool: ConnectionPool) -> None:
+        """A connection broke: when the server does not answer a direct connection either,
+        close this pool (its connections are gone too) and raise Unavailable, so the next
+        request asks the server directly instead of waiting on the pool."""
+        try:
+            self.dedicated().close()
+        except Unavailable:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            if self._pid == os.getpid():
+                pool.close(timeout=_CLOSE_WAIT_S)
+            raise
 
     def dedicated(self) -> psycopg.Connection[Any]:
         """A connection outside the pool (for a lock held through long work)."""
