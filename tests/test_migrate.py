@@ -53,6 +53,7 @@ def test_migrate_copies_a_folder_and_verifies_every_collection(
     app_works(app, database, "tl-maria@example.com", ids["tl-idea"])
     copied = {i.id for i in folder.ideas.all()} | {p.id for p in folder.users.all()}
     assert database.users.add("new@example.com").id > max(copied), "new ids never collide"
+    assert database.secret_key() == folder.secret_key(), "sessions and mailed links still work"
     database.close()
 
 

@@ -299,6 +299,9 @@ class Store(Protocol):
     def secret_key(self) -> str:
         """The key sessions are signed with when none is configured, made on first use."""
 
+    def adopt_secret_key(self, key: str) -> None:
+        """Keep `key` as the signing key from now on (`voicebox migrate` moves it over)."""
+
     def check(self) -> int:
         """Decode every record; return how many, or raise CorruptDataError naming one."""
 

@@ -108,6 +108,14 @@ class PgStore:
         assert row is not None
         return str(row[0])
 
+    def adopt_secret_key(self, key: str) -> None:
+        with self.db.connection() as conn:
+            conn.execute(
+                "INSERT INTO instance (name, value) VALUES ('secret_key', %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+                (key,),
+            )
+
     @contextmanager
     def lock(self, name: str, timeout: float = 60.0) -> Iterator[None]:
         """Hold the lock `name` among every host using this database (an advisory lock on
