@@ -325,6 +325,10 @@ class VoiceboxRunner:
     def invoke(self, *args: str, input: str | None = None) -> Result:
         return self._runner.invoke(cli, ["--data-dir", str(self.data_dir), *args], input=input)
 
+    def use_database(self, url: str) -> None:
+        """Run the command on the database `url` from now on ("" for the data folder)."""
+        self._runner.env["VOICEBOX_DATABASE_URL"] = url
+
 
 @pytest.fixture
 def runner(backend: Backend, site_project: Path) -> VoiceboxRunner:
