@@ -5,7 +5,7 @@ the fields listings sort and filter on and its promotes, demotes and visible-com
 vote or a comment changes them in the same transaction as the row it writes, so a listing
 ranks one small table and never reads a stale figure, and a vote never rewrites the idea's
 document or its search index. The orders and filters mean
-exactly what they mean in `store/ideas.py` (the conformance suite runs both backends).
+exactly what they mean in `store/tinydb/ideas.py` (the conformance suite runs both backends).
 """
 
 from __future__ import annotations
