@@ -53,13 +53,15 @@ def _claim(table: DocTable, lease: timedelta, now: datetime, limit: int | None) 
     """Up to `limit` due rows, oldest first, leased until `now + lease` (see store/leases.py)."""
     until = now + lease
     with table.db.connection() as conn:
+        # The due rows are chosen in a CTE, which runs once: as an `IN (subquery)` the
+        # planner may run the LIMITed subquery again and lease more rows than asked for.
         rows = conn.execute(
-            f"UPDATE {table.name} SET lease_until = %(until)s, "
-            "doc = jsonb_set(doc, '{lease_until}', to_jsonb(%(stamp)s::text)) "
-            f"WHERE id IN (SELECT id FROM {table.name} WHERE state = 'queued' "
+            f"WITH due AS (SELECT id FROM {table.name} WHERE state = 'queued' "
             "AND next_attempt_at <= %(now)s AND (lease_until IS NULL OR lease_until <= %(now)s) "
             "ORDER BY next_attempt_at, id LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
-            "RETURNING id, doc",
+            f"UPDATE {table.name} t SET lease_until = %(until)s, "
+            "doc = jsonb_set(t.doc, '{lease_until}', to_jsonb(%(stamp)s::text)) "
+            "FROM due WHERE t.id = due.id RETURNING t.id, t.doc",
             {"until": until, "stamp": until.isoformat(), "now": now, "limit": limit},
         ).fetchall()
     found = [table.decode(record_id, doc) for record_id, doc in rows]
