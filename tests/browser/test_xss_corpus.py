@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import time
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -282,6 +283,10 @@ def test_feed_json_and_emails_carry_vectors_as_inert_text(
             credit = one_line(t["quote"])
             assert all(matches(part, credit, True) for part in t["credit"].values()), t["credit"]
 
+    # The server's mailer turns each status change's job into emails in the background.
+    deadline = time.monotonic() + 30
+    while live_server.store.jobs.pending() and time.monotonic() < deadline:
+        time.sleep(0.1)
     messages = live_server.store.messages.all()
     for vector in seeded.vectors:
         about = [m for m in messages if f"\n{vector}\n" in m.text]
