@@ -21,6 +21,7 @@ from flask_babel import format_date, get_locale, get_timezone, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from .page_urls import idea_url, repeated_url
 from .store import IdeaStatus, utcnow
 from .text import plain_text
 
@@ -108,4 +109,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["status_label"] = status_label
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["vote_labels"] = vote_labels
+    app.jinja_env.globals["idea_url"] = idea_url
+    app.jinja_env.globals["repeated_url"] = repeated_url
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
