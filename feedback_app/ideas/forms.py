@@ -7,12 +7,11 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, StopValidation
 
-from ..forms import text_area, text_field
+from ..forms import VoiceboxForm, text_area, text_field
 from ..store import SORTS, IdeaStatus, Stance
 from ..templating import STATUS_LABELS
 
@@ -68,7 +67,7 @@ def _categories() -> list[SelectChoice]:
     return [SelectChoice(c, c) for c in current_app.config["CATEGORIES"]]
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(VoiceboxForm):
     title = text_field(_l("Your idea in one line"), max_length=120)
     description = text_area(_l("Tell us more"), max_length=5000)
     category = SelectField(_l("Category"))
@@ -80,14 +79,14 @@ class IdeaForm(FlaskForm):
         self.category.choices = _categories()
 
 
-class VoteForm(FlaskForm):
+class VoteForm(VoiceboxForm):
     value = StringField(validators=[AnyOf(["1", "-1", "0"], message=_l("Unknown vote."))])
 
 
 STANCE_LABELS = {Stance.PRO: _l("Pro"), Stance.CON: _l("Con"), Stance.NEUTRAL: _l("Comment")}
 
 
-class CommentForm(FlaskForm):
+class CommentForm(VoiceboxForm):
     body = text_area(_l("Your comment"), max_length=2000)
     stance = RadioField(
         _l("Your comment is"),
@@ -96,11 +95,11 @@ class CommentForm(FlaskForm):
     )
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(VoiceboxForm):
     body = text_area(_l("Your comment"), max_length=2000)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(VoiceboxForm):
     status = SelectField(
         _l("New status"),
         choices=[
@@ -130,7 +129,7 @@ class StatusForm(FlaskForm):
         return valid
 
 
-class MergeForm(FlaskForm):
+class MergeForm(VoiceboxForm):
     original = WholeNumberField(
         _l("Number of the original idea"),
         validators=[
@@ -142,7 +141,7 @@ class MergeForm(FlaskForm):
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
 
 
-class PageForm(FlaskForm):
+class PageForm(VoiceboxForm):
     """Which page of a list, read from the query string (no CSRF: it only reads)."""
 
     class Meta:
