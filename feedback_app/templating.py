@@ -25,7 +25,10 @@ from .page_urls import idea_url, repeated_url
 from .store import IdeaStatus, utcnow
 from .text import plain_text
 
-__all__ = ["STATUS_LABELS", "init_templating", "localized_number", "status_label", "time_ago"]
+__all__ = [
+    "STATUS_LABELS", "age", "init_templating", "localized_number", "status_label", "time_ago",
+    "time_tag", "vote_labels",
+]  # fmt: skip
 
 # How many results each helper remembers per process: far more than the ideas a busy board
 # shows on its first pages, and at most a few hundred kilobytes.
@@ -46,9 +49,17 @@ STATUS_LABELS = {
 
 def time_ago(moment: datetime) -> Markup:
     """`<time>` saying "3 days ago", with the full date as its title and machine value."""
-    locale = get_locale()
-    relative = dates.format_timedelta(moment - utcnow(), add_direction=True, locale=locale)
-    full = _full_date(moment, locale, get_timezone())
+    return time_tag(moment, age(moment, utcnow(), get_locale()))
+
+
+def age(moment: datetime, now: datetime, locale: Locale | None) -> str:
+    """How long before `now` the moment was, in the reader's words ("3 days ago")."""
+    return dates.format_timedelta(moment - now, add_direction=True, locale=locale)
+
+
+def time_tag(moment: datetime, relative: str) -> Markup:
+    """`<time>` saying `relative`, with the full date as its title and machine value."""
+    full = _full_date(moment, get_locale(), get_timezone())
     return Markup(
         f'<time datetime="{escape(moment.isoformat())}" title="{full}">{escape(relative)}</time>'
     )
