@@ -15,13 +15,18 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import Select
 
 from .textrules import multi_line, one_line
 
-__all__ = ["ActionForm", "HoneypotForm", "VoiceboxForm", "email_field", "text_area", "text_field"]
+__all__ = [
+    "ActionForm", "HoneypotForm", "PlainSelect", "VoiceboxForm", "email_field", "text_area",
+    "text_field",
+]  # fmt: skip
 
 
 class VoiceboxForm(FlaskForm):
@@ -40,6 +45,20 @@ class VoiceboxForm(FlaskForm):
 @lru_cache(maxsize=32)
 def _wtforms_messages(locale: Locale | None) -> support.Translations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class PlainSelect(Select):
+    """WTForms' select, writing a plain option (a text value, no attributes of its own) itself:
+    the same HTML without WTForms' general attribute formatting, which cost 15 µs an option
+    (the board's filters show seventeen on every list page)."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)  # type: ignore[no-any-return]
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
 
 
 def text_field(label: Any, max_length: int, required: bool = True, **kw: Any) -> StringField:

@@ -6,14 +6,15 @@ import re
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, StopValidation
 
-from ..forms import VoiceboxForm, text_area, text_field
+from ..forms import PlainSelect, VoiceboxForm, text_area, text_field
 from ..store import SORTS, IdeaStatus, Stance
-from ..templating import STATUS_LABELS
+from ..templating import STATUS_LABELS, status_label
 
 __all__ = [
     "CommentForm",
@@ -165,15 +166,16 @@ class FilterForm(PageForm):
 
     q = StringField(_l("Search ideas"))
     sort = SelectField(choices=[SelectChoice(s, s) for s in SORTS], default="trending")
-    category = SelectField(_l("Category"))
-    status = SelectField(_l("Status"))
+    category = SelectField(_l("Category"), widget=PlainSelect())
+    status = SelectField(_l("Status"), widget=PlainSelect())
     tag = StringField()
     mine = StringField()
     voted = StringField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice("", _l("All categories")), *_categories()]
-        self.status.choices = [SelectChoice("", _l("Any status"))] + [
-            SelectChoice(s.value, STATUS_LABELS[s]) for s in IdeaStatus
+        # Translated now, once: every list page renders these options.
+        self.category.choices = [SelectChoice("", gettext("All categories")), *_categories()]
+        self.status.choices = [SelectChoice("", gettext("Any status"))] + [
+            SelectChoice(s.value, status_label(s)) for s in IdeaStatus
         ]
