@@ -25,14 +25,21 @@ from typing import NamedTuple
 
 from babel import Locale
 from flask import Flask, current_app, request
-from flask_babel import get_locale, get_timezone, get_translations
+from flask_babel import get_locale, get_timezone
 from flask_wtf.csrf import generate_csrf
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..page_urls import idea_url, repeated_url
 from ..store import IdeaStatus, IdeaSummary, utcnow
-from ..templating import age, localized_number, status_label, time_tag, vote_labels
+from ..templating import (
+    age,
+    install_gettext,
+    localized_number,
+    status_label,
+    time_tag,
+    vote_labels,
+)
 from ..text import plain_text
 
 __all__ = ["Card", "idea_cards", "init_cards"]
@@ -107,11 +114,7 @@ def _card_environment(app: Flask) -> Environment:
         extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
         auto_reload=app.jinja_env.auto_reload,
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        gettext=lambda s: get_translations().ugettext(s),
-        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
-        newstyle=True,
-    )
+    install_gettext(env)
     env.filters.update(number=localized_number, status_label=status_label, plain=plain_text)
     env.globals.update(
         csrf_token=lambda: Markup(_CSRF_SLOT),
