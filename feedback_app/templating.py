@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from .page_urls import idea_url, repeated_url
+from .page_urls import idea_url
 from .store import IdeaStatus, utcnow
 from .text import plain_text
 
@@ -147,5 +147,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["vote_labels"] = vote_labels
     app.jinja_env.globals["idea_url"] = idea_url
-    app.jinja_env.globals["repeated_url"] = repeated_url
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
