@@ -91,7 +91,8 @@ def init_cards(app: Flask) -> None:
     """Give the app its card renderer, with its own memory of cards."""
     env = _card_environment(app)
 
-    @lru_cache(maxsize=_REMEMBERED)
+    # While templates reload on change (debug), a remembered card would hide the change.
+    @lru_cache(maxsize=0 if env.auto_reload else _REMEMBERED)
     def render(
         card: Card, my_vote: int, allow_demote: bool, locale: Locale | None,
         zone: tzinfo | None, prefix: str,
