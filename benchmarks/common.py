@@ -73,6 +73,7 @@ def report(
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         figures = {**{k: t.value for k, t in rows.items()}, **(extra or {})}
+        figures["targets"] = {k: f"{t.bound} {t.verdict}" for k, t in rows.items() if t.bound}
         json_path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"\nwrote {json_path}")
     return all(t.verdict != "MISSED" for t in rows.values())

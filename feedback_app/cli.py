@@ -89,7 +89,11 @@ def _listening(
 
 
 def _store(ctx: click.Context) -> Store:
-    return open_store(ctx.obj)
+    """The store the settings name, closed when the command ends (its database connections
+    are given back even when the command runs inside a longer-lived process)."""
+    store = open_store(ctx.obj)
+    ctx.call_on_close(store.close)
+    return store
 
 
 @contextmanager

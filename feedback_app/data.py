@@ -12,7 +12,7 @@ from flask import Flask, current_app
 
 from .store import Store, open_store
 
-__all__ = ["get_store", "init_store"]
+__all__ = ["close_store", "get_store", "init_store"]
 
 _KEY = "voicebox.store"
 _lock = threading.Lock()
@@ -31,3 +31,13 @@ def get_store() -> Store:
                 store = open_store(current_app.config)
                 current_app.extensions[_KEY] = store
     return store
+
+
+def close_store(app: Flask) -> None:
+    """Close the app's store, if it was opened (its database connections, its open files).
+    The next request opens it again."""
+    with _lock:
+        store = app.extensions.get(_KEY)
+        app.extensions[_KEY] = None
+    if store is not None:
+        store.close()

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.app import create_app
 from feedback_app.config import SETTINGS, ConfigError, load_config
-from feedback_app.store import Idea, TinyStore
+from feedback_app.store import Idea, Store, TinyStore
+
+MakeApp = Callable[..., Flask]
 
 
-def test_front_page_shows_trending_ideas_and_figures(app: Flask, client: FlaskClient) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+def test_front_page_shows_trending_ideas_and_figures(client: FlaskClient, store: Store) -> None:
     idea = store.ideas.add(Idea("Більше безлактозних десертів", "d", "Food", 1))
     store.votes.cast(idea.id, 1, 1)
     page = client.get("/").get_data(as_text=True)
@@ -27,12 +28,19 @@ def test_empty_board_says_what_to_do(client: FlaskClient) -> None:
     assert "share the first" in client.get("/").get_data(as_text=True)
 
 
-def test_secret_key_is_made_once_and_private(data_dir: Path) -> None:
-    first = create_app({"DATA_DIR": str(data_dir)})
+def test_secret_key_is_made_once_and_shared_by_every_app(make_app: MakeApp, store: Store) -> None:
+    first = make_app(SECRET_KEY="")
+    assert make_app(SECRET_KEY="").secret_key == first.secret_key == store.secret_key()
+    assert len(first.secret_key) >= 32
+    assert make_app(SECRET_KEY="configured").secret_key == "configured"
+
+
+@pytest.mark.backends("tinydb")
+def test_the_folder_keeps_the_secret_key_private(make_app: MakeApp, data_dir: Path) -> None:
+    key = make_app(SECRET_KEY="").secret_key
     key_file = data_dir / "secret_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert create_app({"DATA_DIR": str(data_dir)}).secret_key == first.secret_key
-    assert len(first.secret_key) >= 32
+    assert key_file.read_text() == key
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,8 +60,8 @@ def test_unknown_page_is_a_friendly_404(client: FlaskClient) -> None:
     assert "Page not found" in response.get_data(as_text=True)
 
 
-def test_oversized_request_is_refused_with_413(data_dir: Path) -> None:
-    app = create_app({"DATA_DIR": str(data_dir), "MAX_UPLOAD_KB": 1, "WTF_CSRF_ENABLED": False})
+def test_oversized_request_is_refused_with_413(make_app: MakeApp) -> None:
+    app = make_app(MAX_UPLOAD_KB=1, WTF_CSRF_ENABLED=False)
     response = app.test_client().post("/", data={"text": "x" * 5000})
     assert response.status_code == 413
     assert "larger than this site accepts" in response.get_data(as_text=True)
@@ -68,8 +76,10 @@ def test_security_headers_on_every_page(client: FlaskClient) -> None:
         assert headers["Referrer-Policy"] == "same-origin"
 
 
-def test_broken_data_file_gives_503_and_is_left_alone(app: Flask, client: FlaskClient) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+@pytest.mark.backends("tinydb")
+def test_broken_data_file_gives_503_and_is_left_alone(
+    client: FlaskClient, store: TinyStore
+) -> None:
     idea = store.ideas.add(Idea("t", "d", "c", 1))
     shard, _ = store.collections["ideas"].split_id(idea.id)
     shard.path.write_text("{broken")

@@ -3,13 +3,15 @@ fields. Each gets a clear 4xx answer that keeps what was typed, never a 500."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.ideas.service import unsubscribe_link
-from feedback_app.store import Idea, Role, Store, TinyStore
-from tests.conftest import csrf_token, sign_in
+from feedback_app.store import Idea, Role, Store
+from tests.conftest import app_store, csrf_token, sign_in
 
 HUGE = "9" * 309  # past a float: WTForms' NumberRange used to overflow on it
 ENORMOUS = "9" * 5000  # past Python's int() digit limit
@@ -23,7 +25,7 @@ def crash_free(app: Flask) -> Flask:
 
 
 def _store(app: Flask) -> Store:
-    return TinyStore(app.config["DATA_DIR"])
+    return app_store(app)
 
 
 def _staff(app: Flask, role: Role = Role.MARKETER) -> FlaskClient:
@@ -201,11 +203,10 @@ def test_odd_forms_on_every_route_never_answer_500(crash_free: Flask) -> None:
                 assert client.get(url + query).status_code < 500, url + query
 
 
-def test_a_post_somewhat_too_large_comes_back_to_be_shortened(data_dir: object) -> None:
-    from feedback_app.app import create_app
-    from tests.conftest import TEST_CONFIG
-
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "MAX_UPLOAD_KB": 1})
+def test_a_post_somewhat_too_large_comes_back_to_be_shortened(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(MAX_UPLOAD_KB=1)
     client = app.test_client()
     sign_in(client, _store(app).users.add("olena@example.com", name="Олена").id)
     token = csrf_token(client, "/ideas/new")

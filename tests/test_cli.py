@@ -6,35 +6,35 @@ from pathlib import Path
 
 import pytest
 
-from feedback_app.store import Role, TinyStore
+from feedback_app.store import Role, Store
 from tests.conftest import VoiceboxRunner
 from tests.store.pg_helpers import old_format_backup
 
 
-def test_demo_seeds_multilingual_data_once(runner: VoiceboxRunner, data_dir: Path) -> None:
+def test_demo_seeds_multilingual_data_once(runner: VoiceboxRunner, store: Store) -> None:
     result = runner.invoke("demo", "--no-serve")
     assert result.exit_code == 0, result.output
     assert "Seeded:" in result.output
-    store = TinyStore(data_dir)
     titles = " ".join(i.title for i in store.ideas.all())
     for text in ("Більше", "Сделайте", "upuan", "Cornetti", "无糖"):
         assert text in titles
     assert store.votes.count() > 50 and store.comments.count() > 10
     assert any(t.publishable for t in store.testimonials.all())
     assert store.surveys.count() > 0
+    seeded = store.ideas.count()
     again = runner.invoke("demo", "--no-serve")
     assert "Using the existing data" in again.output
-    assert TinyStore(data_dir).ideas.count() == store.ideas.count()
+    assert store.ideas.count() == seeded
 
 
-def test_user_add_creates_and_promotes(runner: VoiceboxRunner, data_dir: Path) -> None:
+def test_user_add_creates_and_promotes(runner: VoiceboxRunner, store: Store) -> None:
     assert runner.invoke("user", "add", "Ana@Example.com").exit_code == 0
     result = runner.invoke("user", "add", "ana@example.com", "--role", "marketer")
     assert result.exit_code == 0
     assert "marketer" in result.output
     token = result.output.split("/signin/")[1].split()[0]
-    assert TinyStore(data_dir).tokens.peek(token) == "ana@example.com", "the printed link works"
-    found = TinyStore(data_dir).users.find_by_email("ana@example.com")
+    assert store.tokens.peek(token) == "ana@example.com", "the printed link works"
+    found = store.users.find_by_email("ana@example.com")
     assert found is not None and found.role is Role.MARKETER
 
 
@@ -52,6 +52,7 @@ def test_wrong_arguments_give_one_line_errors(runner: VoiceboxRunner) -> None:
         assert "Error:" in result.output
 
 
+@pytest.mark.backends("tinydb")
 def test_broken_file_makes_commands_fail_naming_it(runner: VoiceboxRunner, data_dir: Path) -> None:
     runner.invoke("demo", "--no-serve")
     broken = data_dir / "ideas" / "00.json"
@@ -64,19 +65,18 @@ def test_broken_file_makes_commands_fail_naming_it(runner: VoiceboxRunner, data_
     assert broken.read_text() == "{"
 
 
-def test_backup_and_restore_commands(runner: VoiceboxRunner, data_dir: Path) -> None:
+def test_backup_and_restore_commands(runner: VoiceboxRunner, store: Store, tmp_path: Path) -> None:
     runner.invoke("demo", "--no-serve")
-    archive = data_dir.parent / "snapshot.zip"
+    archive = tmp_path / "snapshot.zip"
     result = runner.invoke("backup", str(archive))
     assert result.exit_code == 0 and "Backed up" in result.output
-    before = TinyStore(data_dir).ideas.count()
+    before = store.ideas.count()
     runner.invoke("user", "add", "late@example.com")
     refused = runner.invoke("restore", str(archive), input="n\n")
     assert refused.exit_code == 1
-    assert TinyStore(data_dir).users.find_by_email("late@example.com") is not None
+    assert store.users.find_by_email("late@example.com") is not None
     result = runner.invoke("restore", str(archive), "--yes")
     assert result.exit_code == 0, result.output
-    store = TinyStore(data_dir)
     assert store.ideas.count() == before
     assert store.users.find_by_email("late@example.com") is None
 
@@ -122,7 +122,7 @@ def _rewrite(archive: Path, target: Path, extra: dict[str, bytes], listed: bool)
 
 @pytest.mark.parametrize("form", ["snapshot", "old backup"])
 def test_restore_refuses_members_outside_the_data_folder(
-    runner: VoiceboxRunner, data_dir: Path, form: str
+    runner: VoiceboxRunner, data_dir: Path, store: Store, form: str
 ) -> None:
     archive = _snapshot(runner, data_dir)
     if form == "old backup":
@@ -142,11 +142,12 @@ def test_restore_refuses_members_outside_the_data_folder(
     assert not (data_dir.parent / "evil.json").exists()
     assert not (data_dir.parent / "abs.json").exists()
     assert not (data_dir.parent.parent / "x.json").exists()
-    store = TinyStore(data_dir)
     assert store.users.find_by_email("late@example.com") is not None, "nothing was restored"
 
 
-def test_restore_of_a_damaged_archive_is_one_line(runner: VoiceboxRunner, data_dir: Path) -> None:
+def test_restore_of_a_damaged_archive_is_one_line(
+    runner: VoiceboxRunner, data_dir: Path, store: Store
+) -> None:
     import struct
     import zipfile
 
@@ -163,9 +164,10 @@ def test_restore_of_a_damaged_archive_is_one_line(runner: VoiceboxRunner, data_d
     result = runner.invoke("restore", str(damaged), "--yes")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output and str(damaged) in result.output
-    assert TinyStore(data_dir).users.find_by_email("late@example.com") is not None
+    assert store.users.find_by_email("late@example.com") is not None
 
 
+@pytest.mark.backends("tinydb")
 def test_failed_backup_leaves_no_partial_file(runner: VoiceboxRunner, data_dir: Path) -> None:
     runner.invoke("demo", "--no-serve")
     (data_dir / "ideas" / "00.json").write_text("{")
@@ -190,26 +192,25 @@ def test_printed_links_follow_the_configured_port_unless_base_url_is_set(
 
 
 def test_demo_reset_starts_the_data_over_and_keeps_the_secret_key(
-    runner: VoiceboxRunner, data_dir: Path
+    runner: VoiceboxRunner, store: Store
 ) -> None:
     assert runner.invoke("demo", "--no-serve").exit_code == 0
-    seeded = TinyStore(data_dir).ideas.count()
+    seeded = store.ideas.count()
     runner.invoke("user", "add", "late@example.com")
-    (data_dir / "secret_key").write_text("kept-between-resets")
+    key = store.secret_key()
     result = runner.invoke("demo", "--no-serve", "--reset")
     assert result.exit_code == 0, result.output
     assert "Seeded:" in result.output
-    store = TinyStore(data_dir)
     assert store.users.find_by_email("late@example.com") is None
     assert store.ideas.count() == seeded
-    assert (data_dir / "secret_key").read_text() == "kept-between-resets"
+    assert store.secret_key() == key, "sessions and emailed links outlive a reset"
 
 
-def test_check_counts_records_and_says_where(runner: VoiceboxRunner, data_dir: Path) -> None:
+def test_check_counts_records_and_says_where(runner: VoiceboxRunner, store: Store) -> None:
     runner.invoke("user", "add", "Оксана@example.com")
     result = runner.invoke("check")
     assert result.exit_code == 0, result.output
-    assert f"All 2 records in {data_dir} read correctly." in result.output
+    assert f"All 2 records in {store.location} read correctly." in result.output
 
 
 def test_a_backup_is_readable_by_its_owner_only(runner: VoiceboxRunner, data_dir: Path) -> None:

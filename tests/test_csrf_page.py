@@ -8,13 +8,14 @@ cookie, and it gets no form that would re-send the fields that site chose with a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import unescape
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.store import Role, Store, TinyStore
-from tests.conftest import csrf_token, sign_in
+from feedback_app.store import Role, Store
+from tests.conftest import app_store, csrf_token, sign_in
 
 CROSS_SITE = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
 SAME_SITE_OTHER_ORIGIN = {"Origin": "http://other.localhost", "Sec-Fetch-Site": "same-site"}
@@ -22,7 +23,7 @@ OWN_PAGE = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
 
 def _store(app: Flask) -> Store:
-    return TinyStore(app.config["DATA_DIR"])
+    return app_store(app)
 
 
 def _resend_form(page: str) -> tuple[str, dict[str, str]]:
@@ -132,14 +133,10 @@ def test_a_button_without_fields_says_what_sending_again_does(
     assert client.get("/account").status_code == 200, "not signed out until the press"
 
 
-def test_no_answer_to_another_sites_post_sets_a_cookie(data_dir: object) -> None:
+def test_no_answer_to_another_sites_post_sets_a_cookie(make_app: Callable[..., Flask]) -> None:
     """Whatever the answer (refused as too many, too large, or a link page that needs no
     token), a post from another site never replaces the visitor's session cookie."""
-    from feedback_app.app import create_app
-    from tests.conftest import TEST_CONFIG
-
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (2, 60),
-                      "MAX_UPLOAD_KB": 1})  # fmt: skip
+    app = make_app(POST_LIMIT=(2, 60), MAX_UPLOAD_KB=1)
     stranger = app.test_client()
     answers = [
         stranger.post("/unsubscribe/not-a-link", headers=CROSS_SITE),

@@ -22,7 +22,7 @@ import pytest
 
 from feedback_app.demo import seed_demo
 from feedback_app.store import IdeaStatus, Store, utcnow
-from tests.conftest import VoiceboxRunner
+from tests.conftest import Backend, VoiceboxRunner
 
 JOIN = re.compile(r'href="([^"]+)"[^>]*>Join the conversation on the idea board')
 
@@ -121,11 +121,12 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="gunicorn does not run on Windows")
 def test_running_demo_serves_its_site_at_the_printed_address(
-    tmp_path: Path, site_project: Path
+    tmp_path: Path, site_project: Path, backend: Backend
 ) -> None:
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("VOICEBOX_")}
     env.update(
+        VOICEBOX_DATABASE_URL=backend.url,
         VOICEBOX_SITE_PROJECT=str(site_project),
         VOICEBOX_SITE_DIR=str(site_project / "site"),
         VOICEBOX_MAIL_IN_BACKGROUND="0",

@@ -1,4 +1,5 @@
-"""A full disk or a record that does not match its model: a clear 503, never a 500."""
+"""A full disk or a record that does not match its model in the TinyDB folder: a clear 503,
+never a 500 (for PostgreSQL see tests/store/postgres/)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from flask.testing import FlaskClient
 from feedback_app.store import Idea, TinyStore
 from feedback_app.store.tinydb import storage as storage_module
 from tests.conftest import VoiceboxRunner, csrf_token, sign_in
+
+pytestmark = pytest.mark.backends("tinydb")  # a full disk and hand-broken data files
 
 
 def _fill_disk(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:

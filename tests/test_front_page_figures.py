@@ -21,10 +21,9 @@ from feedback_app.store import (
     Stance,
     Testimonial,
     TestimonialState,
-    TinyStore,
     utcnow,
 )
-from tests.conftest import sign_in
+from tests.conftest import app_store, sign_in
 
 _FIGURE = re.compile(r"<li[^>]*>\s*<strong>([\d,.\s\u00a0\u202f]+)</strong>\s*([^<]+)")
 
@@ -39,7 +38,7 @@ def _figures(page: str) -> dict[str, int]:
 
 
 def test_front_page_figures_are_the_real_counts(app: Flask, client: FlaskClient) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     ideas = [store.ideas.add(Idea(f"Idea {n}", "d", "Drinks", 1)).id for n in range(3)]
     for user in range(1, 8):  # seven votes that count ...
         store.votes.cast(ideas[user % 3], 100 + user, 1 if user % 2 else -1)
@@ -60,7 +59,7 @@ def test_front_page_figures_on_an_empty_board(client: FlaskClient) -> None:
 
 
 def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     now = utcnow()
     for n in range(5):
         store.ideas.add(Idea(f"Idea {n}", "d", "Food", 1))
@@ -94,7 +93,7 @@ def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) ->
 def test_console_shows_no_overdue_warning_when_none_is_late(
     app: Flask, client: FlaskClient
 ) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     store.followups.add(
         FollowUp("call", None, "c@example.com", "score 3", utcnow() + timedelta(days=1))
     )

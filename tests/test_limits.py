@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
-from feedback_app.app import create_app
-from feedback_app.store import Store, TinyStore
-from tests.conftest import TEST_CONFIG, csrf_token
+from flask import Flask
+
+from feedback_app.store import Store
+from tests.conftest import Backend, csrf_token
+
+MakeApp = Callable[..., Flask]
 
 
-def test_posts_over_the_limit_get_429(data_dir: Path) -> None:
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (3, 60)})
+def test_posts_over_the_limit_get_429(make_app: MakeApp) -> None:
+    app = make_app(POST_LIMIT=(3, 60))
     client = app.test_client()
     token = csrf_token(client, "/signin")
     codes = [
@@ -22,8 +25,8 @@ def test_posts_over_the_limit_get_429(data_dir: Path) -> None:
     assert client.get("/signin").status_code == 200, "reading is not limited"
 
 
-def test_a_post_over_the_limit_comes_back_with_what_was_typed(data_dir: Path) -> None:
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "POST_LIMIT": (1, 60)})
+def test_a_post_over_the_limit_comes_back_with_what_was_typed(make_app: MakeApp) -> None:
+    app = make_app(POST_LIMIT=(1, 60))
     client = app.test_client()
     token = csrf_token(client, "/signin")
     client.post("/signin", data={"csrf_token": token, "email": "first@example.com"})
@@ -34,8 +37,8 @@ def test_a_post_over_the_limit_comes_back_with_what_was_typed(data_dir: Path) ->
     assert "олена@приклад.укр" in page and "Send again" in page, "nothing typed is lost"
 
 
-def test_limit_counts_are_shared_between_processes(store: Store) -> None:
-    other = TinyStore(store.root)
+def test_limit_counts_are_shared_between_processes(store: Store, backend: Backend) -> None:
+    other = backend.open()
     assert store.limits.hit("k", 2, 60, now=1000.0)
     assert other.limits.hit("k", 2, 60, now=1001.0)
     assert not store.limits.hit("k", 2, 60, now=1002.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -15,7 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.mail import MAX_ATTEMPTS, FileTransport, Mailer, SmtpTransport
-from feedback_app.store import Message, MessageState, Outcome, Store, TinyStore, utcnow
+from feedback_app.store import Message, MessageState, Outcome, Store, utcnow
+from tests.conftest import Backend
 
 
 class Inbox:
@@ -90,21 +91,23 @@ def test_gives_up_after_max_attempts(store: Store) -> None:
     assert final.attempts == MAX_ATTEMPTS
 
 
-def test_queue_is_resumed_after_a_restart(data_dir: Path, smtp: tuple[Inbox, str]) -> None:
+def test_queue_is_resumed_after_a_restart(
+    store: Store, backend: Backend, smtp: tuple[Inbox, str]
+) -> None:
     inbox, url = smtp
-    before = TinyStore(data_dir)
+    before = store
     down = Mailer(before, SmtpTransport(f"smtp://127.0.0.1:{_free_port()}?tls=none"), "v@x")
     before.messages.enqueue(Message("a@example.com", "Queued before the restart", "Body"))
     down.deliver_due()
-    after = TinyStore(data_dir)  # a new process: nothing carried over but the data folder
+    after = backend.open()  # a new process: nothing carried over but the stored data
     Mailer(after, SmtpTransport(url), "v@x").deliver_due(now=utcnow() + timedelta(hours=1))
     assert [message_from_bytes(e.content)["Subject"] for e in inbox.received] == [  # type: ignore[arg-type]
         "Queued before the restart"
     ]
 
 
-def test_two_processes_never_claim_the_same_message(data_dir: Path) -> None:
-    first, second = TinyStore(data_dir), TinyStore(data_dir)
+def test_two_processes_never_claim_the_same_message(store: Store, backend: Backend) -> None:
+    first, second = store, backend.open()
     for n in range(5):
         first.messages.enqueue(Message(f"p{n}@example.com", "Hi", "Body"))
     claimed_first = first.messages.claim_due(timedelta(minutes=5))
@@ -120,11 +123,12 @@ def test_file_outbox_writes_eml_files(store: Store, tmp_path: Path) -> None:
     assert message_from_bytes(files[0].read_bytes())["To"] == "a@example.com"
 
 
-def test_dev_outbox_lists_mail_with_clickable_links_in_demo_mode(data_dir: Path) -> None:
-    from feedback_app.app import create_app
-    from tests.conftest import TEST_CONFIG, csrf_token
+def test_dev_outbox_lists_mail_with_clickable_links_in_demo_mode(
+    make_app: Callable[..., Flask],
+) -> None:
+    from tests.conftest import csrf_token
 
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "DEMO": True})
+    app = make_app(DEMO=True)
     client = app.test_client()
     token = csrf_token(client, "/signin")
     client.post("/signin", data={"csrf_token": token, "email": "new@example.com"})
@@ -176,6 +180,7 @@ def _count_writes(monkeypatch: pytest.MonkeyPatch) -> dict[Path, int]:
     return writes
 
 
+@pytest.mark.backends("tinydb")
 def test_one_claim_writes_each_outbox_file_at_most_once(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -187,6 +192,7 @@ def test_one_claim_writes_each_outbox_file_at_most_once(
     assert writes and max(writes.values()) == 1, writes
 
 
+@pytest.mark.backends("tinydb")
 def test_delivery_marks_in_batches(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,15 +205,15 @@ def test_delivery_marks_in_batches(
 
 
 def test_a_crash_after_claiming_holds_a_message_only_for_a_short_lease(
-    data_dir: Path, tmp_path: Path
+    store: Store, backend: Backend, tmp_path: Path
 ) -> None:
     from feedback_app.mail import LEASE
 
-    crashed = TinyStore(data_dir)
+    crashed = store
     crashed.messages.enqueue(Message("a@example.com", "Hi", "Body"))
     claimed_at = utcnow()
     assert len(crashed.messages.claim_due(LEASE, claimed_at)) == 1  # ... then the process dies
-    restarted = Mailer(TinyStore(data_dir), FileTransport(tmp_path / "outbox"), "v@x")
+    restarted = Mailer(backend.open(), FileTransport(tmp_path / "outbox"), "v@x")
     assert restarted.deliver_due(now=claimed_at + timedelta(seconds=5)) == 0, "still leased"
     assert restarted.deliver_due(now=claimed_at + timedelta(seconds=61)) == 1
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
@@ -279,12 +285,10 @@ def test_a_subject_never_carries_a_line_break(store: Store, tmp_path: Path) -> N
     assert mail["Bcc"] is None
 
 
-def test_a_background_mailer_can_be_stopped(data_dir: Path) -> None:
-    from feedback_app.app import create_app
+def test_a_background_mailer_can_be_stopped(make_app: Callable[..., Flask]) -> None:
     from feedback_app.mail import mailer
-    from tests.conftest import TEST_CONFIG
 
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "MAIL_IN_BACKGROUND": True})
+    app = make_app(MAIL_IN_BACKGROUND=True)
     with app.app_context():
         worker = mailer()
     assert worker.running

@@ -29,6 +29,10 @@ from tests.store.pg_helpers import (
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, imported to be used here
 
+# Migrating is always from a folder to this module's own database: the runner's data folder
+# is the source, so the runner runs as it does on a folder.
+pytestmark = pytest.mark.backends("tinydb")
+
 
 def _with_password(url: str) -> str:
     """The same database, named with a password (the throwaway server trusts local users, so
@@ -53,6 +57,7 @@ def test_migrate_copies_a_folder_and_verifies_every_collection(
     app_works(app, database, "tl-maria@example.com", ids["tl-idea"])
     copied = {i.id for i in folder.ideas.all()} | {p.id for p in folder.users.all()}
     assert database.users.add("new@example.com").id > max(copied), "new ids never collide"
+    assert database.secret_key() == folder.secret_key(), "sessions and mailed links still work"
     database.close()
 
 
@@ -145,12 +150,10 @@ def test_migrate_needs_an_existing_folder_and_a_database(
     assert result.exit_code == 1 and "s3cret-pw" not in result.output
 
 
-def test_db_upgrade_says_what_it_did(
-    runner: VoiceboxRunner, pg_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_db_upgrade_says_what_it_did(runner: VoiceboxRunner, pg_url: str) -> None:
     result = runner.invoke("db", "upgrade")
     assert result.exit_code == 0 and "needs no upgrade command" in result.output
-    monkeypatch.setenv("VOICEBOX_DATABASE_URL", _with_password(pg_url))
+    runner.use_database(_with_password(pg_url))
     first = runner.invoke("db", "upgrade")
     assert first.exit_code == 0 and "schema version 1 (applied 1)" in first.output, first.output
     second = runner.invoke("db", "upgrade")
@@ -159,9 +162,9 @@ def test_db_upgrade_says_what_it_did(
 
 
 def test_backup_restore_and_check_on_postgresql(
-    runner: VoiceboxRunner, tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+    runner: VoiceboxRunner, tmp_path: Path, pg_url: str
 ) -> None:
-    monkeypatch.setenv("VOICEBOX_DATABASE_URL", _with_password(pg_url))
+    runner.use_database(_with_password(pg_url))
     database = PgStore(pg_url)
     fill(database)
     before = contents(database)
@@ -184,13 +187,13 @@ def test_backup_restore_and_check_on_postgresql(
 
 
 def test_a_folder_snapshot_restores_into_the_database_through_the_command(
-    runner: VoiceboxRunner, data_dir: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+    runner: VoiceboxRunner, data_dir: Path, pg_url: str
 ) -> None:
     folder = TinyStore(data_dir)
     fill(folder)
     archive = data_dir.parent / "folder.zip"
     assert runner.invoke("backup", str(archive)).exit_code == 0
-    monkeypatch.setenv("VOICEBOX_DATABASE_URL", pg_url)
+    runner.use_database(pg_url)
     result = runner.invoke("restore", str(archive), "--yes")
     assert result.exit_code == 0, result.output
     assert contents(PgStore(pg_url)) == contents(folder)

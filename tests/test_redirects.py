@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app.auth.service import safe_next
-from feedback_app.store import Idea, Store, TinyStore
-from tests.conftest import csrf_token, next_after_sign_in, sign_in
+from feedback_app.store import Idea, Store
+from tests.conftest import app_store, csrf_token, next_after_sign_in, sign_in
 
 # Targets a browser would follow off the site, or that break the Location header.
 HOSTILE = [
@@ -65,7 +65,7 @@ def test_safe_next_keeps_paths_on_this_site_as_the_browser_reads_them() -> None:
 
 
 def _store(app: Flask) -> Store:
-    return TinyStore(app.config["DATA_DIR"])
+    return app_store(app)
 
 
 def _person(app: Flask, client: FlaskClient, name: str | None = "Олена") -> int:

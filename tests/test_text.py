@@ -9,10 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app import text
-from feedback_app.store import TinyStore
 from feedback_app.text import plain_text, render_markdown
 from feedback_app.textrules import multi_line
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import app_store, csrf_token, sign_in
 
 XSS = [
     "<script>alert(1)</script>",
@@ -135,7 +134,7 @@ def test_typed_html_shows_as_text() -> None:
 
 @pytest.mark.parametrize("payload", XSS)
 def test_plain_fields_are_escaped_on_pages(app: Flask, client: FlaskClient, payload: str) -> None:
-    user = TinyStore(app.config["DATA_DIR"]).users.add("x@example.com", name="x")
+    user = app_store(app).users.add("x@example.com", name="x")
     sign_in(client, user.id)
     token = csrf_token(client, "/account")
     client.post("/account", data={"csrf_token": token, "name": payload[:80]})

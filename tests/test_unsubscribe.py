@@ -8,11 +8,12 @@ import re
 from flask import Flask
 
 from feedback_app.ideas.service import unsubscribe_link
-from feedback_app.store import Idea, Store, TinyStore
+from feedback_app.store import Idea, Store
+from tests.conftest import app_store
 
 
 def _following(app: Flask) -> tuple[Store, int, int, str]:
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     user = store.users.add("olena@example.com", name="Олена")
     idea = store.ideas.add(Idea("Тихий зал для роботи", "d", "Space", user.id)).id
     store.follows.set(idea, user.id, True)

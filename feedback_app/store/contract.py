@@ -12,6 +12,22 @@ Moving data between stores (`store/snapshot.py`, `store/migrate.py`) speaks in e
 record's id and its document (`Record.to_doc()`, the same on every backend), collection by
 collection (`COLLECTIONS`), in one canonical order, so the same data reads the same, byte for
 byte, from either backend.
+
+Rules every backend keeps alike (`tests/store/test_shared_rules.py` checks each against the
+rule, not against the other backend):
+
+- A record asked for by an id that names none (0, negative, or beyond any id) raises
+  `NotFound`; `messages.get` and `jobs.get` return None instead.
+- Text is kept byte for byte, never normalised, except that the text rules
+  (`feedback_app.textrules`) apply to people's fields on every write, and that no string
+  keeps U+0000 (`models.without_nul`: PostgreSQL cannot store it).
+- Search (`Ideas.matching`, `BoardQuery.text`) finds the ideas whose indexed terms
+  (`search.index_terms` of title and description) include every term of the query: whole
+  terms, never substrings.
+- Orders and their ties (`Ideas.list`): trending, top and discussed fall back to the newest
+  idea, then the lower id; new is newest first, then the higher id. Trending is computed
+  for the start of the minute `now` falls in: an order holds for a whole minute.
+- Due messages and jobs are claimed oldest due first (next attempt, then id).
 """
 
 from __future__ import annotations
@@ -194,10 +210,15 @@ class Ideas(Protocol):
     def followers(self, idea_id: int) -> set[int]: ...
     def is_following(self, idea_id: int, user_id: int) -> bool: ...
     def matching(self, query: str) -> set[int]: ...
-    def similar(self, title: str, limit: int = ..., exclude: int | None = ...) -> list[Idea]: ...
+    def similar(self, title: str, limit: int = ..., exclude: int | None = ...) -> list[Idea]:
+        """Open ideas sharing at least half of the title's terms: the best share first, then
+        the newest, then the lower id."""
     def all(self) -> list[Idea]: ...
     def count(self) -> int: ...
-    def list(self, query: BoardQuery, now: datetime | None = ...) -> Page[IdeaSummary]: ...
+    def list(self, query: BoardQuery, now: datetime | None = ...) -> Page[IdeaSummary]:
+        """One page of the ideas `query` asks for, with live figures. Orders: trending
+        (`models.trending_at` at the start of `now`'s minute), top (score), new (created),
+        discussed (visible comments); ties as the module docstring says."""
 
 
 class Records(Protocol[R]):
@@ -222,7 +243,8 @@ class Messages(Protocol):
     def get(self, message_id: int) -> Message | None: ...
     def claim_due(
         self, lease: timedelta, now: datetime | None = ..., limit: int | None = ...
-    ) -> list[Message]: ...
+    ) -> list[Message]:
+        """Up to `limit` due messages, oldest due first, each leased until `now + lease`."""
     def settle(self, outcomes: dict[int, Outcome], now: datetime | None = ...) -> None: ...
     def prune(self, sent_before: datetime) -> int: ...
     def all(self) -> list[Message]: ...
@@ -248,7 +270,8 @@ class RateLimits(Protocol):
 
 class Status(Protocol):
     def get(self, name: str) -> dict[str, Any] | None: ...
-    def put(self, name: str, value: dict[str, Any]) -> None: ...
+    def put(self, name: str, value: dict[str, Any]) -> None:
+        """Replace the record `name` whole (a JSON object; TypeError for anything else)."""
 
 
 class Store(Protocol):
@@ -275,6 +298,9 @@ class Store(Protocol):
 
     def secret_key(self) -> str:
         """The key sessions are signed with when none is configured, made on first use."""
+
+    def adopt_secret_key(self, key: str) -> None:
+        """Keep `key` as the signing key from now on (`voicebox migrate` moves it over)."""
 
     def check(self) -> int:
         """Decode every record; return how many, or raise CorruptDataError naming one."""

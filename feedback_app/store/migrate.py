@@ -82,6 +82,9 @@ def migrate(
         target.status.put(STATUS, state)
     done = set(COLLECTIONS) if run.already_done else set(state.get("copied", []))
     digests = _copy(source, target, done, state, copied)
+    # The signing key moves too: sessions, form tokens and the unsubscribe links already
+    # mailed keep working once the app runs on the copy.
+    target.adopt_secret_key(source.secret_key())
     theirs = _digests(target)
     for name, digest in digests.items():
         run.records[name] = digest.records

@@ -7,6 +7,7 @@ PostgreSQL database `DATABASE_URL` when it is set, otherwise the TinyDB folder `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,13 +17,17 @@ from .tinydb import TinyStore
 
 __all__ = ["open_store", "upgrade_database"]
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,15}")
+
 
 def _database_url(settings: Mapping[str, Any]) -> str:
     url = str(settings.get("DATABASE_URL") or "").strip()
     if url and not url.startswith(("postgresql://", "postgres://")):
-        scheme = url.partition(":")[0] or "?"  # never echo the URL: it may hold a password
+        # Never echo the URL, which may hold a password: only a scheme, if it has one.
+        scheme, colon, _ = url.partition(":")
+        shown = f"{scheme}:…" if colon and _SCHEME.fullmatch(scheme) else "something else"
         raise UnsupportedBackend(
-            f"VOICEBOX_DATABASE_URL must be a postgresql:// address, not {scheme}:…"
+            f"VOICEBOX_DATABASE_URL must be a postgresql:// address, not {shown}"
         )
     return url
 

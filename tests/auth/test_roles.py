@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.store import Role, TinyStore
-from tests.conftest import csrf_token, next_after_sign_in, sign_in
+from feedback_app.store import Role
+from tests.conftest import app_store, csrf_token, next_after_sign_in, sign_in
 
 
 def _staff_rules(app: Flask) -> list[tuple[str, str, tuple[Role, ...]]]:
@@ -40,7 +40,7 @@ def _request(client: FlaskClient, method: str, url: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("role", [None, Role.CUSTOMER, Role.MARKETER, Role.ADMIN])
 def test_staff_routes_answer_by_role(app: Flask, client: FlaskClient, role: Role | None) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     if role is not None:
         sign_in(client, store.users.add(f"{role.value}@example.com", role).id)
     for method, url, allowed in _staff_rules(app):
@@ -60,7 +60,7 @@ def test_anonymous_visitor_is_sent_to_sign_in_and_back(client: FlaskClient) -> N
 
 
 def test_admin_changes_a_role_but_not_their_own(app: Flask, client: FlaskClient) -> None:
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     admin = store.users.add("admin@example.com", Role.ADMIN)
     other = store.users.add("ana@example.com")
     sign_in(client, admin.id)
@@ -86,7 +86,7 @@ def test_admin_changes_a_role_but_not_their_own(app: Flask, client: FlaskClient)
 def test_console_shows_what_needs_attention(app: Flask, client: FlaskClient) -> None:
     from feedback_app.demo import seed_demo
 
-    store = TinyStore(app.config["DATA_DIR"])
+    store = app_store(app)
     seed_demo(store)
     marketer = store.users.find_by_email("marketer@voicebox.example")
     assert marketer is not None

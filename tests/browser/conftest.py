@@ -1,6 +1,7 @@
 """Browser tests: the real server (gunicorn, two worker processes) and Debian's Chromium.
 
-`live_server` runs `voicebox serve` on a free localhost port with the test's own data folder;
+`live_server` runs `voicebox serve` on a free localhost port with the test's own data, on each
+store backend in turn (`LiveServer.store` is another store on the same data);
 `page` is a fresh Chromium tab driven by Playwright. Browser downloads do not work on our
 machines, so Playwright is given Debian's executable; a missing Chromium fails the run with a
 message instead of skipping the tests.
@@ -21,6 +22,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from feedback_app.store import Store
+from tests.conftest import Backend
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -54,6 +58,8 @@ class LiveServer:
     data_dir: Path
     process: subprocess.Popen[bytes]
     log: Path  # everything the server printed: its output must never fill a pipe nobody reads
+    store: Store  # the server's data, as another process sees it
+    backend: Backend
 
 
 def _tail(log: Path, lines: int = 40) -> str:
@@ -61,11 +67,12 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, site_project: Path) -> Iterator[LiveServer]:
-    data_dir = tmp_path / "data"
+def live_server(tmp_path: Path, site_project: Path, backend: Backend) -> Iterator[LiveServer]:
+    data_dir = backend.data_dir
     port = _free_port()
     env = {
         **os.environ,
+        **backend.env,
         "VOICEBOX_DEMO": "1",
         "VOICEBOX_BASE_URL": f"http://127.0.0.1:{port}",
         "VOICEBOX_SITE_PROJECT": str(site_project),
@@ -96,7 +103,7 @@ def live_server(tmp_path: Path, site_project: Path) -> Iterator[LiveServer]:
                     f"the end of {log}:\n{_tail(log)}"
                 )
             time.sleep(0.1)
-    yield LiveServer(url, data_dir, process, log)
+    yield LiveServer(url, data_dir, process, log, backend.open(), backend)
     process.terminate()
     try:
         process.wait(timeout=10)

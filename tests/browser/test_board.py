@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from feedback_app.store import Idea, Role, TinyStore
+from feedback_app.store import Idea, Role
 from tests.browser.conftest import LiveServer
 
 
 def _sign_in(page: Page, server: LiveServer, email: str, name: str) -> None:
     """Follow a fresh one-time link, as from the email, and set a name on first sign-in."""
-    token = TinyStore(server.data_dir).tokens.issue(email)
+    token = server.store.tokens.issue(email)
     page.goto(f"{server.url}/signin/{token}")
     page.get_by_role("button", name="Sign in").click()
     if page.get_by_label("Your name, as others will see it").count():
@@ -19,7 +19,7 @@ def _sign_in(page: Page, server: LiveServer, email: str, name: str) -> None:
 
 
 def test_customer_posts_votes_argues_and_hears_back(live_server: LiveServer, page: Page) -> None:
-    store = TinyStore(live_server.data_dir)
+    store = live_server.store
     store.ideas.add(Idea("Oat milk at no extra charge", "Plant milk costs more.", "Drinks", 1))
     store.users.add("marketer@example.com", Role.MARKETER, "Marta")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Route, expect
 
-from feedback_app.store import Role, TinyStore
+from feedback_app.store import Role
 from tests.browser.conftest import LiveServer
 from tests.browser.test_board import _sign_in
 
@@ -23,7 +23,7 @@ def _attacker_page(target: str, fields: dict[str, str]):  # type: ignore[no-unty
 def test_a_post_from_another_site_neither_signs_out_nor_offers_to_resend(
     live_server: LiveServer, page: Page
 ) -> None:
-    store = TinyStore(live_server.data_dir)
+    store = live_server.store
     admin = store.users.add("ada@example.com", Role.ADMIN, "Ada")
     victim = store.users.add("li.wei@example.com", Role.CUSTOMER, "李伟")
     _sign_in(page, live_server, admin.email, "Ada")

@@ -8,7 +8,6 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import TinyStore
 from generator.publish import publish
 from tests.browser.conftest import LiveServer
 
@@ -16,7 +15,7 @@ from tests.browser.conftest import LiveServer
 def test_demo_site_searches_and_leads_back_to_the_board(
     live_server: LiveServer, site_project: Path, page: Page
 ) -> None:
-    store = TinyStore(live_server.data_dir)
+    store = live_server.store
     seed_demo(store)
     site_url = live_server.url + "/dev/site/"
     publish(store, site_project, site_project / "site", live_server.url, site_url)

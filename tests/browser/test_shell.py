@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from feedback_app.store import Idea, TinyStore
+from feedback_app.store import Idea
 from tests.browser.conftest import LiveServer
 
 
 def test_front_page_lists_ideas_written_by_another_process(
     live_server: LiveServer, page: Page
 ) -> None:
-    store = TinyStore(live_server.data_dir)
+    store = live_server.store
     idea = store.ideas.add(Idea("支持支付宝和微信支付", "d", "App & ordering", 1))
     store.votes.cast(idea.id, 1, 1)
     page.goto(live_server.url + "/")

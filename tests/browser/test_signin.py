@@ -42,7 +42,7 @@ def test_marketer_created_on_the_command_line_reaches_the_console(
         [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(live_server.data_dir),
          "user", "add", "marketer@example.com", "--role", "marketer"],
         capture_output=True, text=True, check=True,
-        env={"VOICEBOX_BASE_URL": live_server.url, "PATH": ""},
+        env={"VOICEBOX_BASE_URL": live_server.url, "PATH": "", **live_server.backend.env},
     )  # fmt: skip
     link = re.search(r"http://\S+/signin/\S+", result.stdout)
     assert link, result.stdout

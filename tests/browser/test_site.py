@@ -16,9 +16,9 @@ from feedback_app.demo import seed_demo
 from feedback_app.store import (
     Idea,
     IdeaStatus,
+    Store,
     Testimonial,
     TestimonialState,
-    TinyStore,
     utcnow,
 )
 from generator.publish import publish
@@ -47,8 +47,7 @@ def _serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 @pytest.fixture
-def site_url(tmp_path: Path, site_project: Path) -> Iterator[str]:
-    store = TinyStore(tmp_path / "data")
+def site_url(store: Store, site_project: Path) -> Iterator[str]:
     seed_demo(store)
     site = site_project / "site"
     publish(store, site_project, site, "http://board.example", "http://127.0.0.1/")
@@ -58,9 +57,8 @@ def site_url(tmp_path: Path, site_project: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def hostile_site(tmp_path: Path, site_project: Path) -> Iterator[tuple[str, dict[str, int], Path]]:
+def hostile_site(store: Store, site_project: Path) -> Iterator[tuple[str, dict[str, int], Path]]:
     """The demo site plus ideas and a testimonial whose titles and tags are attacks."""
-    store = TinyStore(tmp_path / "data")
     seed_demo(store)
     ids = {}
     for title in HOSTILE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from feedback_app.store import Idea, TinyStore
+from feedback_app.store import Idea
 from tests.browser.conftest import LiveServer
 from tests.browser.test_board import _sign_in
 
@@ -29,7 +29,7 @@ def _fail(how: str):  # type: ignore[no-untyped-def]
 def test_a_failed_vote_request_falls_back_to_the_form(
     live_server: LiveServer, page: Page, how: str
 ) -> None:
-    store = TinyStore(live_server.data_dir)
+    store = live_server.store
     idea = store.ideas.add(Idea("Cornetti vegani ogni mattina", "d", "Food", 1)).id
     _sign_in(page, live_server, "li.wei@example.com", "李伟")
     page.route("**/ideas/*/vote", _fail(how))

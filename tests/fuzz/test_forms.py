@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -29,6 +29,7 @@ from markupsafe import escape
 from werkzeug.test import TestResponse
 
 from feedback_app.app import create_app
+from feedback_app.data import close_store
 from feedback_app.store import (
     Idea,
     IdeaStatus,
@@ -37,13 +38,12 @@ from feedback_app.store import (
     Store,
     Testimonial,
     TestimonialState,
-    TinyStore,
     utcnow,
 )
 from generator.collect import collect
 from generator.i18n import set_locale
 from generator.render import render_site
-from tests.conftest import TEST_CONFIG, csrf_token, sign_in
+from tests.conftest import TEST_CONFIG, Backend, app_store, csrf_token, sign_in
 from tests.fuzz.expected import PageParts, assert_same_site, matches, multi_line, one_line
 
 # Shapes that have broken web forms before, mixed into Hypothesis' own text.
@@ -153,17 +153,17 @@ class Env:
         return self.store.ideas.add(Idea("Plain idea", "d", "Food", self.customer_id)).id
 
 
-def _build(tmp_path: Path, demo: bool = False) -> Flask:
+def _build(tmp_path: Path, settings: dict[str, Any], demo: bool = False) -> Flask:
     return create_app({
-        **TEST_CONFIG, "DATA_DIR": str(tmp_path / "data"), "SITE_PROJECT": str(tmp_path),
+        **TEST_CONFIG, **settings, "SITE_PROJECT": str(tmp_path),
         "SITE_DIR": str(tmp_path / "site"), "SIGNIN_LIMIT": (1_000_000, 3600), "DEMO": demo,
     })  # fmt: skip
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Env:
-    app = _build(tmp_path)
-    store = TinyStore(app.config["DATA_DIR"])
+def env(tmp_path: Path, backend: Backend) -> Iterator[Env]:
+    app = _build(tmp_path, backend.settings)
+    store = app_store(app)
     clients = [app.test_client() for _ in range(4)]
     people = [
         store.users.add("olena@example.com", name="Олена").id,
@@ -176,7 +176,8 @@ def env(tmp_path: Path) -> Env:
     closed = store.ideas.add(Idea("Bring back the old cups", "Why", "Stores", people[0])).id
     store.ideas.set_status(closed, IdeaStatus.ARCHIVED, "Old news", people[1])
     comment = store.comments.add(open_idea, people[0], "First words", Stance.PRO).id
-    return Env(app, store, *clients, *people, open_idea, closed, comment, {})  # type: ignore[misc]
+    yield Env(app, store, *clients, *people, open_idea, closed, comment, {})  # type: ignore[misc]
+    close_store(app)
 
 
 # -- what every refused form must show -------------------------------------------------------
@@ -484,7 +485,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
 
 def test_every_post_route_has_a_strategy(tmp_path: Path) -> None:
     """A new form (any POST route, demo-only ones included) must be added to STRATEGIES."""
-    app = _build(tmp_path, demo=True)
+    app = _build(tmp_path, {"DATA_DIR": str(tmp_path / "data")}, demo=True)
     posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
     assert posts - set(STRATEGIES) == set(), "POST routes with no property-based strategy"
     assert set(STRATEGIES) - posts == set(), "strategies for routes that no longer exist"

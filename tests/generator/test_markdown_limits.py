@@ -6,17 +6,17 @@ The generator renders long texts with the app's `render_markdown`; a response of
 
 from __future__ import annotations
 
-from feedback_app.store import Idea, IdeaStatus, TinyStore
+from feedback_app.store import Idea, IdeaStatus, Store
 from tests.conftest import VoiceboxRunner
 
 
-def test_publish_succeeds_with_a_deeply_nested_staff_response(runner: VoiceboxRunner) -> None:
-    store = TinyStore(runner.data_dir)
+def test_publish_succeeds_with_a_deeply_nested_staff_response(
+    runner: VoiceboxRunner, store: Store
+) -> None:
     idea = store.ideas.add(Idea("Deep lists", ">" * 600 + " why", "Food", 1)).id
     store.ideas.set_status(
         idea, IdeaStatus.IMPLEMENTED, "- " * 600 + "done<b>", by=1, changed_note="Shipped"
     )
-    store.close()
     result = runner.invoke("publish")
     assert result.exit_code == 0, result.output[-2000:]
     assert "Traceback" not in result.output

@@ -8,6 +8,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -25,11 +26,10 @@ from feedback_app.store import (
     Store,
     Testimonial,
     TestimonialState,
-    TinyStore,
     utcnow,
 )
 from generator.publish import GENERATED, BuildError, last_publish, publish
-from tests.conftest import VoiceboxRunner, sign_in
+from tests.conftest import Backend, VoiceboxRunner, app_store, sign_in
 
 XSS_MARK = "vb-xss"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -192,22 +192,22 @@ def test_a_failed_build_is_reported_to_staff(app: Flask, store: Store, site_proj
     status = last_publish(store)
     assert status is not None and status["ok"] is False and "MkDocs failed" in status["message"]
     console = app.test_client()
-    sign_in(console, TinyStore(app.config["DATA_DIR"]).users.add("m@example.com", Role.MARKETER).id)
+    sign_in(console, app_store(app).users.add("m@example.com", Role.MARKETER).id)
     page = console.get("/admin/").get_data(as_text=True)
     assert "The last publish failed" in page and "MkDocs failed" in page
 
 
 def test_one_publish_at_a_time_through_the_stores_lock(
-    store: Store, site_project: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, backend: Backend, site_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     publish_module = importlib.import_module("generator.publish")
     monkeypatch.setattr(publish_module, "PUBLISH_WAIT_S", 0.2)
     site = site_project / "site"
-    with TinyStore(store.root).lock("publish"), pytest.raises(LockTimeout):
+    with backend.open().lock("publish"), pytest.raises(LockTimeout):
         publish(store, site_project, site, "http://b", "http://s/")
     assert not (site_project / GENERATED).exists(), "the waiting publish wrote nothing"
     publish(store, site_project, site, "http://b", "http://s/")
-    assert last_publish(TinyStore(store.root))["ok"] is True  # type: ignore[index]
+    assert last_publish(backend.open())["ok"] is True  # type: ignore[index]
 
 
 def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
@@ -236,10 +236,12 @@ def test_publish_command_summarises_and_fails_clearly(
 
 
 def test_status_change_publishes_in_the_background(
-    data_dir: Path, site_project: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., Flask],
+    store: Store,
+    site_project: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from feedback_app.app import create_app
-    from tests.conftest import TEST_CONFIG, csrf_token, sign_in
+    from tests.conftest import csrf_token
 
     # The build waits until the request has answered. A request that waited for the build
     # would make the build give up, and the page below would never appear.
@@ -254,10 +256,7 @@ def test_status_change_publishes_in_the_background(
 
     monkeypatch.setattr(publish_module, "build_site", build_after_the_answer)
     site = site_project / "site"
-    app = create_app({**TEST_CONFIG, "DATA_DIR": str(data_dir),
-                      "SITE_PROJECT": str(site_project), "SITE_DIR": str(site),
-                      "AUTO_PUBLISH": True, "PUBLISH_DELAY_S": 0})  # fmt: skip
-    store = TinyStore(data_dir)
+    app = make_app(AUTO_PUBLISH=True, PUBLISH_DELAY_S=0)
     idea = store.ideas.add(Idea("Bring back the cinnamon roll", "d", "Food", 1)).id
     client = app.test_client()
     sign_in(client, store.users.add("m@example.com", Role.MARKETER).id)

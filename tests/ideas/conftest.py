@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.store import Role, Store, TinyStore
+from feedback_app.store import Role, Store
 from tests.conftest import csrf_token, sign_in
 
 
@@ -35,8 +35,7 @@ class Board:
 
 
 @pytest.fixture
-def board(app: Flask, client: FlaskClient) -> Board:
-    store = TinyStore(app.config["DATA_DIR"])
+def board(app: Flask, client: FlaskClient, store: Store) -> Board:
     user = store.users.add("olena@example.com", name="Олена")
     sign_in(client, user.id)
     return Board(app, store, client, user.id)

@@ -16,16 +16,16 @@ from flask import Flask
 from feedback_app.ideas import service
 from feedback_app.ideas.service import BoardError
 from feedback_app.mail import mailer
-from feedback_app.store import Comment, Idea, IdeaStatus, Role, Stance, Store, TinyStore, utcnow
+from feedback_app.store import Comment, Idea, IdeaStatus, Role, Stance, Store, utcnow
 
 People = tuple[int, int, int]
 
 
 @pytest.fixture
-def ctx(app: Flask) -> Iterator[Store]:
+def ctx(app: Flask, store: Store) -> Iterator[Store]:
     """An app and request context (the service builds absolute links for emails)."""
     with app.test_request_context("/"):
-        yield TinyStore(app.config["DATA_DIR"])
+        yield store
 
 
 @pytest.fixture

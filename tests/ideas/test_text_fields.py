@@ -14,6 +14,7 @@ from feedback_app.mail import FileTransport, Mailer
 from feedback_app.store import Idea, MessageState
 from tests.conftest import csrf_token
 from tests.ideas.conftest import Board
+from tests.store.raw import insert_raw
 
 IDEA = {"description": "Хоча б **два**.\r\nAnd\u2028more", "category": "Food", "tags": ""}
 
@@ -61,7 +62,7 @@ def test_peoples_text_is_isolated_on_the_page_even_when_stored_long_ago(board: B
     author = board.store.users.add("m@example.com", name="محمد")
     doc = Idea("x", "d", "Drinks", author.id, tags=["قهوة"]).to_doc()
     doc["title"] = "Old \u202etitle"  # written before the rules, straight into the data file
-    idea = board.store.collections["ideas"].insert(doc)
+    idea = insert_raw(board.store, "ideas", doc)
     board.store.comments.add(idea, author.id, "رأي")
     page = board.client.get(f"/ideas/{idea}").get_data(as_text=True)
     assert "\u202e" not in page

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
-from feedback_app.app import create_app
-from feedback_app.store import IdeaStatus, Role, TinyStore
-from tests.conftest import TEST_CONFIG, csrf_token, next_after_sign_in, sign_in
+from flask import Flask
+
+from feedback_app.store import IdeaStatus, Role, Store
+from tests.conftest import csrf_token, next_after_sign_in, sign_in
 from tests.ideas.conftest import Board
 
 
@@ -45,9 +46,8 @@ def test_a_bad_vote_value_is_refused(board: Board) -> None:
     assert board.store.votes.tally(idea) == (0, 0)
 
 
-def test_demote_can_be_switched_off(data_dir: Path) -> None:
-    app = create_app({"DATA_DIR": str(data_dir), **TEST_CONFIG, "ALLOW_DEMOTE": False})
-    store = TinyStore(data_dir)
+def test_demote_can_be_switched_off(make_app: Callable[..., Flask], store: Store) -> None:
+    app = make_app(ALLOW_DEMOTE=False)
     client = app.test_client()
     sign_in(client, store.users.add("a@example.com", Role.CUSTOMER).id)
     from feedback_app.store import Idea

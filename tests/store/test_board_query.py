@@ -20,8 +20,8 @@ from feedback_app.store import (
     IdeaStatus,
     Stance,
     Store,
-    TinyStore,
 )
+from tests.conftest import Backend
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 S = IdeaStatus
@@ -170,14 +170,16 @@ def test_a_short_page_is_the_start_of_a_long_one(store: Store, board: dict[str, 
     assert short == _keys(store, board, BoardQuery(per_page=20))[:2] == "AB"
 
 
-def test_kept_filtered_rankings_follow_changes(store: Store, board: dict[str, int]) -> None:
+def test_kept_filtered_rankings_follow_changes(
+    store: Store, backend: Backend, board: dict[str, int]
+) -> None:
     """A listing asked for again sees ideas enter, leave and move, whoever wrote the change."""
     food = BoardQuery(sort="top", category="Food")
     vegan = BoardQuery(sort="top", tag="vegan")
     done = BoardQuery(sort="top", statuses=DONE_STATUSES)
     assert [_keys(store, board, q) for q in (food, vegan, done)] == ["AC", "AC", "DC"]
 
-    writer = TinyStore(store.root)  # another process, as far as the store can tell
+    writer = backend.open()  # another process, as far as the store can tell
     writer.ideas.edit(board["E"], category="Food", tags=["vegan"])
     writer.ideas.set_status(board["A"], S.IMPLEMENTED, "Done", by=1, changed_note="On the menu")
     for voter in range(500, 504):

@@ -9,10 +9,10 @@ from feedback_app.store import (
     NotFound,
     Stance,
     Store,
-    TinyStore,
     trending_score,
     utcnow,
 )
+from tests.conftest import Backend
 
 TEXTS = {
     "uk": "Більше безлактозних десертів",
@@ -133,11 +133,13 @@ def test_add_many_gives_unique_ids(store: Store) -> None:
     assert store.ideas.get(ids[17]).title == "bulk 17"
 
 
-def test_kept_rankings_match_a_fresh_sort_after_changes_elsewhere(store: Store) -> None:
+def test_kept_rankings_match_a_fresh_sort_after_changes_elsewhere(
+    store: Store, backend: Backend
+) -> None:
     import random
 
     rng = random.Random(5)
-    writer = TinyStore(store.root)
+    writer = backend.open()
     ids = [_idea(writer, f"idea {n}", days_old=n % 7).id for n in range(30)]
     now = utcnow()
     open_only = {"statuses": frozenset({IdeaStatus.NEW})}
@@ -162,7 +164,8 @@ def test_kept_rankings_match_a_fresh_sort_after_changes_elsewhere(store: Store) 
             writer.ideas.set_status(target, IdeaStatus.PLANNED, "planned", by=1)
         else:
             writer.votes.cast(target, rng.randrange(50), 1)
-        fresh = TinyStore(store.root)
+        fresh = backend.open()
         for sort in ("trending", "top", "new", "discussed"):
             assert order(store, sort) == order(fresh, sort), (step, sort)
             assert order(store, sort, **open_only) == order(fresh, sort, **open_only)
+        fresh.close()

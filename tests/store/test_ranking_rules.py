@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
-from feedback_app.store import BoardQuery, Idea, Store, TinyStore, utcnow
+from feedback_app.store import BoardQuery, Idea, Store, utcnow
 from tests.conftest import sign_in
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a whole minute: trending ages by the minute
@@ -68,8 +68,7 @@ def test_trending_order_changes_as_ideas_age(store: Store) -> None:
     ]  # fmt: skip
 
 
-def test_the_board_shows_trending_by_the_formula(app, client: FlaskClient) -> None:  # type: ignore[no-untyped-def]
-    store = TinyStore(app.config["DATA_DIR"])
+def test_the_board_shows_trending_by_the_formula(client: FlaskClient, store: Store) -> None:
     sign_in(client, store.users.add("reader@example.com").id)
     _seed(store, utcnow())
     page = client.get("/ideas?sort=trending").get_data(as_text=True)

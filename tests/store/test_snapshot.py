@@ -19,7 +19,7 @@ from feedback_app.dev.throwaway_pg import ThrowawayPostgres
 from feedback_app.store import Idea, Message, StoreError, TinyStore, WriteError
 from feedback_app.store.contract import COLLECTIONS, Store
 from feedback_app.store.postgres import PgStore
-from tests.conftest import SINGLE_FILE, TEST_CONFIG
+from tests.conftest import TEST_CONFIG
 from tests.store.pg_helpers import (
     TEXTS,
     app_works,
@@ -184,7 +184,7 @@ def target(
     """A store holding other data, which a refused snapshot must leave exactly as it is."""
     store: Store
     if request.param == "tinydb":
-        store = TinyStore(tmp_path / "target", shards=SINGLE_FILE)
+        store = TinyStore(tmp_path / "target", shards=dict.fromkeys(COLLECTIONS, 1))
     else:
         store = new_database(pg_server)
     store.users.add("keep@example.com", name="Залишитися")

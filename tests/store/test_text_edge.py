@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import Any
+
+import pytest
 
 from feedback_app.mail import FileTransport, Mailer
 from feedback_app.store import (
@@ -20,9 +21,10 @@ from feedback_app.store import (
     Store,
     SurveyResponse,
     Testimonial,
-    TinyStore,
     utcnow,
 )
+from tests.conftest import Backend
+from tests.store.raw import insert_raw, raw_doc
 
 SPOOF = "\u202e"
 WORLD = (
@@ -31,27 +33,23 @@ WORLD = (
 )
 
 
-def _reopened(store: Store) -> Store:
-    """A second store on the same folder: what another process reads from disk."""
-    return TinyStore(store.root)
+@pytest.fixture
+def reopened(backend: Backend) -> Store:
+    """A second store on the same data: what another process reads."""
+    return backend.open()
 
 
-def _on_disk(store: Store, collection: str, record_id: int) -> dict[str, Any]:
-    """The record as the data file holds it, before any decoding."""
-    doc = _reopened(store).collections[collection].get(record_id)
-    assert doc is not None
-    return doc
-
-
-def test_a_title_written_through_the_store_is_stored_on_one_line(store: Store) -> None:
+def test_a_title_written_through_the_store_is_stored_on_one_line(
+    store: Store, reopened: Store
+) -> None:
     idea = store.ideas.add(Idea(f"Oat milk\nBcc: all{SPOOF}gpj.exe", "d", "Drinks\r\n", 1))
     assert idea.title == "Oat milk Bcc: allgpj.exe", "the record handed back is clean too"
-    stored = _reopened(store).ideas.get(idea.id)
+    stored = reopened.ideas.get(idea.id)
     assert (stored.title, stored.category) == ("Oat milk Bcc: allgpj.exe", "Drinks")
-    assert _on_disk(store, "ideas", idea.id)["title"] == "Oat milk Bcc: allgpj.exe"
+    assert raw_doc(reopened, "ideas", idea.id)["title"] == "Oat milk Bcc: allgpj.exe"
 
 
-def test_every_idea_field_follows_its_rule(store: Store) -> None:
+def test_every_idea_field_follows_its_rule(store: Store, reopened: Store) -> None:
     idea = store.ideas.add(
         Idea("t", f"line one\r\nline two{SPOOF}\u2028three\ufffe", "c", 1, tags=["oat\nmilk"])
     )
@@ -60,29 +58,30 @@ def test_every_idea_field_follows_its_rule(store: Store) -> None:
         idea.id, IdeaStatus.IMPLEMENTED, f"Done\r\n{SPOOF}ok\uffff", by=1,
         changed_note="Now\u0085free\U0010ffff",
     )  # fmt: skip
-    got = _reopened(store).ideas.get(idea.id)
+    got = reopened.ideas.get(idea.id)
     assert got.description == "line one\nline two\nthree"
     assert (got.title, got.tags) == ("new title", ["a b"])
     assert got.history[-1].response == "Done\nok"
     assert got.changed_note == "Now free"  # shown inline: one line
-    doc = _on_disk(store, "ideas", idea.id)
+    doc = raw_doc(reopened, "ideas", idea.id)
     assert (doc["title"], doc["history"][-1]["response"]) == ("new title", "Done\nok")
 
 
-def test_names_and_comments_follow_their_rules(store: Store) -> None:
+def test_names_and_comments_follow_their_rules(store: Store, reopened: Store) -> None:
     user = store.users.add("olena@example.com", name=f"Олена\n{SPOOF}Admin")
     assert user.name == "Олена Admin"
     assert store.users.rename(user.id, f"Li\r\n{SPOOF}Wei").name == "Li Wei"
     comment = store.comments.add(1, user.id, f"pro\r\n{SPOOF}con\ufdd0")
     edited = store.comments.edit(comment.id, f"edited\u2028{SPOOF}text")
-    again = _reopened(store)
-    assert again.users.get(user.id).name == "Li Wei"
-    assert again.comments.get(comment.id).body == edited.body == "edited\ntext"
-    assert _on_disk(store, "users", user.id)["name"] == "Li Wei"
-    assert _on_disk(store, "comments", comment.id)["body"] == "edited\ntext"
+    assert reopened.users.get(user.id).name == "Li Wei"
+    assert reopened.comments.get(comment.id).body == edited.body == "edited\ntext"
+    assert raw_doc(reopened, "users", user.id)["name"] == "Li Wei"
+    assert raw_doc(reopened, "comments", comment.id)["body"] == "edited\ntext"
 
 
-def test_surveys_testimonials_and_follow_ups_follow_their_rules(store: Store) -> None:
+def test_surveys_testimonials_and_follow_ups_follow_their_rules(
+    store: Store, reopened: Store
+) -> None:
     survey = store.surveys.add(SurveyResponse("a@example.com", "ORD\n1", 3, f"Slow{SPOOF}\r\n"))
     quote = store.testimonials.add(
         Testimonial(1, f"Great\r\ncoffee{SPOOF}", 5, f"Sam\nSmith{SPOOF}", credit_role="Barista\n")
@@ -96,38 +95,38 @@ def test_surveys_testimonials_and_follow_ups_follow_their_rules(store: Store) ->
     follow_up = store.followups.add(
         FollowUp("call\n", None, "a@example.com", f"Unhappy{SPOOF}", due_at=utcnow())
     )
-    again = _reopened(store)
-    assert (again.surveys.get(survey.id).order_ref, again.surveys.get(survey.id).reason) == (
+    assert (reopened.surveys.get(survey.id).order_ref, reopened.surveys.get(survey.id).reason) == (
         "ORD 1",
         "Slow",
     )
-    t = again.testimonials.get(quote.id)
+    t = reopened.testimonials.get(quote.id)
     assert (t.original_text, t.approved_text) == ("Great\ncoffee", "Great\ncoffee!")
     credit = (t.credit_name, t.credit_role, t.credit_company)
     assert credit == ("Sam Smith", "Barista", "Caffè Roma")
-    f = again.followups.get(follow_up.id)
+    f = reopened.followups.get(follow_up.id)
     assert (f.kind, f.reason) == ("call", "Unhappy")
-    assert _on_disk(store, "testimonials", quote.id)["credit_company"] == "Caffè Roma"
+    assert raw_doc(reopened, "testimonials", quote.id)["credit_company"] == "Caffè Roma"
 
 
-def test_text_stored_before_the_rules_is_read_back_clean(store: Store) -> None:
+def test_text_stored_before_the_rules_is_read_back_clean(store: Store, reopened: Store) -> None:
     doc = Idea("x", "d", "Drinks", 1).to_doc()
     doc["title"] = f"Old\ntitle{SPOOF}"
-    raw_id = store.collections["ideas"].insert(doc)
+    raw_id = insert_raw(store, "ideas", doc)
     assert store.ideas.get(raw_id).title == "Old title"
-    assert _reopened(store).ideas.all()[0].title == "Old title"
+    assert reopened.ideas.all()[0].title == "Old title"
 
 
-def test_every_language_survives_the_store_byte_identical(store: Store, tmp_path: Path) -> None:
+def test_every_language_survives_the_store_byte_identical(
+    store: Store, reopened: Store, tmp_path: Path
+) -> None:
     user = store.users.add("li@example.com", name=WORLD)
     idea = store.ideas.add(Idea(WORLD, f"{WORLD}\n\n{WORLD}", WORLD, user.id, tags=[WORLD]))
     comment = store.comments.add(idea.id, user.id, WORLD)
-    again = _reopened(store)
-    got = again.ideas.get(idea.id)
+    got = reopened.ideas.get(idea.id)
     assert got.title.encode() == WORLD.encode()
     assert got.description == f"{WORLD}\n\n{WORLD}" and got.tags == [WORLD]
-    assert again.users.get(user.id).name.encode() == WORLD.encode()
-    assert again.comments.get(comment.id).body.encode() == WORLD.encode()
+    assert reopened.users.get(user.id).name.encode() == WORLD.encode()
+    assert reopened.comments.get(comment.id).body.encode() == WORLD.encode()
 
 
 def test_a_queued_email_with_a_line_break_in_its_subject_is_delivered(
@@ -138,7 +137,7 @@ def test_a_queued_email_with_a_line_break_in_its_subject_is_delivered(
     store.messages.enqueue(Message("li@example.com", "News about “Oat\nBcc: all@example.com”", "b"))
     doc = Message("li@example.com", "x", "queued before the rules").to_doc()
     doc["subject"] = "Old\r\nsubject"
-    store.collections["messages"].insert(doc)
+    insert_raw(store, "messages", doc)
     assert mailer.deliver_due() == 2
     subjects = sorted(
         message_from_bytes(eml.read_bytes(), policy=policy.default)["Subject"]

@@ -1,6 +1,7 @@
 import pytest
 
-from feedback_app.store import Idea, Store, TinyStore, Vote
+from feedback_app.store import Idea, Store, Vote
+from tests.conftest import Backend
 
 
 @pytest.fixture
@@ -48,8 +49,10 @@ def test_cast_many_keeps_one_vote_per_person(store: Store, idea_id: int) -> None
     assert store.votes.count() == 2
 
 
-def test_a_second_store_on_the_same_folder_sees_votes(store: Store, idea_id: int) -> None:
-    other = TinyStore(store.root)
+def test_a_second_store_on_the_same_data_sees_votes(
+    store: Store, backend: Backend, idea_id: int
+) -> None:
+    other = backend.open()
     other.votes.cast(idea_id, 8, 1)
     assert store.votes.tally(idea_id) == (1, 0)
     store.votes.cast(idea_id, 9, 1)

@@ -7,7 +7,7 @@ TinyDB, no Flask.
 `feedback_app.store`; the feature modules are an arrangement, not an interface.
 """
 
-from .base import LINE, LINES, Page, Record, utcnow
+from .base import LINE, LINES, Page, Record, utcnow, without_nul
 from .feedback import FollowUp, SurveyResponse, Testimonial, TestimonialState
 from .ideas import (
     DONE_STATUSES,
@@ -94,4 +94,5 @@ __all__ = [
     "trending_at",
     "trending_score",
     "utcnow",
+    "without_nul",
 ]

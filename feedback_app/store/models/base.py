@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from ...textrules import multi_line, one_line
 
-__all__ = ["LINE", "LINES", "Page", "Record", "utcnow"]
+__all__ = ["LINE", "LINES", "Page", "Record", "utcnow", "without_nul"]
 
 
 T = TypeVar("T")
@@ -84,9 +84,26 @@ class Record:
         return cls(**values)
 
 
+def without_nul(value: Any) -> Any:
+    """`value` (JSON-ready) with every U+0000 taken out of its strings and keys.
+
+    No backend keeps U+0000: PostgreSQL cannot hold it in text or JSON, so the TinyDB folder
+    drops it too and both hand back the same text. People's text never holds it (the text
+    rules remove control characters); an error message from a mail server might."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(v) for v in value]
+    return value
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
+    if isinstance(value, str | dict):
+        return without_nul(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):

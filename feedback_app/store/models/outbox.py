@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .base import LINE, Record, utcnow
+from .base import LINE, Record, utcnow, without_nul
 
 __all__ = [
     "Job",
@@ -100,7 +100,7 @@ def settle_change(
             return {**doc, "state": MessageState.SENT.value, "sent_at": stamp,
                     "lease_until": None, "attempts": doc["attempts"] + 1}  # fmt: skip
         state = MessageState.QUEUED if outcome.retry_at else MessageState.FAILED
-        return {**doc, "state": state.value, "last_error": outcome.error[:500],
+        return {**doc, "state": state.value, "last_error": without_nul(outcome.error[:500]),
                 "attempts": doc["attempts"] + 1, "lease_until": None,
                 "next_attempt_at": (outcome.retry_at.isoformat() if outcome.retry_at
                                     else stamp)}  # fmt: skip
@@ -123,8 +123,8 @@ def retried(error: str, retry_at: datetime | None) -> Callable[[dict[str, Any]],
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         state = JobState.QUEUED if retry_at else JobState.FAILED
-        return {**doc, "state": state.value, "last_error": error[:500], "lease_until": None,
-                "attempts": doc["attempts"] + 1,
+        return {**doc, "state": state.value, "last_error": without_nul(error[:500]),
+                "lease_until": None, "attempts": doc["attempts"] + 1,
                 "next_attempt_at": (retry_at or utcnow()).isoformat()}  # fmt: skip
 
     return change

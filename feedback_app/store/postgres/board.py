@@ -5,7 +5,7 @@ the fields listings sort and filter on and its promotes, demotes and visible-com
 vote or a comment changes them in the same transaction as the row it writes, so a listing
 ranks one small table and never reads a stale figure, and a vote never rewrites the idea's
 document or its search index. The orders and filters mean
-exactly what they mean in `store/ideas.py` (the conformance suite runs both backends).
+exactly what they mean in `store/tinydb/ideas.py` (the conformance suite runs both backends).
 """
 
 from __future__ import annotations
@@ -77,6 +77,26 @@ _ORDER = {
 }
 
 
+# A vote's change, in one statement (see `PgVotes.cast_in`): the vote held (0 for none), the
+# row removed or written, and the idea's tallies moved from the old vote to the new one.
+_CAST = """
+WITH old AS (
+    SELECT coalesce(
+        (SELECT value FROM votes WHERE idea_id = %(i)s AND user_id = %(u)s), 0) AS v
+), gone AS (
+    DELETE FROM votes WHERE idea_id = %(i)s AND user_id = %(u)s AND %(v)s = 0
+), put AS (
+    INSERT INTO votes (idea_id, user_id, value, at)
+    SELECT %(i)s, %(u)s, %(v)s, now() FROM old WHERE %(v)s <> 0 AND old.v <> %(v)s
+    ON CONFLICT (idea_id, user_id) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at
+)
+UPDATE idea_ranks SET
+    promotes = promotes + (%(v)s > 0)::int - (old.v > 0)::int,
+    demotes = demotes + (%(v)s < 0)::int - (old.v < 0)::int
+FROM old WHERE idea_ranks.id = %(i)s AND old.v <> %(v)s
+"""
+
+
 class PgVotes:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -84,8 +104,8 @@ class PgVotes:
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
         """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held.
 
-        The vote and the idea's tallies change in one transaction of (usually) two
-        statements: the first locks the person's vote row, if any, and reads it."""
+        The vote and the idea's tallies change in one transaction of two statements (see
+        `cast_in`)."""
         if value not in (-1, 0, 1):
             raise ValueError("a vote is +1, -1 or 0")
         with self._db.connection() as conn:
@@ -93,46 +113,18 @@ class PgVotes:
         return value
 
     def cast_in(self, conn: Conn, idea_id: int, user_id: int, value: int) -> None:
-        """`cast` inside the caller's transaction (merges move votes in theirs)."""
-        while True:
-            row = conn.execute(
-                "SELECT value FROM votes WHERE idea_id = %s AND user_id = %s FOR UPDATE",
-                (idea_id, user_id),
-            ).fetchone()
-            old = row[0] if row else 0
-            if old == value:
-                return
-            up = (value > 0) - (old > 0)
-            down = (value < 0) - (old < 0)
-            params = {"i": idea_id, "u": user_id, "v": value, "up": up, "down": down}
-            if old == 0:
-                # Another transaction may insert the same vote first: then nothing is
-                # inserted here, the tallies are left alone, and the loop reads its vote.
-                done = conn.execute(
-                    "WITH v AS (INSERT INTO votes (idea_id, user_id, value, at) "
-                    "VALUES (%(i)s, %(u)s, %(v)s, now()) ON CONFLICT DO NOTHING RETURNING 1) "
-                    "UPDATE idea_ranks SET promotes = promotes + %(up)s, "
-                    "demotes = demotes + %(down)s WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v) "
-                    "RETURNING (SELECT count(*) FROM v)",
-                    params,
-                ).fetchone()
-                # No row back: no idea row, or a concurrent insert won. Was ours stored?
-                if done is None and self._held(conn, idea_id, user_id) != value:
-                    continue
-                return
-            change = (
-                "DELETE FROM votes WHERE idea_id = %(i)s AND user_id = %(u)s"
-                if value == 0
-                else "UPDATE votes SET value = %(v)s, at = now() "
-                "WHERE idea_id = %(i)s AND user_id = %(u)s"
-            )
-            conn.execute(
-                f"WITH v AS ({change} RETURNING 1) "
-                "UPDATE idea_ranks SET promotes = promotes + %(up)s, "
-                "demotes = demotes + %(down)s WHERE id = %(i)s AND EXISTS (SELECT 1 FROM v)",
-                params,
-            )
-            return
+        """`cast` inside the caller's transaction (merges move votes in theirs).
+
+        The first statement locks the idea's ranking row (the narrow row a vote writes,
+        never the idea's document): the idea before its votes, as a merge locks its ideas
+        before moving their votes, so a vote and a merge of the same idea wait for each
+        other instead of deadlocking, and no other vote on the idea changes anything until
+        this one commits. The second, whose snapshot is taken once the lock
+        is held, reads the vote held, changes it, and moves the tallies by the difference.
+        A vote on an idea that does not exist is kept alone (no tallies), as on TinyDB."""
+        params = {"i": idea_id, "u": user_id, "v": value}
+        conn.execute("SELECT 1 FROM idea_ranks WHERE id = %(i)s FOR UPDATE", params)
+        conn.execute(_CAST, params)
 
     @staticmethod
     def _held(conn: Conn, idea_id: int, user_id: int) -> int:
@@ -415,6 +407,12 @@ class PgIdeas:
                 "SELECT id, doc FROM ideas WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
                 ([duplicate_id, original_id],),
             ).fetchall()
+            # Then their ranking rows, which votes lock first: no vote on either idea can
+            # change anything while the votes move.
+            conn.execute(
+                "SELECT 1 FROM idea_ranks WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                ([duplicate_id, original_id],),
+            )
             docs = dict(rows)
             if duplicate_id not in docs or original_id not in docs:
                 missing = duplicate_id if duplicate_id not in docs else original_id
@@ -481,9 +479,10 @@ class PgIdeas:
             score = similarity(wanted, frozenset(indexed))
             if score >= 0.5:
                 idea = self.table.decode(idea_id, doc)
-                scored.append((score, idea.created_at, idea))
-        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [idea for _, _, idea in scored[:limit]]
+                scored.append((score, idea.created_at, -idea_id, idea))
+        # Best match first, then the newest, then the lower id (as every listing breaks ties).
+        scored.sort(key=lambda item: item[:3], reverse=True)
+        return [item[3] for item in scored[:limit]]
 
     # -- listings ----------------------------------------------------------------------------
     def all(self) -> list[Idea]:

@@ -1,13 +1,13 @@
 """Connections to the database: one pool per process, opened on first use.
 
 A pool is per process because a forked worker must not share its parent's sockets: `pool()`
-notices a fork (a new pid) and opens a fresh pool. Every connection talks UTC, decodes JSON
-with orjson and runs without parallel query workers. Errors of the connection itself become
-`Unavailable` (the app's 503).
+notices a fork (a new pid) and opens a fresh pool. Every connection talks UTC and decodes
+JSON with orjson. Errors of the connection itself become `Unavailable` (the app's 503).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -20,27 +20,36 @@ import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..errors import Unavailable
+from ..errors import Unavailable, UnsupportedBackend
 
 __all__ = ["Database", "redact"]
 
-# Connections a process may keep: its request threads, the mailer and the publisher.
+# Connections a process may keep (VOICEBOX_DB_POOL): its request threads, the mailer and
+# the publisher.
 POOL_MAX = 10
 _WAIT_S = 10.0
-# UTC, and no parallel workers: every query here reads a page of a board or one record, and
-# starting workers costs more than that (a page of ideas by tag took 38 ms with two, 9 without).
-_OPTIONS = "-c TimeZone=UTC -c max_parallel_workers_per_gather=0"
+_CLOSE_WAIT_S = 1.0
+# Every connection talks UTC; a server that does not answer a connection attempt (a host
+# gone from the network) is given up after a few seconds rather than the system's minutes.
+# No parallel query workers either: every query here reads a page of a board or one record,
+# and starting workers costs more than that (a page of ideas by tag: 38 ms with two, 9 without).
+_OPTIONS: dict[str, Any] = {
+    "options": "-c TimeZone=UTC -c max_parallel_workers_per_gather=0",
+    "connect_timeout": 3,
+}
+
+
+_UNREADABLE = "postgresql:…"
 
 
 def redact(url: str) -> str:
-    """The URL without its password (or any other secret option), for messages to people:
-    user, host, port and database, written as a URL that names the same database."""
+    """The URL without its password, for messages to people."""
     try:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
-        return "postgresql:…"
-    user, host = str(info.get("user", "")), str(info.get("host", ""))
-    port, dbname = str(info.get("port", "")), str(info.get("dbname", ""))
+        return _UNREADABLE
+    user, host = str(info.get("user") or ""), str(info.get("host") or "")
+    port, dbname = str(info.get("port") or ""), str(info.get("dbname") or "")
     where = f"{user}@" if user else ""
     query = {}
     if host.startswith("/"):  # a Unix socket's folder goes in the query, as libpq reads it
@@ -49,6 +58,11 @@ def redact(url: str) -> str:
         where += (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
     shown = "&".join(f"{name}={value}" for name, value in query.items())
     return f"postgresql://{where}/{quote(dbname)}" + (f"?{shown}" if shown else "")
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of a connection error: libpq says why (never with the password)."""
+    return str(exc).strip().split("\n", 1)[0]
 
 
 def _dumps(value: Any) -> str:
@@ -61,9 +75,20 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 
 
 class Database:
-    """A pool of connections to `url`, re-opened after a fork."""
+    """A pool of connections to `url`, re-opened after a fork, and after the server was lost.
+
+    A pool waits for connections: while the server is down, every request would wait out
+    the pool's timeout before failing. So a pool is only opened after one direct connection
+    succeeded (refused at once when the server is down), and a pool whose server went away
+    is closed: until the server answers again, each request fails at once with Unavailable
+    (the app's 503), and the first to find it back opens a new pool.
+    """
 
     def __init__(self, url: str, pool_size: int = POOL_MAX) -> None:
+        if redact(url) == _UNREADABLE:
+            # psycopg's own message quotes the whole URL, password included: it is not kept,
+            # not even as the context of this error.
+            raise UnsupportedBackend("VOICEBOX_DATABASE_URL is not a valid postgresql:// address")
         self.url = url
         self.pool_size = pool_size
         self._pool: ConnectionPool | None = None
@@ -71,45 +96,98 @@ class Database:
         self._lock = threading.Lock()
 
     def pool(self) -> ConnectionPool:
-        if self._pool is None or self._pid != os.getpid():
-            with self._lock:
-                if self._pool is None or self._pid != os.getpid():
-                    self._pool = ConnectionPool(
-                        self.url,
-                        min_size=1,
-                        max_size=self.pool_size,
-                        kwargs={"options": _OPTIONS},
-                        configure=_configure,
-                        # A connection is tried (an empty query) before it is lent: after the
-                        # database restarts or fails over, each pooled connection is broken,
-                        # and without this check every one of them would fail one request.
-                        check=ConnectionPool.check_connection,
-                        open=False,
-                        name="voicebox",
-                    )
-                    try:
-                        self._pool.open(wait=True, timeout=_WAIT_S)
-                    except PoolTimeout as exc:
-                        self._pool = None
-                        raise Unavailable(f"cannot reach the database {redact(self.url)}") from exc
-                    self._pid = os.getpid()
-        return self._pool
+        current = self._pool  # read once: another thread may drop it meanwhile
+        if current is not None and self._pid == os.getpid():
+            return current
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self.dedicated().close()  # Unavailable at once if the server is down
+                pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    kwargs=_OPTIONS,
+                    configure=_configure,
+                    open=False,
+                    name="voicebox",
+                )
+                try:
+                    pool.open(wait=True, timeout=_WAIT_S)
+                except PoolTimeout as exc:
+                    pool.close(timeout=_CLOSE_WAIT_S)
+                    raise Unavailable(
+                        f"cannot reach the database {redact(self.url)} (timed out)"
+                    ) from exc
+                self._pool, self._pid = pool, os.getpid()
+            return self._pool
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:
         """A connection in a transaction: committed when the block ends, rolled back on error."""
+        pool, conn = self._lend()
         try:
-            with self.pool().connection(timeout=_WAIT_S) as conn:
-                yield conn
-        except (psycopg.OperationalError, PoolTimeout) as exc:
-            raise Unavailable(f"the database {redact(self.url)} failed: {exc}") from exc
+            yield conn
+            conn.commit()
+        except BaseException as exc:
+            if not conn.closed:
+                with contextlib.suppress(psycopg.Error):
+                    conn.rollback()
+            if isinstance(exc, psycopg.OperationalError):
+                if conn.broken:
+                    self._check_server(pool)
+                raise Unavailable(
+                    f"the database {redact(self.url)} failed: {_reason(exc)}"
+                ) from exc
+            raise
+        finally:
+            pool.putconn(conn)  # a broken connection is discarded by the pool
+
+    def _lend(self) -> tuple[ConnectionPool, psycopg.Connection[Any]]:
+        """A pooled connection, tried with an empty query before it is lent.
+
+        After the server restarted or failed over every pooled connection is broken: each
+        one found so is discarded and the server asked directly. If it answers, the next
+        pooled connection is tried (so a restart costs no failed request); if not, the pool
+        is closed and the request gets Unavailable at once, never a wait for a server that
+        is gone."""
+        for _ in range(self.pool_size + 1):
+            pool = self.pool()
+            try:
+                conn = pool.getconn(timeout=_WAIT_S)
+            except PoolTimeout as exc:  # every connection busy: a 503, the pool stays
+                raise Unavailable(
+                    f"the database {redact(self.url)} is busy: {_reason(exc)}"
+                ) from exc
+            try:
+                conn.execute("")
+                return pool, conn
+            except psycopg.OperationalError:
+                pool.putconn(conn)
+                self._check_server(pool)
+        raise Unavailable(f"the database {redact(self.url)} keeps dropping connections")
+
+    def _check_server(self, pool: ConnectionPool) -> None:
+        """A connection broke: when the server does not answer a direct connection either,
+        close this pool (its connections are gone too) and raise Unavailable, so the next
+        request asks the server directly instead of waiting on the pool."""
+        try:
+            self.dedicated().close()
+        except Unavailable:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            if self._pid == os.getpid():
+                pool.close(timeout=_CLOSE_WAIT_S)
+            raise
 
     def dedicated(self) -> psycopg.Connection[Any]:
         """A connection outside the pool (for a lock held through long work)."""
         try:
-            conn = psycopg.connect(self.url, options=_OPTIONS, autocommit=True)
+            conn = psycopg.connect(self.url, autocommit=True, **_OPTIONS)
         except psycopg.OperationalError as exc:
-            raise Unavailable(f"cannot reach the database {redact(self.url)}") from exc
+            raise Unavailable(
+                f"cannot reach the database {redact(self.url)}: {_reason(exc)}"
+            ) from exc
         _configure(conn)
         return conn
 

@@ -18,7 +18,7 @@ from psycopg.types.json import Jsonb
 
 from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
 from ..errors import LockTimeout
-from ..models import FollowUp, SurveyResponse, Testimonial
+from ..models import FollowUp, SurveyResponse, Testimonial, without_nul
 from ..validation import check_name
 from . import migrations, transfer
 from .board import PgComments, PgFollows, PgIdeas, PgVotes
@@ -53,7 +53,7 @@ class PgStatus:
             conn.execute(
                 "INSERT INTO status (name, value) VALUES (%s, %s) "
                 "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
-                (check_name(name), Jsonb(value)),
+                (check_name(name), Jsonb(without_nul(value))),
             )
 
 
@@ -107,6 +107,14 @@ class PgStore:
             row = conn.execute("SELECT value FROM instance WHERE name = 'secret_key'").fetchone()
         assert row is not None
         return str(row[0])
+
+    def adopt_secret_key(self, key: str) -> None:
+        with self.db.connection() as conn:
+            conn.execute(
+                "INSERT INTO instance (name, value) VALUES ('secret_key', %s) "
+                "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+                (key,),
+            )
 
     @contextmanager
     def lock(self, name: str, timeout: float = 60.0) -> Iterator[None]:

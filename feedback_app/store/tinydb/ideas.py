@@ -150,9 +150,10 @@ class Ideas:
                 continue
             score = similarity(wanted, text)
             if score >= 0.5:
-                scored.append((score, idea.created_at, idea))
-        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        return [idea for _, _, idea in scored[:limit]]
+                scored.append((score, idea.created_at, -idea_id, idea))
+        # Best match first, then the newest, then the lower id (as every listing breaks ties).
+        scored.sort(key=lambda item: item[:3], reverse=True)
+        return [item[3] for item in scored[:limit]]
 
     def _haystack_index(self) -> dict[int, frozenset[str]]:
         ideas = self._ideas.current()

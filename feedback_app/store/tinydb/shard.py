@@ -70,16 +70,18 @@ class Shard:
         write is durable.
         """
         with self._thread_lock:
-            with self._file_lock.held(_LOCK_TIMEOUT_S):
-                self.refresh()
-                try:
-                    yield self.db
-                finally:
-                    # Whether or not the write reached the disk, cached views are outdated.
-                    self.generation += 1
-                    if not self.storage.loaded:
-                        self._reset_tinydb_caches()
-            self.storage.flush()
+            try:
+                with self._file_lock.held(_LOCK_TIMEOUT_S):
+                    self.refresh()
+                    try:
+                        yield self.db
+                    finally:
+                        # Whether or not the write reached the disk, cached views are outdated.
+                        self.generation += 1
+                        if not self.storage.loaded:
+                            self._reset_tinydb_caches()
+            finally:
+                self.storage.flush()  # even after an error: no line is left waiting
 
     @contextmanager
     def locked(self) -> Iterator[None]:

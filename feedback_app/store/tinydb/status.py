@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from ..models import without_nul
 from ..validation import check_name
 from .storage import write_bytes_atomically
 
@@ -37,4 +38,4 @@ class FolderStatus:
         if not isinstance(value, dict):
             raise TypeError(f"a status record is a dict, not {type(value).__name__}")
         path = self.folder / f"{check_name(name)}.json"
-        write_bytes_atomically(path, orjson.dumps(value))
+        write_bytes_atomically(path, orjson.dumps(without_nul(value)))

@@ -188,7 +188,10 @@ class AtomicStorage(Storage):
         self._append_line(encode(table, changes))
         self._apply_changes(table, changes)
         if self._end - self._journal_at > max(_COMPACT_AT_LEAST, self._journal_at):
-            self._rewrite(data)
+            # The change is stored already: a compaction the disk refuses (full) is tried
+            # again by a later write, and never turns this write into a failure.
+            with contextlib.suppress(WriteError):
+                self._rewrite(data)
 
     def flush(self) -> None:
         """Make the lines appended so far durable. Call it after releasing the shard's lock
@@ -238,6 +241,11 @@ class AtomicStorage(Storage):
                 os.ftruncate(fd, self._end)
             _pwrite_all(fd, line, self._end)
             st = os.fstat(fd)
+            if self._unflushed is not None and os.fstat(self._unflushed).st_ino != st.st_ino:
+                # Lines waiting on a file since replaced: the replacing rewrite held them and
+                # was fsynced before its rename, so only this file's lines need a flush.
+                os.close(self._unflushed)
+                self._unflushed = None
             if self.durable and self._unflushed is None:
                 self._unflushed = os.dup(fd)
         except OSError as exc:
@@ -252,6 +260,9 @@ class AtomicStorage(Storage):
         """Write `data` as the whole file, its journal empty."""
         payload = orjson.dumps(data) + b"\n"
         fd = _write_atomically(self.path, payload, self.durable)
+        if self._unflushed is not None:  # its lines are in the new file, fsynced already
+            os.close(self._unflushed)
+            self._unflushed = None
         st = os.fstat(fd)
         self._pin(fd, (st.st_ino, st.st_mtime_ns, st.st_size))
         self._journal_at = self._end = len(payload)

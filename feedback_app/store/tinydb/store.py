@@ -44,6 +44,7 @@ from .records import Records
 from .schema import META_FILE, open_meta
 from .shard import Shard
 from .status import FolderStatus
+from .storage import write_bytes_atomically
 from .tokens import Tokens
 from .users import Users
 from .votes import Votes
@@ -119,6 +120,9 @@ class TinyStore:
     def secret_key(self) -> str:
         """The key kept in the data folder (mode 0600), made on first use."""
         return folder_secret_key(self.root)
+
+    def adopt_secret_key(self, key: str) -> None:
+        write_bytes_atomically(self.root / "secret_key", key.encode())  # mode 0600
 
     def ping(self) -> None:
         """Raise CorruptDataError when a data file cannot be read (changed files only are

@@ -32,7 +32,7 @@ import orjson
 
 from ...files import TEMP_PREFIX, fsync_folder, stage_file
 from ..contract import COLLECTIONS, NATURAL_KEYS, Batch, Doc, Entry, Export
-from ..errors import CorruptDataError, WriteError
+from ..errors import CorruptDataError, StoreError, WriteError
 from .collection import Collection
 from .limits import route_limit
 from .messages import route_key
@@ -186,6 +186,18 @@ def replace(store: TinyStore, records: Export) -> int:
             (_relative(store, temp) if temp else None, _relative(store, shard.path))
             for shard, temp in staged
         ]
+        # Staging a large snapshot can outlast the age at which an opening process sweeps
+        # temporary files left by killed writers: renew them, and make sure every one is
+        # still there before the swap is committed to, so a restore is whole or not at all.
+        for _, temp in staged:
+            if temp is not None:
+                try:
+                    os.utime(temp)
+                except FileNotFoundError:
+                    raise StoreError(
+                        f"{temp}: a staged file was removed before the swap; nothing was "
+                        "replaced, run the restore again"
+                    ) from None
         with _every_lock(store):
             journal = store.root / JOURNAL
             write_bytes_atomically(journal, orjson.dumps(swaps))

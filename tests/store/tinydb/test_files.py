@@ -1,4 +1,5 @@
-"""Broken files are never overwritten; writes are atomic; the schema is checked on open."""
+"""The TinyDB folder's files: private, atomic, never overwritten when broken, re-read only when
+changed, swept of stale temporary files; its schema version checked and migrated on open."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ import pytest
 from feedback_app.store import BoardQuery, CorruptDataError, Idea, SchemaError, Store, TinyStore
 from feedback_app.store.tinydb import schema as schema_module
 
+pytestmark = pytest.mark.backends("tinydb")
+
 
 def _idea(store: Store, title: str = "Oat milk") -> int:
     return store.ideas.add(Idea(title, "d", "Drinks", 1)).id
 
 
-def test_data_files_are_private_and_valid_json(store: Store) -> None:
+def test_data_files_are_private_and_valid_json(store: TinyStore) -> None:
     _idea(store)
     files = list(store.root.glob("ideas/*.json"))
     assert files
@@ -28,7 +31,7 @@ def test_data_files_are_private_and_valid_json(store: Store) -> None:
 
 
 @pytest.mark.parametrize("content", [b"", b"{", b"[1, 2]", b'{"ideas": 5}', b"\xff\xfe"])
-def test_a_corrupt_file_is_reported_and_never_overwritten(store: Store, content: bytes) -> None:
+def test_a_corrupt_file_is_reported_and_never_overwritten(store: TinyStore, content: bytes) -> None:
     idea = _idea(store)
     shard, _ = store.collections["ideas"].split_id(idea)
     shard.path.write_bytes(content)
@@ -43,7 +46,7 @@ def test_a_corrupt_file_is_reported_and_never_overwritten(store: Store, content:
     assert shard.path.read_bytes() == content
 
 
-def test_a_change_on_disk_is_seen_and_unchanged_files_are_not_reparsed(store: Store) -> None:
+def test_a_change_on_disk_is_seen_and_unchanged_files_are_not_reparsed(store: TinyStore) -> None:
     idea = _idea(store)
     shard, _ = store.collections["ideas"].split_id(idea)
     generation = shard.generation
@@ -107,33 +110,7 @@ def test_migrations_run_in_order_on_open(data_dir: Path, monkeypatch: pytest.Mon
     assert ran == [1], "a migration runs once"
 
 
-def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
-    keep = _idea(store, "Кава з медом")
-    store.votes.cast(keep, 1, 1)
-    archive = tmp_path / "backup.zip"
-    progress: list[tuple[int, int]] = []
-    assert store.backup(archive, progress=lambda d, t: progress.append((d, t))) >= 2
-    assert progress[-1][0] == progress[-1][1]
-    later = _idea(store, "added after the backup")
-    store.votes.cast(keep, 2, 1)
-    store.restore(archive)
-    assert store.ideas.get(keep).title == "Кава з медом"
-    assert store.votes.tally(keep) == (1, 0)
-    assert later not in {i.id for i in store.ideas.all()}
-
-
-def test_restore_refuses_a_damaged_archive_and_changes_nothing(
-    store: Store, tmp_path: Path
-) -> None:
-    keep = _idea(store)
-    bad = tmp_path / "bad.zip"
-    bad.write_bytes(b"PK not really a zip")
-    with pytest.raises(CorruptDataError):
-        store.restore(bad)
-    assert store.ideas.get(keep).title == "Oat milk"
-
-
-def test_dropped_stores_release_their_file_descriptors(store: Store) -> None:
+def test_dropped_stores_release_their_file_descriptors(store: TinyStore) -> None:
     import gc
 
     for n in range(20):
@@ -154,7 +131,7 @@ def test_dropped_stores_release_their_file_descriptors(store: Store) -> None:
 
 
 def test_a_write_whose_folder_cannot_be_synced_is_still_saved(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: TinyStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rename has happened: reporting "not saved" would make people send it again."""
     import feedback_app.files as files
@@ -166,3 +143,32 @@ def test_a_write_whose_folder_cannot_be_synced_is_still_saved(
     user = store.users.add("olena@example.com", name="Олена")
     monkeypatch.undo()
     assert TinyStore(store.root).users.get(user.id).name == "Олена"
+
+
+def test_check_names_a_broken_file(store: TinyStore) -> None:
+    first = store.ideas.add(Idea("Кава з медом", "d", "Drinks", 1))
+    shard, _ = store.collections["ideas"].split_id(first.id)
+    shard.path.write_bytes(b"{")
+    with pytest.raises(CorruptDataError) as err:
+        TinyStore(store.root).check()
+    assert str(shard.path) in str(err.value)
+
+
+def test_clear_removes_a_broken_data_file(store: TinyStore) -> None:
+    idea = store.ideas.add(Idea("t", "d", "c", 1))
+    shard, _ = store.collections["ideas"].split_id(idea.id)
+    shard.path.write_bytes(b"{")
+    store.clear()
+    assert store.check() == 0
+
+
+@pytest.mark.parametrize("name", ["../escape", "/etc/passwd"])
+def test_a_lock_or_status_name_never_makes_a_file_outside_the_folder(
+    store: TinyStore, name: str
+) -> None:
+    with pytest.raises(ValueError), store.lock(name):
+        pass
+    with pytest.raises(ValueError):
+        store.status.put(name, {"ok": True})
+    assert not (store.root.parent / "escape.lock").exists()
+    assert not (store.root.parent / "escape.json").exists()

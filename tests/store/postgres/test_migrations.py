@@ -1,0 +1,82 @@
+"""The schema's migrations: applied on open, once, under a lock; a newer schema refused."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pytest
+
+from feedback_app.store import Idea, SchemaError
+from feedback_app.store.postgres import PgStore
+from feedback_app.store.postgres.migrations import MIGRATIONS
+from tests.store.processes import run_together
+
+pytestmark = pytest.mark.backends("postgresql")
+
+NEWEST = MIGRATIONS[-1][0]
+
+
+def _versions(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [row[0] for row in conn.execute("SELECT version FROM schema_version ORDER BY 1")]
+
+
+def test_a_fresh_database_gets_the_newest_schema_on_open(new_database: Callable[[], str]) -> None:
+    url = new_database()
+    store = PgStore(url)
+    assert store.schema_version() == NEWEST
+    assert _versions(url) == [v for v, _ in MIGRATIONS]
+    idea = store.ideas.add(Idea("Більше безлактозних десертів", "d", "Food", 1))
+    assert store.ideas.get(idea.id).title == "Більше безлактозних десертів"
+    store.close()
+
+
+def test_upgrading_again_changes_nothing(new_database: Callable[[], str]) -> None:
+    url = new_database()
+    store = PgStore(url)
+    idea = store.ideas.add(Idea("Cornetti vegani", "d", "Food", 1))
+    assert store.upgrade() == []
+    again = PgStore(url)
+    assert again.upgrade() == [] and _versions(url) == [v for v, _ in MIGRATIONS]
+    assert again.ideas.get(idea.id).title == "Cornetti vegani"
+    store.close()
+    again.close()
+
+
+def test_a_database_from_a_newer_voicebox_is_refused_and_left_alone(
+    new_database: Callable[[], str],
+) -> None:
+    url = new_database()
+    store = PgStore(url)
+    idea = store.ideas.add(Idea("增加无糖饮品选项", "d", "Drinks", 1))
+    store.close()
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (NEWEST + 1,))
+    with pytest.raises(SchemaError, match="newer") as err:
+        PgStore(url)
+    assert "\n" not in str(err.value)
+    assert _versions(url)[-1] == NEWEST + 1
+    reader = PgStore(url, upgrade=False)
+    assert reader.ideas.get(idea.id).title == "增加无糖饮品选项", "the data was not touched"
+    reader.close()
+
+
+def _open_when_told(url: str, results: Any, start: Any) -> None:
+    start.wait()
+    store = PgStore(url, upgrade=False)
+    results.put(store.upgrade())
+    store.close()
+
+
+def test_two_processes_upgrading_at_once_both_succeed_once(
+    new_database: Callable[[], str],
+) -> None:
+    url = new_database()
+    results = multiprocessing.get_context("spawn").Queue()
+    run_together(_open_when_told, [(url, results)] * 3)
+    applied = sorted((results.get(timeout=5) for _ in range(3)), key=len)
+    assert applied == [[], [], [v for v, _ in MIGRATIONS]], "one applies, the others wait"
+    assert _versions(url) == [v for v, _ in MIGRATIONS]
