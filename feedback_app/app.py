@@ -15,6 +15,7 @@ from .auth.current import init_auth
 from .config import load_config
 from .data import get_store, init_store
 from .errors import init_errors
+from .ideas.cards import init_cards
 from .limits import init_limits
 from .mail import init_mail
 from .publishing import init_publishing
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_errors(app)
     init_templating(app)
+    init_cards(app)
     init_mail(app)
     init_publishing(app)
     _register_blueprints(app)

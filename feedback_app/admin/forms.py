@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
 
+from ..forms import VoiceboxForm
 from ..store import Role
 
 __all__ = ["RoleForm"]
@@ -18,7 +18,7 @@ ROLE_LABELS = {
 }
 
 
-class RoleForm(FlaskForm):
+class RoleForm(VoiceboxForm):
     role = SelectField(
         _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
     )

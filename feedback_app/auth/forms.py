@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ..forms import ActionForm, HoneypotForm, email_field, text_field
+from ..forms import ActionForm, HoneypotForm, VoiceboxForm, email_field, text_field
 
 __all__ = ["ConfirmForm", "NameForm", "SignInForm"]
 
@@ -20,6 +19,6 @@ class ConfirmForm(ActionForm):
     """The button on the link's page: a link scanner that only GETs cannot use the token up."""
 
 
-class NameForm(FlaskForm):
+class NameForm(VoiceboxForm):
     name = text_field(_l("Your name, as others will see it"), max_length=80)
     next = HiddenField()

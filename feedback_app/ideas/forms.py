@@ -6,15 +6,15 @@ import re
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, StopValidation
 
-from ..forms import text_area, text_field
+from ..forms import PlainSelect, VoiceboxForm, text_area, text_field
 from ..store import SORTS, IdeaStatus, Stance
-from ..templating import STATUS_LABELS
+from ..templating import STATUS_LABELS, status_label
 
 __all__ = [
     "CommentForm",
@@ -68,7 +68,7 @@ def _categories() -> list[SelectChoice]:
     return [SelectChoice(c, c) for c in current_app.config["CATEGORIES"]]
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(VoiceboxForm):
     title = text_field(_l("Your idea in one line"), max_length=120)
     description = text_area(_l("Tell us more"), max_length=5000)
     category = SelectField(_l("Category"))
@@ -80,14 +80,14 @@ class IdeaForm(FlaskForm):
         self.category.choices = _categories()
 
 
-class VoteForm(FlaskForm):
+class VoteForm(VoiceboxForm):
     value = StringField(validators=[AnyOf(["1", "-1", "0"], message=_l("Unknown vote."))])
 
 
 STANCE_LABELS = {Stance.PRO: _l("Pro"), Stance.CON: _l("Con"), Stance.NEUTRAL: _l("Comment")}
 
 
-class CommentForm(FlaskForm):
+class CommentForm(VoiceboxForm):
     body = text_area(_l("Your comment"), max_length=2000)
     stance = RadioField(
         _l("Your comment is"),
@@ -96,11 +96,11 @@ class CommentForm(FlaskForm):
     )
 
 
-class EditCommentForm(FlaskForm):
+class EditCommentForm(VoiceboxForm):
     body = text_area(_l("Your comment"), max_length=2000)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(VoiceboxForm):
     status = SelectField(
         _l("New status"),
         choices=[
@@ -130,7 +130,7 @@ class StatusForm(FlaskForm):
         return valid
 
 
-class MergeForm(FlaskForm):
+class MergeForm(VoiceboxForm):
     original = WholeNumberField(
         _l("Number of the original idea"),
         validators=[
@@ -142,7 +142,7 @@ class MergeForm(FlaskForm):
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
 
 
-class PageForm(FlaskForm):
+class PageForm(VoiceboxForm):
     """Which page of a list, read from the query string (no CSRF: it only reads)."""
 
     class Meta:
@@ -166,15 +166,16 @@ class FilterForm(PageForm):
 
     q = StringField(_l("Search ideas"))
     sort = SelectField(choices=[SelectChoice(s, s) for s in SORTS], default="trending")
-    category = SelectField(_l("Category"))
-    status = SelectField(_l("Status"))
+    category = SelectField(_l("Category"), widget=PlainSelect())
+    status = SelectField(_l("Status"), widget=PlainSelect())
     tag = StringField()
     mine = StringField()
     voted = StringField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice("", _l("All categories")), *_categories()]
-        self.status.choices = [SelectChoice("", _l("Any status"))] + [
-            SelectChoice(s.value, STATUS_LABELS[s]) for s in IdeaStatus
+        # Translated now, once: every list page renders these options.
+        self.category.choices = [SelectChoice("", gettext("All categories")), *_categories()]
+        self.status.choices = [SelectChoice("", gettext("Any status"))] + [
+            SelectChoice(s.value, status_label(s)) for s in IdeaStatus
         ]

@@ -18,25 +18,39 @@ from typing import Any
 
 from .models import Record
 
-__all__ = ["check_name", "problem"]
+__all__ = ["Unfit", "check_name", "checked", "problem"]
 
 
 _SCALARS = (str, int, bool)
 
 
+class Unfit(ValueError):
+    """A document that is not a record of its model; the message says why."""
+
+
 def problem(model: type[Record], doc: Any) -> str | None:
     """What makes `doc` not a `model` record, or None when it is one."""
-    if not isinstance(doc, dict):
-        return "not a record (expected an object)"
     try:
-        model.from_doc(doc)
+        checked(model, doc)
+    except Unfit as exc:
+        return str(exc)
+    return None
+
+
+def checked(model: type[Record], doc: Any, record_id: int = 0) -> Any:
+    """`doc` as a `model` record, or Unfit saying what does not fit. (Decoding once serves both
+    the check and the read: listings decode every record they show.)"""
+    if not isinstance(doc, dict):
+        raise Unfit("not a record (expected an object)")
+    try:
+        record = model.from_doc(doc, record_id)
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        return f"does not match {model.__name__} ({exc})"
+        raise Unfit(f"does not match {model.__name__} ({exc})") from None
     for name, kind, optional in _scalar_fields(model):
         value = doc.get(name)
         if name in doc and not isinstance(value, kind) and not (optional and value is None):
-            return f"does not match {model.__name__} ({name!r} is not {kind.__name__})"
-    return None
+            raise Unfit(f"does not match {model.__name__} ({name!r} is not {kind.__name__})")
+    return record
 
 
 @cache

@@ -75,3 +75,23 @@ def test_pagination(board: Board) -> None:
 def test_empty_board_says_what_to_do(board: Board) -> None:
     assert "share the first" in board.client.get("/ideas").get_data(as_text=True)
     assert "Nothing implemented yet" in board.client.get("/ideas/in-action").get_data(as_text=True)
+
+
+def test_links_follow_the_address_the_board_is_served_under(board: Board) -> None:
+    """The cards' links are built once per request and page shape: a board behind a path
+    prefix still links every idea, vote form and category inside it, right after a request
+    without one, exactly as url_for would."""
+    first = board.store.ideas.add(Idea("Oat milk", "d", "App & ordering", 999)).id
+    second = board.store.ideas.add(Idea("Тихий зал", "d", "Кава & чай", 999)).id
+    assert f'href="/ideas/{first}"' in board.client.get("/ideas").get_data(as_text=True)
+    page = board.client.get("/ideas", base_url="http://localhost/board").get_data(as_text=True)
+    with board.app.test_request_context("/ideas", base_url="http://localhost/board"):
+        from flask import url_for
+        from markupsafe import escape
+
+        for idea in (first, second):
+            assert f'href="{url_for("ideas.show", idea_id=idea)}"' in page
+            assert f'action="{url_for("ideas.vote", idea_id=idea)}"' in page
+        for category in ("App & ordering", "Кава & чай"):
+            assert f'href="{escape(url_for("ideas.index", category=category))}"' in page
+    assert f'href="/board/ideas/{second}"' in page

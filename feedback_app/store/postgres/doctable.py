@@ -20,7 +20,7 @@ from psycopg.types.json import Jsonb
 
 from ..errors import CorruptDataError
 from ..models import Record
-from ..validation import problem
+from ..validation import Unfit, checked, problem
 from .database import Database
 
 __all__ = ["Doc", "DocTable"]
@@ -63,8 +63,10 @@ class DocTable:
 
     def decode(self, record_id: int, doc: Doc) -> Any:
         """The record, or CorruptDataError naming it when the document does not fit the model."""
-        self.check_doc(record_id, doc)
-        return self.model.from_doc(doc, record_id)
+        try:
+            return checked(self.model, doc, record_id)
+        except Unfit as exc:
+            raise CorruptDataError(self.name, f"record {record_id} {exc}") from None  # type: ignore[arg-type]
 
     def check_doc(self, record_id: int, doc: Any) -> None:
         found = problem(self.model, doc)
