@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import time
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
