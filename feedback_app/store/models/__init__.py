@@ -25,6 +25,7 @@ from .ideas import (
     Stance,
     StatusChange,
     Vote,
+    follower_set,
     trending_at,
     trending_score,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "User",
     "Vote",
     "finished",
+    "follower_set",
     "normalise_email",
     "retried",
     "settle_change",

@@ -27,6 +27,7 @@ __all__ = [
     "Stance",
     "StatusChange",
     "Vote",
+    "follower_set",
     "trending_at",
     "trending_score",
 ]
@@ -39,6 +40,14 @@ TRENDING_OFFSET_HOURS = 2.0
 # Trending ages with the clock: its order is recomputed from scratch once a minute and kept
 # current vote by vote in between.
 TRENDING_REFRESH_S = 60
+
+
+def follower_set(automatic: set[int], choices: dict[int, bool]) -> set[int]:
+    """Everyone who should hear about an idea: its `automatic` followers (author, voters)
+    plus those who chose to follow, minus those who chose not to."""
+    chosen = {user for user, following in choices.items() if following}
+    dropped = {user for user, following in choices.items() if not following}
+    return (automatic | chosen) - dropped
 
 
 def trending_score(score: int, created_at: datetime, now: datetime) -> float:
@@ -130,6 +139,29 @@ class Idea(Record):
     changed_on: date | None = None
     merged_into: int | None = None
     id: int = 0
+
+    def record_status(
+        self,
+        status: IdeaStatus,
+        response: str,
+        by: int,
+        changed_note: str = "",
+        changed_on: date | None = None,
+    ) -> None:
+        """A status change with its official response, kept in the history; an idea put in
+        action also keeps what changed and when."""
+        self.status = status
+        self.history.append(StatusChange(status, response, by))
+        if status.is_done:
+            self.changed_note = changed_note
+            self.changed_on = changed_on or utcnow().date()
+
+    def mark_duplicate_of(self, original_id: int, response: str, by: int) -> None:
+        """Point at the original; the status change is recorded once, however often a merge
+        is run again."""
+        self.merged_into = original_id
+        if self.status is not IdeaStatus.DUPLICATE:
+            self.record_status(IdeaStatus.DUPLICATE, response, by)
 
     @property
     def official_response(self) -> StatusChange | None:

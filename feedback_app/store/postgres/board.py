@@ -29,8 +29,8 @@ from ..models import (
     IdeaSummary,
     Page,
     Stance,
-    StatusChange,
     Vote,
+    follower_set,
     utcnow,
 )
 from ..search import index_terms, similarity, terms
@@ -325,10 +325,7 @@ class PgFollows:
         return {user: choice == FOLLOW for user, choice in rows}
 
     def followers(self, idea_id: int, automatic: set[int]) -> set[int]:
-        choices = self.choices(idea_id)
-        chosen = {user for user, following in choices.items() if following}
-        dropped = {user for user, following in choices.items() if not following}
-        return (automatic | chosen) - dropped
+        return follower_set(automatic, self.choices(idea_id))
 
 
 class PgIdeas:
@@ -379,11 +376,7 @@ class PgIdeas:
     ) -> Idea:
         def change(doc: Doc) -> Doc:
             idea = Idea.from_doc(doc)
-            idea.status = status
-            idea.history.append(StatusChange(status, response, by))
-            if status.is_done:
-                idea.changed_note = changed_note
-                idea.changed_on = changed_on or utcnow().date()
+            idea.record_status(status, response, by, changed_note, changed_on)
             return idea.to_doc()
 
         return self._update(idea_id, change)
@@ -439,10 +432,7 @@ class PgIdeas:
             for (user,) in followers:
                 self._follows.set(original_id, user, True, conn)
             self._follows.set(original_id, duplicate.author_id, True, conn)
-            duplicate.merged_into = original_id
-            if duplicate.status is not IdeaStatus.DUPLICATE:
-                duplicate.status = IdeaStatus.DUPLICATE
-                duplicate.history.append(StatusChange(IdeaStatus.DUPLICATE, response, by))
+            duplicate.mark_duplicate_of(original_id, response, by)
             self.table.write(conn, duplicate_id, duplicate.to_doc())
         return duplicate
 

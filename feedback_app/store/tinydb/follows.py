@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import follower_set
 from .collection import Collection
 
 __all__ = ["Follows"]
@@ -37,10 +38,7 @@ class Follows:
     def followers(self, idea_id: int, automatic: set[int]) -> set[int]:
         """Everyone who should hear about the idea: `automatic` followers plus explicit follows,
         minus explicit unfollows."""
-        choices = self.choices(idea_id)
-        chosen = {user for user, following in choices.items() if following}
-        dropped = {user for user, following in choices.items() if not following}
-        return (automatic | chosen) - dropped
+        return follower_set(automatic, self.choices(idea_id))
 
     def _index(self, idea_id: int) -> dict[int, dict[int, tuple[int, str]]]:
         return self._c.shard_view(idea_id, "index", _by_idea, raw=True)

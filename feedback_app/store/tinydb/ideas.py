@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import Conflict, NotFound
-from ..models import BoardQuery, Idea, IdeaStatus, IdeaSummary, Page, StatusChange, utcnow
+from ..models import BoardQuery, Idea, IdeaStatus, IdeaSummary, Page, utcnow
 from ..models.ideas import TRENDING_REFRESH_S, trending_at
 from ..search import index_terms, similarity, terms
 from .collection import Collection
@@ -68,11 +68,7 @@ class Ideas:
 
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             idea = Idea.from_doc(doc)
-            idea.status = status
-            idea.history.append(StatusChange(status, response, by))
-            if status.is_done:
-                idea.changed_note = changed_note
-                idea.changed_on = changed_on or utcnow().date()
+            idea.record_status(status, response, by, changed_note, changed_on)
             return idea.to_doc()
 
         return self._update(idea_id, change)
@@ -113,10 +109,7 @@ class Ideas:
 
         def change(doc: dict[str, Any]) -> dict[str, Any]:
             idea = Idea.from_doc(doc)
-            idea.merged_into = original_id
-            if idea.status is not IdeaStatus.DUPLICATE:
-                idea.status = IdeaStatus.DUPLICATE
-                idea.history.append(StatusChange(IdeaStatus.DUPLICATE, response, by))
+            idea.mark_duplicate_of(original_id, response, by)
             return idea.to_doc()
 
         return self._update(duplicate_id, change)
