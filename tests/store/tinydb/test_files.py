@@ -11,7 +11,15 @@ from pathlib import Path
 import orjson
 import pytest
 
-from feedback_app.store import BoardQuery, CorruptDataError, Idea, SchemaError, Store, TinyStore
+from feedback_app.store import (
+    BoardQuery,
+    CorruptDataError,
+    Idea,
+    SchemaError,
+    Store,
+    StoreError,
+    TinyStore,
+)
 from feedback_app.store.tinydb import schema as schema_module
 
 pytestmark = pytest.mark.backends("tinydb")
@@ -172,3 +180,30 @@ def test_a_lock_or_status_name_never_makes_a_file_outside_the_folder(
         store.status.put(name, {"ok": True})
     assert not (store.root.parent / "escape.lock").exists()
     assert not (store.root.parent / "escape.json").exists()
+
+
+def test_a_restore_whose_staged_file_was_swept_replaces_nothing(
+    store: TinyStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staging a big snapshot can outlast the age at which an opening process sweeps
+    temporary files: a restore that lost one is refused whole, never half-applied."""
+    from feedback_app.store.tinydb import transfer
+
+    kept = _idea(store, "Тихий зал")
+    snapshot = tmp_path / "snapshot.zip"
+    store.backup(snapshot)
+    _idea(store, "Added after the backup")
+    real_stage = transfer._stage
+
+    def stage_then_sweep(shard, tables):  # type: ignore[no-untyped-def]
+        temp = real_stage(shard, tables)
+        if temp is not None and shard.path.parent.name == "ideas":
+            os.unlink(temp)  # what another process's sweep would do
+        return temp
+
+    monkeypatch.setattr(transfer, "_stage", stage_then_sweep)
+    with pytest.raises(StoreError, match="nothing was replaced"):
+        store.restore(snapshot)
+    titles = {i.title for i in TinyStore(store.root).ideas.all()}
+    assert titles == {"Тихий зал", "Added after the backup"}, "the folder is as it was"
+    assert store.ideas.get(kept).title == "Тихий зал"
