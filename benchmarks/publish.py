@@ -46,7 +46,7 @@ def _seed(store: Store, testimonials: int, ideas: int) -> None:
         Testimonial(
             user_id=n, original_text=f"{rng.choice(QUOTES)} #{n}", rating=rng.randint(3, 5),
             credit_name=f"Customer {n}", credit_role=rng.choice(["", "Designer", "Nurse"]),
-            consent_text="ok", consent_version="1", consented_at=now,
+            consent_text="ok", consent_version="1", consented_at=now, email_confirmed_at=now,
             tags=rng.sample(TAGS, 2), featured=n < 6, state=TestimonialState.APPROVED,
             decided_at=now - timedelta(days=n % 365),
         )

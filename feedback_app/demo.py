@@ -489,6 +489,8 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
         store.testimonials.add(
             Testimonial(
                 user_id=customers[n % len(customers)],
+                email=CUSTOMERS[n % len(CUSTOMERS)][0],
+                email_confirmed_at=consented,
                 original_text=text,
                 rating=rating,
                 credit_name=name,

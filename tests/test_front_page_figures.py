@@ -65,7 +65,7 @@ def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) ->
         store.ideas.add(Idea(f"Idea {n}", "d", "Food", 1))
     for state in (TestimonialState.PENDING, TestimonialState.PENDING, TestimonialState.APPROVED,
                   TestimonialState.REJECTED, TestimonialState.WITHDRAWN):  # fmt: skip
-        store.testimonials.add(Testimonial(1, "Words", 5, "Name", state=state))
+        store.testimonials.add(Testimonial("Words", 5, "Name", state=state))
     due = [now - timedelta(days=1), now + timedelta(days=1), now + timedelta(days=2)]
     for when in due:  # three open, one of them overdue
         store.followups.add(FollowUp("call", None, "c@example.com", "score 3", when))

@@ -28,6 +28,10 @@ rule, not against the other backend):
   idea, then the lower id; new is newest first, then the higher id. Trending is computed
   for the start of the minute `now` falls in: an order holds for a whole minute.
 - Due messages and jobs are claimed oldest due first (next attempt, then id).
+- `Records.add_once(record, key)` stores at most one record per value of its `key` field,
+  however many hosts add at once (a sale per order reference, a contact per address, one
+  survey answer per personal link). `Records.find(**fields)` matches stored values exactly
+  (text byte for byte, no case folding: addresses are stored normalised).
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from .models import (
+    ApiToken,
     BoardQuery,
     Comment,
+    Contact,
     FollowChoice,
     FollowUp,
     Idea,
@@ -50,9 +56,11 @@ from .models import (
     Message,
     Outcome,
     Page,
+    Photo,
     RateCounter,
     Record,
     Role,
+    Sale,
     SignInToken,
     Stance,
     SurveyResponse,
@@ -109,6 +117,10 @@ COLLECTIONS: dict[str, type[Record]] = {
     "surveys": SurveyResponse,
     "testimonials": Testimonial,
     "followups": FollowUp,
+    "sales": Sale,
+    "contacts": Contact,
+    "photos": Photo,
+    "api_tokens": ApiToken,
     "tokens": SignInToken,
     "messages": Message,
     "jobs": Job,
@@ -127,7 +139,17 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Fields no two records of a collection share (a message or a job without one is allowed).
-UNIQUE_FIELDS: dict[str, str] = {"users": "email", "messages": "key", "jobs": "key"}
+# (An empty text counts as none: a survey answer from no personal link has link "".)
+UNIQUE_FIELDS: dict[str, str] = {
+    "users": "email",
+    "messages": "key",
+    "jobs": "key",
+    "sales": "order_ref",
+    "contacts": "email",
+    "api_tokens": "token_hash",
+    "surveys": "link",
+    "testimonials": "invite",
+}
 
 # The version of the documents' shape (`Record.to_doc`); a change to it comes with a way to
 # read the older shape, and snapshots say which shape they hold.
@@ -222,11 +244,31 @@ class Ideas(Protocol):
 
 
 class Records(Protocol[R]):
+    """A plain collection of records (sales, contacts, surveys, testimonials, follow-ups,
+    photos, API tokens): the feature's service holds its rules, the store keeps the records."""
+
     def add(self, record: R) -> R: ...
     def add_many(self, records: list[R]) -> list[int]: ...
+    def add_once(self, record: R, key: str) -> tuple[R, bool]:
+        """Add `record` unless a stored one has the same value of its field `key` (never
+        empty): return the stored record and whether it is the one just added. Two hosts
+        adding the same value at once store one record."""
+
     def get(self, record_id: int) -> R: ...
-    def update(self, record_id: int, change: Callable[[R], None]) -> R: ...
-    def all(self) -> list[R]: ...
+    def update(self, record_id: int, change: Callable[[R], None]) -> R:
+        """Apply `change` to the stored record, alone (other writers of it wait), and store the
+        result. An exception raised by `change` leaves the record as it was."""
+
+    def find(self, **fields: Any) -> list[R]:
+        """The records whose stored fields equal these values (ids, text, flags, None), newest
+        first. A record stored before a field existed has no value for it, not even None."""
+
+    def remove(self, record_id: int) -> None:
+        """Forget a record (erasing a person's data); NotFound when there is none."""
+
+    def all(self) -> list[R]:
+        """Every record, newest first."""
+
     def count(self) -> int: ...
 
 
@@ -257,6 +299,13 @@ class Jobs(Protocol):
     def claim(
         self, lease: timedelta, now: datetime | None = ..., limit: int = ...
     ) -> list[Job]: ...
+    def schedule(self, job: Job) -> tuple[Job, bool]:
+        """Add `job` unless one with its `key` exists (scheduling a sale's emails twice stores
+        them once); return the stored job and whether it is new."""
+
+    def cancel(self, job_id: int) -> Job:
+        """Stop a queued job from running (state CANCELLED); a job already done stays done."""
+
     def finish(self, job_ids: list[int], now: datetime | None = ...) -> None: ...
     def retry(self, job_id: int, error: str, retry_at: datetime | None) -> None: ...
     def prune(self, done_before: datetime) -> int: ...
@@ -283,6 +332,10 @@ class Store(Protocol):
     surveys: Records[SurveyResponse]
     testimonials: Records[Testimonial]
     followups: Records[FollowUp]
+    sales: Records[Sale]
+    contacts: Records[Contact]
+    photos: Records[Photo]
+    api_tokens: Records[ApiToken]
     tokens: Tokens
     messages: Messages
     jobs: Jobs

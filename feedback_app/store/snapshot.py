@@ -144,7 +144,7 @@ class Checker:
             raise ValueError(f"{name} is out of order or repeated")
         self._last = order
         value = doc.get(self.unique) if self.unique else None
-        if value is not None:
+        if value is not None and value != "":  # "": the record has none
             if not isinstance(value, str):
                 raise ValueError(f"{name}: its {self.unique} is not text")
             if value in self._seen:

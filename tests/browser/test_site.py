@@ -67,7 +67,8 @@ def hostile_site(store: Store, site_project: Path) -> Iterator[tuple[str, dict[s
                                changed_note="Shipped")  # fmt: skip
         ids[title] = idea.id
     store.testimonials.add(Testimonial(
-        1, "Cornetti everywhere", 5, "Test Person", state=TestimonialState.APPROVED,
+        "Cornetti everywhere", 5, "Test Person", state=TestimonialState.APPROVED,
+        email_confirmed_at=utcnow(),
         consented_at=utcnow(), consent_text="ok", consent_version="1", tags=list(HOSTILE),
     ))  # fmt: skip
     site = site_project / "site"

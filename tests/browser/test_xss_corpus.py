@@ -162,8 +162,9 @@ def seeded(live_server: LiveServer) -> Iterator[Seeded]:
         with app.test_request_context("/"):
             service.change_status(idea, IdeaStatus.IMPLEMENTED, vector, staff, changed_note=vector)
         store.testimonials.add(Testimonial(
-            author, vector, 1 + n % 5, vector, credit_role=vector, credit_company=vector,
-            connection=vector, tags=[vector], featured=n < 3, state=TestimonialState.APPROVED,
+            vector, 1 + n % 5, vector, user_id=author, credit_role=vector,
+            credit_company=vector, connection=vector, tags=[vector], featured=n < 3,
+            state=TestimonialState.APPROVED, email_confirmed_at=utcnow(),
             consent_text="I agree", consent_version="1", consented_at=utcnow(),
         ))  # fmt: skip
     # Deliver now, as the server's mailer would within seconds: the emails are composed and

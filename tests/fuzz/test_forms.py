@@ -639,8 +639,9 @@ def test_feed_and_json_are_well_formed_whatever_the_data_holds(
     idea = env.store.ideas.add(Idea(title, asked, "Drinks", env.customer_id)).id
     env.store.ideas.set_status(idea, IdeaStatus.IMPLEMENTED, asked, env.staff_id, note)
     env.store.testimonials.add(Testimonial(
-        env.customer_id, quote, 5, name, tags=[tag], state=TestimonialState.APPROVED,
+        quote, 5, name, user_id=env.customer_id, tags=[tag], state=TestimonialState.APPROVED,
         consented_at=utcnow(), consent_text="ok", consent_version="1",
+        email_confirmed_at=utcnow(),
     ))  # fmt: skip
     set_locale("en")
     files = render_site(collect(env.store, "http://board.example"), "http://site.example/")

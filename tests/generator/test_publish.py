@@ -37,9 +37,9 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 def _approved(store: Store, text: str, **kw: object) -> None:
     fields = {"state": TestimonialState.APPROVED, "consented_at": utcnow(), "consent_text": "ok",
-              "consent_version": "1"}  # fmt: skip
+              "consent_version": "1", "email_confirmed_at": utcnow()}  # fmt: skip
     fields.update(kw)
-    store.testimonials.add(Testimonial(1, text, 5, "Test Person", **fields))  # type: ignore[arg-type]
+    store.testimonials.add(Testimonial(text, 5, "Test Person", **fields))  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)

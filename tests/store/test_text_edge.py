@@ -84,7 +84,7 @@ def test_surveys_testimonials_and_follow_ups_follow_their_rules(
 ) -> None:
     survey = store.surveys.add(SurveyResponse("a@example.com", "ORD\n1", 3, f"Slow{SPOOF}\r\n"))
     quote = store.testimonials.add(
-        Testimonial(1, f"Great\r\ncoffee{SPOOF}", 5, f"Sam\nSmith{SPOOF}", credit_role="Barista\n")
+        Testimonial(f"Great\r\ncoffee{SPOOF}", 5, f"Sam\nSmith{SPOOF}", credit_role="Barista\n")
     )
 
     def edit(t: Testimonial) -> None:

@@ -2,13 +2,14 @@
 TinyDB, no Flask.
 
 `base` holds what every record shares (encoding, text rules, `Page`); `people`, `ideas`,
-`feedback` (surveys, testimonials, follow-ups), `outbox` (mail and background jobs) and
-`limits` hold each feature's records, enums and rules. Import from here or from
+`sales` (sales and contacts), `surveys`, `testimonials`, `followups`, `integrations` (API
+tokens), `outbox` (mail and background jobs) and `limits` hold each feature's records, enums
+and rules. Import from here or from
 `feedback_app.store`; the feature modules are an arrangement, not an interface.
 """
 
-from .base import LINE, LINES, Page, Record, utcnow, without_nul
-from .feedback import FollowUp, SurveyResponse, Testimonial, TestimonialState
+from .base import LINE, LINES, Page, Record, encoded, utcnow, without_nul
+from .followups import RESCUE_WITHIN, FollowUp, FollowUpEvent, FollowUpState
 from .ideas import (
     DONE_STATUSES,
     SORTS,
@@ -29,6 +30,7 @@ from .ideas import (
     trending_at,
     trending_score,
 )
+from .integrations import ApiToken
 from .limits import RateCounter
 from .outbox import (
     Job,
@@ -36,6 +38,7 @@ from .outbox import (
     Message,
     MessageState,
     Outcome,
+    cancelled,
     finished,
     retried,
     settle_change,
@@ -50,21 +53,45 @@ from .people import (
     token_hash,
     token_problem,
 )
+from .sales import ASK_GAP, TESTIMONIAL_INVITE_GAP, Contact, Sale, SaleOutcome
+from .surveys import EFFORT_SCALE, REVISE_WINDOW, SCORE_SCALE, SurveyResponse, nps_group
+from .testimonials import (
+    QUOTE_LENGTH,
+    ConnectionKind,
+    CreditStyle,
+    Photo,
+    Testimonial,
+    TestimonialState,
+    credit_line,
+)
 
 __all__ = [
+    "ASK_GAP",
     "DONE_STATUSES",
+    "EFFORT_SCALE",
     "LINE",
     "LINES",
     "LINK_LIFETIME",
+    "QUOTE_LENGTH",
+    "RESCUE_WITHIN",
+    "REVISE_WINDOW",
+    "SCORE_SCALE",
     "SORTS",
+    "TESTIMONIAL_INVITE_GAP",
     "TRANSITIONS",
     "TRENDING_GRAVITY",
     "TRENDING_OFFSET_HOURS",
     "TRENDING_REFRESH_S",
+    "ApiToken",
     "BoardQuery",
     "Comment",
+    "ConnectionKind",
+    "Contact",
+    "CreditStyle",
     "FollowChoice",
     "FollowUp",
+    "FollowUpEvent",
+    "FollowUpState",
     "Idea",
     "IdeaStatus",
     "IdeaSummary",
@@ -74,9 +101,12 @@ __all__ = [
     "MessageState",
     "Outcome",
     "Page",
+    "Photo",
     "RateCounter",
     "Record",
     "Role",
+    "Sale",
+    "SaleOutcome",
     "SignInToken",
     "Stance",
     "StatusChange",
@@ -86,9 +116,13 @@ __all__ = [
     "TokenError",
     "User",
     "Vote",
+    "cancelled",
+    "credit_line",
+    "encoded",
     "finished",
     "follower_set",
     "normalise_email",
+    "nps_group",
     "retried",
     "settle_change",
     "token_hash",

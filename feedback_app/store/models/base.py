@@ -24,7 +24,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from ...textrules import multi_line, one_line
 
-__all__ = ["LINE", "LINES", "Page", "Record", "utcnow", "without_nul"]
+__all__ = ["LINE", "LINES", "Page", "Record", "encoded", "utcnow", "without_nul"]
 
 
 T = TypeVar("T")
@@ -97,6 +97,11 @@ def without_nul(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [without_nul(v) for v in value]
     return value
+
+
+def encoded(fields: dict[str, Any]) -> dict[str, Any]:
+    """Field values as a record's document holds them (to compare with stored documents)."""
+    return {name: _encode(value) for name, value in fields.items()}
 
 
 def _encode(value: Any) -> Any:

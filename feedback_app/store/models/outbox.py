@@ -17,6 +17,7 @@ __all__ = [
     "Message",
     "MessageState",
     "Outcome",
+    "cancelled",
     "finished",
     "retried",
     "settle_change",
@@ -52,6 +53,7 @@ class JobState(StrEnum):
     QUEUED = "queued"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # by staff, before it ran (a scheduled email not to send)
 
 
 @dataclass
@@ -114,6 +116,18 @@ def finished(now: datetime) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         return {**doc, "state": JobState.DONE.value, "done_at": done, "lease_until": None}
+
+    return change
+
+
+def cancelled(now: datetime) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """The change of a job's document that cancels it, if it has not run (both backends)."""
+    done = now.isoformat()
+
+    def change(doc: dict[str, Any]) -> dict[str, Any] | None:
+        if doc["state"] != JobState.QUEUED.value:
+            return None
+        return {**doc, "state": JobState.CANCELLED.value, "done_at": done, "lease_until": None}
 
     return change
 

@@ -154,7 +154,29 @@ CREATE TABLE instance (
 );
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1)]
+# The follow-up loop: sales, contacts, photos and API tokens as document tables like surveys;
+# `Records.find` matches documents with `@>`, answered by a GIN index on each; the fields
+# `Records.add_once` keeps unique get unique indexes (an empty link or invite is none).
+_V2 = """
+CREATE TABLE sales (LIKE surveys INCLUDING ALL);
+CREATE TABLE contacts (LIKE surveys INCLUDING ALL);
+CREATE TABLE photos (LIKE surveys INCLUDING ALL);
+CREATE TABLE api_tokens (LIKE surveys INCLUDING ALL);
+CREATE INDEX surveys_doc ON surveys USING gin (doc jsonb_path_ops);
+CREATE INDEX testimonials_doc ON testimonials USING gin (doc jsonb_path_ops);
+CREATE INDEX followups_doc ON followups USING gin (doc jsonb_path_ops);
+CREATE INDEX sales_doc ON sales USING gin (doc jsonb_path_ops);
+CREATE INDEX contacts_doc ON contacts USING gin (doc jsonb_path_ops);
+CREATE INDEX api_tokens_doc ON api_tokens USING gin (doc jsonb_path_ops);
+CREATE UNIQUE INDEX sales_order_ref ON sales ((doc->>'order_ref'));
+CREATE UNIQUE INDEX contacts_email ON contacts ((doc->>'email'));
+CREATE UNIQUE INDEX api_tokens_hash ON api_tokens ((doc->>'token_hash'));
+CREATE UNIQUE INDEX surveys_link ON surveys ((doc->>'link')) WHERE doc->>'link' <> '';
+CREATE UNIQUE INDEX testimonials_invite ON testimonials ((doc->>'invite'))
+    WHERE doc->>'invite' <> '';
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2)]
 
 
 def current_version(conn: psycopg.Connection[Any]) -> int:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from psycopg.types.json import Jsonb
 
+from ..errors import NotFound
 from ..models import (
     Job,
     JobState,
@@ -20,6 +21,7 @@ from ..models import (
     MessageState,
     Outcome,
     Record,
+    cancelled,
     finished,
     retried,
     settle_change,
@@ -27,6 +29,7 @@ from ..models import (
 )
 from .database import Database
 from .doctable import Doc, DocTable
+from .records import lock_value
 
 __all__ = ["PgJobs", "PgMessages"]
 
@@ -131,6 +134,22 @@ class PgJobs:
     def get(self, job_id: int) -> Job | None:
         doc = self.table.get(job_id)
         return Job.from_doc(doc, job_id) if doc is not None else None
+
+    def schedule(self, job: Job) -> tuple[Job, bool]:
+        """Add `job` unless one with its key exists: (the stored job, whether it is new)."""
+        with self._db.connection() as conn:
+            lock_value(conn, "jobs", "key", job.key)
+            row = conn.execute("SELECT id, doc FROM jobs WHERE key = %s", (job.key,)).fetchone()
+            if row is not None:
+                return Job.from_doc(row[1], row[0]), False
+            job.id = self.table.insert(job.to_doc(), conn)
+        return job, True
+
+    def cancel(self, job_id: int) -> Job:
+        doc = self.table.update(job_id, cancelled(utcnow()))
+        if doc is None:
+            raise NotFound(f"jobs {job_id}")
+        return Job.from_doc(doc, job_id)
 
     def claim(self, lease: timedelta, now: datetime | None = None, limit: int = 20) -> list[Job]:
         return _claim(self.table, lease, now or utcnow(), limit)

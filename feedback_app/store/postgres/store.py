@@ -18,7 +18,16 @@ from psycopg.types.json import Jsonb
 
 from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
 from ..errors import LockTimeout
-from ..models import FollowUp, SurveyResponse, Testimonial, without_nul
+from ..models import (
+    ApiToken,
+    Contact,
+    FollowUp,
+    Photo,
+    Sale,
+    SurveyResponse,
+    Testimonial,
+    without_nul,
+)
 from ..validation import check_name
 from . import migrations, transfer
 from .board import PgComments, PgFollows, PgIdeas, PgVotes
@@ -74,6 +83,10 @@ class PgStore:
         self.surveys: PgRecords[SurveyResponse] = PgRecords(db, "surveys", SurveyResponse)
         self.testimonials: PgRecords[Testimonial] = PgRecords(db, "testimonials", Testimonial)
         self.followups: PgRecords[FollowUp] = PgRecords(db, "followups", FollowUp)
+        self.sales: PgRecords[Sale] = PgRecords(db, "sales", Sale)
+        self.contacts: PgRecords[Contact] = PgRecords(db, "contacts", Contact)
+        self.photos: PgRecords[Photo] = PgRecords(db, "photos", Photo)
+        self.api_tokens: PgRecords[ApiToken] = PgRecords(db, "api_tokens", ApiToken)
         self.tokens = PgTokens(db)
         self.messages = PgMessages(db)
         self.jobs = PgJobs(db)
@@ -147,6 +160,10 @@ class PgStore:
             "surveys": self.surveys.table,
             "testimonials": self.testimonials.table,
             "followups": self.followups.table,
+            "sales": self.sales.table,
+            "contacts": self.contacts.table,
+            "photos": self.photos.table,
+            "api_tokens": self.api_tokens.table,
             "tokens": self.tokens.table,
             "messages": self.messages.table,
             "jobs": self.jobs.table,

@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..models import Job, JobState, finished, retried, utcnow
+from ..errors import NotFound
+from ..models import Job, JobState, cancelled, finished, retried, utcnow
 from .collection import Collection
 from .leases import claim_due
+from .records import add_once
 
 __all__ = ["Jobs"]
 
@@ -27,6 +29,20 @@ class Jobs:
         """Record a job: one write, whatever the job will fan out to."""
         job.id = self._c.insert(job.to_doc())
         return job
+
+    def schedule(self, job: Job) -> tuple[Job, bool]:
+        """Add `job` unless one with its key exists: (the stored job, whether it is new)."""
+        job_id, doc, added = add_once(self._c, job.to_doc(), "key")
+        if added:
+            job.id = job_id
+            return job, True
+        return Job.from_doc(doc, job_id), False
+
+    def cancel(self, job_id: int) -> Job:
+        doc = self._c.update(job_id, cancelled(utcnow()))
+        if doc is None:
+            raise NotFound(f"jobs {job_id}")
+        return Job.from_doc(doc, job_id)
 
     def get(self, job_id: int) -> Job | None:
         doc = self._c.get(job_id)

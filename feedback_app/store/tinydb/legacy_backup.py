@@ -23,7 +23,7 @@ import orjson
 
 from ..contract import COLLECTIONS, NATURAL_KEYS, Entry
 from ..errors import CorruptDataError, SchemaError
-from .schema import CURRENT_SCHEMA, META_FILE, RESTORABLE_SCHEMAS
+from .schema import META_FILE, RESTORABLE_SCHEMAS
 from .storage import parse_tables
 
 __all__ = ["MANIFEST", "read_legacy"]
@@ -43,7 +43,7 @@ def read_legacy(source: Path, archive: zipfile.ZipFile) -> dict[str, list[Entry]
     if manifest.get("schema") not in RESTORABLE_SCHEMAS:
         raise SchemaError(
             f"{source}: the backup is in schema {manifest.get('schema')}, "
-            f"this Voicebox restores schemas {min(RESTORABLE_SCHEMAS)} to {CURRENT_SCHEMA}"
+            f"this Voicebox restores schemas {min(RESTORABLE_SCHEMAS)} to {max(RESTORABLE_SCHEMAS)}"
         )
     meta = _parse_json(source, META_FILE, archive.read(META_FILE))
     shards = meta.get("shards") if isinstance(meta, dict) else None

@@ -29,8 +29,9 @@ __all__ = [
 
 # 1: each shard is one TinyDB JSON file. 2: a shard file may go on after its JSON line with
 # lines of later changes (its journal, see `journal.py`), which a reader of schema 1 would take
-# for damage.
-CURRENT_SCHEMA = 2
+# for damage. 3: sales, contacts, photos and API tokens, which an older Voicebox would leave
+# out of its backups.
+CURRENT_SCHEMA = 3
 # Backups hold each shard as one JSON document, its journal folded in: those of schema 1 and 2
 # are alike, so either restores.
 RESTORABLE_SCHEMAS = frozenset({1, 2})
@@ -51,6 +52,10 @@ DEFAULT_SHARDS: dict[str, int] = {
     "limits": 8,
     "follows": 8,
     "jobs": 2,
+    "sales": 4,
+    "contacts": 4,
+    "photos": 2,
+    "api_tokens": 1,
 }
 
 Migration = Callable[[Path, dict[str, Any]], None]
@@ -62,8 +67,13 @@ def _journals_allowed(root: Path, meta: dict[str, Any]) -> None:
     an older Voicebox then refuses the folder in plain words instead of calling it damaged."""
 
 
+def _follow_up_collections(root: Path, meta: dict[str, Any]) -> None:
+    """Schema 2 -> 3 adds collections (created empty below, from DEFAULT_SHARDS) and only adds
+    fields with defaults to existing records: no file changes."""
+
+
 # MIGRATIONS[n] upgrades a folder from schema n to n + 1, in place, and may edit the metadata.
-MIGRATIONS: dict[int, Migration] = {1: _journals_allowed}
+MIGRATIONS: dict[int, Migration] = {1: _journals_allowed, 2: _follow_up_collections}
 
 
 def open_meta(root: Path, shards: dict[str, int] | None = None) -> dict[str, Any]:

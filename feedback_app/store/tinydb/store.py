@@ -2,7 +2,8 @@
 
 Open it with `open_store(settings)` (see `opening.py`) and use its parts: `store.users`,
 `store.ideas`, `store.votes`, `store.comments`, `store.follows`, `store.surveys`,
-`store.testimonials`, `store.followups`, `store.tokens`, `store.messages` (the mail outbox),
+`store.testimonials`, `store.followups`, `store.sales`, `store.contacts`, `store.photos`,
+`store.api_tokens`, `store.tokens`, `store.messages` (the mail outbox),
 `store.jobs` (background work) and `store.limits` (rate-limit counters).
 
 What callers need beyond records is offered here too, so nothing above the store knows about
@@ -30,7 +31,7 @@ from filelock import FileLock, Timeout
 from ...files import TEMP_PREFIX, fsync_folder
 from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
 from ..errors import LockTimeout, StoreError
-from ..models import FollowUp, SurveyResponse, Testimonial
+from ..models import ApiToken, Contact, FollowUp, Photo, Sale, SurveyResponse, Testimonial
 from ..validation import check_name
 from . import transfer
 from .collection import Collection
@@ -85,6 +86,10 @@ class TinyStore:
         self.surveys: Records[SurveyResponse] = Records(c["surveys"], SurveyResponse)
         self.testimonials: Records[Testimonial] = Records(c["testimonials"], Testimonial)
         self.followups: Records[FollowUp] = Records(c["followups"], FollowUp)
+        self.sales: Records[Sale] = Records(c["sales"], Sale)
+        self.contacts: Records[Contact] = Records(c["contacts"], Contact)
+        self.photos: Records[Photo] = Records(c["photos"], Photo)
+        self.api_tokens: Records[ApiToken] = Records(c["api_tokens"], ApiToken)
         self.tokens = Tokens(c["tokens"])
         self.messages = Messages(c["messages"])
         self.jobs = Jobs(c["jobs"])
