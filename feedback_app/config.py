@@ -148,6 +148,60 @@ SETTINGS: tuple[Setting, ...] = (
         _count,
         "Seconds to wait for more changes before an automatic publish.",
     ),
+    Setting("THANKS_AFTER_DAYS", 2, _count, "Days after a sale its thank-you email is sent."),
+    Setting("SURVEY_AFTER_DAYS", 7, _count, "Days after a sale the survey invitation is sent."),
+    Setting("LOST_AFTER_DAYS", 2, _count, "Days after a lost sale its one question is sent."),
+    Setting(
+        "CHECKIN_EVERY_DAYS",
+        90,
+        _positive_int,
+        "Days between relationship check-ins with a repeat customer.",
+    ),
+    Setting(
+        "ASK_GAP_DAYS",
+        30,
+        _count,
+        "Nobody is asked to answer anything more than once in this many days.",
+    ),
+    Setting(
+        "INVITE_GAP_DAYS",
+        90,
+        _count,
+        "Nobody is invited to write a testimonial more than once in this many days.",
+    ),
+    Setting("LINK_DAYS", 30, _positive_int, "Days a personal survey or testimonial link works."),
+    Setting(
+        "RESCUE_HOURS", 48, _positive_int, "Hours within which an unhappy customer is called back."
+    ),
+    Setting(
+        "FOLLOWUP_OWNER",
+        "",
+        str,
+        "Email of the staff member who gets follow-ups when no marketer can (unset: an admin).",
+    ),
+    Setting(
+        "CONSENT_VERSION",
+        "1",
+        str,
+        "Version of the testimonial consent text; change it whenever the text changes.",
+    ),
+    Setting(
+        "CONSENT_TEXT",
+        "I agree that this testimonial, my rating and my name as I chose to be credited may be "
+        "published on this business's website and in its marketing. I can withdraw it at any "
+        "time with the link in my confirmation email.",
+        str,
+        "The testimonial consent a customer ticks (kept with each testimonial and its version).",
+    ),
+    Setting(
+        "PHOTO_MAX_MB", 10, _positive_int, "Largest photo accepted on the testimonial form, in MB."
+    ),
+    Setting(
+        "SALES_KEEP_DAYS",
+        730,
+        _positive_int,
+        "Days an imported sale keeps the customer's address and name before it is anonymised.",
+    ),
     Setting("HOST", "127.0.0.1", str, "Address `voicebox serve` listens on."),
     Setting("PORT", 8000, _positive_int, "Port `voicebox serve` listens on."),
     Setting("WORKERS", 2, _positive_int, "Worker processes of `voicebox serve`."),

@@ -77,17 +77,20 @@ class Contact(Record):
     def reachable(self) -> bool:
         return self.opted_out_at is None and self.suppressed_at is None
 
-    def may_ask(self, now: datetime, by: str) -> bool:
-        """Whether the job `by` may ask this person something at `now` (the 30-day rule)."""
+    def may_ask(self, now: datetime, by: str, gap: timedelta = ASK_GAP) -> bool:
+        """Whether the job `by` may ask this person something at `now` (the 30-day rule;
+        `gap` is VOICEBOX_ASK_GAP_DAYS)."""
         if not self.reachable:
             return False
         if self.last_asked_at is None or self.last_asked_by == by:
             return True
-        return now - self.last_asked_at >= ASK_GAP
+        return now - self.last_asked_at >= gap
 
-    def may_invite_testimonial(self, now: datetime) -> bool:
-        """Whether a testimonial invitation may go out at `now` (the 90-day rule)."""
+    def may_invite_testimonial(
+        self, now: datetime, gap: timedelta = TESTIMONIAL_INVITE_GAP
+    ) -> bool:
+        """Whether a testimonial invitation may go out at `now` (the 90-day rule; `gap` is
+        VOICEBOX_INVITE_GAP_DAYS)."""
         return self.reachable and (
-            self.testimonial_invited_at is None
-            or now - self.testimonial_invited_at >= TESTIMONIAL_INVITE_GAP
+            self.testimonial_invited_at is None or now - self.testimonial_invited_at >= gap
         )
