@@ -85,14 +85,22 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .dev.routes import bp as dev_bp
+    from .followups.routes import bp as followups_bp
     from .ideas.routes import bp as ideas_bp
     from .ideas.routes import unsubscribe_bp
     from .main.routes import bp as main_bp
+    from .sales.routes import bp as sales_bp
+    from .surveys.routes import bp as surveys_bp
+    from .testimonials.routes import bp as testimonials_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(unsubscribe_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(sales_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(testimonials_bp)
+    app.register_blueprint(followups_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
         app.register_blueprint(dev_bp)

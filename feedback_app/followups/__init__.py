@@ -1,0 +1,1 @@
+"""Follow-ups: calling back unhappy customers, owned by a marketer and due within hours."""

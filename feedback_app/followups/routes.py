@@ -1,0 +1,9 @@
+"""The followups pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+__all__ = ["bp"]
+
+bp = Blueprint("followups", __name__)

@@ -1,0 +1,1 @@
+"""The ten-second survey and the other answers customers give by link: whether an order arrived, why a deal was lost."""

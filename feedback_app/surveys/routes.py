@@ -1,0 +1,9 @@
+"""The surveys pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+__all__ = ["bp"]
+
+bp = Blueprint("surveys", __name__)

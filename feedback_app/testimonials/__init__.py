@@ -1,0 +1,1 @@
+"""Testimonials: the form, email confirmation, the customer's approval of an edit, withdrawal."""
