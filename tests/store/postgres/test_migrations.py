@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+import psycopg.types.json
 import pytest
 
 from feedback_app.store import Idea, SchemaError
+from feedback_app.store.models import Sale
 from feedback_app.store.postgres import PgStore
 from feedback_app.store.postgres.migrations import MIGRATIONS
 from tests.store.processes import run_together
@@ -80,3 +82,34 @@ def test_two_processes_upgrading_at_once_both_succeed_once(
     applied = sorted((results.get(timeout=5) for _ in range(3)), key=len)
     assert applied == [[], [], [v for v, _ in MIGRATIONS]], "one applies, the others wait"
     assert _versions(url) == [v for v, _ in MIGRATIONS]
+
+
+def test_a_database_of_schema_1_keeps_its_records_and_gains_the_follow_up_loop(
+    new_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database made by the release before the follow-up loop: its survey answers and
+    testimonials (documents without the new fields) read back after the upgrade, and the new
+    collections work, with one sale per order reference."""
+    url = new_database()
+    monkeypatch.setattr("feedback_app.store.postgres.migrations.MIGRATIONS", MIGRATIONS[:1])
+    old = PgStore(url)
+    assert old.schema_version() == 1
+    old_doc = {"email": "olena@example.com", "order_ref": "ORD-1", "score": 3,
+               "reason": "Довго чекав", "user_id": None, "created_at": "2026-11-01T10:00:00+00:00"}
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO surveys (created_at, doc) VALUES (%s, %s)",
+                     (old_doc["created_at"], psycopg.types.json.Jsonb(old_doc)))  # fmt: skip
+    old.close()
+    monkeypatch.setattr("feedback_app.store.postgres.migrations.MIGRATIONS", MIGRATIONS)
+    store = PgStore(url)
+    assert store.schema_version() == NEWEST
+    (survey,) = store.surveys.all()
+    assert (survey.reason, survey.score, survey.effort, survey.link) == ("Довго чекав", 3, None, "")
+    assert [s.id for s in store.surveys.find(email="olena@example.com")] == [survey.id]
+    sale = Sale("olena@example.com", "ORD-1", survey.created_at)
+    assert store.sales.add_once(sale, "order_ref")[1]
+    # the unique index backs add_once up
+    with pytest.raises(psycopg.errors.UniqueViolation), psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO sales (created_at, doc) VALUES (now(), %s)",
+                     (psycopg.types.json.Jsonb(sale.to_doc()),))  # fmt: skip
+    store.close()

@@ -20,6 +20,7 @@ from feedback_app.store import (
     StoreError,
     TinyStore,
 )
+from feedback_app.store.models import Sale
 from feedback_app.store.tinydb import schema as schema_module
 
 pytestmark = pytest.mark.backends("tinydb")
@@ -207,3 +208,29 @@ def test_a_restore_whose_staged_file_was_swept_replaces_nothing(
     titles = {i.title for i in TinyStore(store.root).ideas.all()}
     assert titles == {"Тихий зал", "Added after the backup"}, "the folder is as it was"
     assert store.ideas.get(kept).title == "Тихий зал"
+
+
+def test_a_folder_of_schema_2_keeps_its_records_and_gains_the_follow_up_loop(
+    data_dir: Path,
+) -> None:
+    """A folder written by the release before the follow-up loop: its meta says schema 2 and
+    lists no sales, contacts, photos or API tokens; its survey answers lack the new fields."""
+    old = TinyStore(data_dir, shards={"surveys": 1})
+    old.close()
+    meta = orjson.loads((data_dir / "meta.json").read_bytes())
+    for name in ("sales", "contacts", "photos", "api_tokens"):
+        del meta["shards"][name]
+    meta["schema"] = 2
+    (data_dir / "meta.json").write_bytes(orjson.dumps(meta))
+    doc = {"email": "olena@example.com", "order_ref": "ORD-1", "score": 3, "reason": "Довго чекав",
+           "user_id": None, "created_at": "2026-11-01T10:00:00+00:00"}  # fmt: skip
+    (data_dir / "surveys").mkdir(exist_ok=True)
+    (data_dir / "surveys" / "00.json").write_bytes(orjson.dumps({"surveys": {"1": doc}}))
+    store = TinyStore(data_dir)
+    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == 3
+    (survey,) = store.surveys.all()
+    assert (survey.reason, survey.effort, survey.link) == ("Довго чекав", None, "")
+    assert store.sales.add_once(Sale("olena@example.com", "ORD-1", survey.created_at), "order_ref")[
+        1
+    ]
+    assert TinyStore(data_dir).sales.count() == 1
