@@ -82,7 +82,8 @@ def create_sale() -> Response:
             body, default_language=config["LOCALE"], zone=business_zone(config), now=now,
             source=f"api:{token.name}", date_required=False,
         )  # fmt: skip
-        recorded = record_sale(get_store(), sale, Cadence.from_config(config), now)
+        recorded = record_sale(get_store(), sale, Cadence.from_config(config), now,
+                               dated=bool(body.get("date")))  # fmt: skip
     except SaleProblems as exc:
         return _error(422, "invalid", _("Some fields are wrong; nothing was recorded."),
                       fields=exc.problems)  # fmt: skip

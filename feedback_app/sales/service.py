@@ -36,17 +36,21 @@ class Recorded:
     jobs: int
 
 
-def same_sale(a: Sale, b: Sale) -> bool:
+def same_sale(a: Sale, b: Sale, dated: bool = True) -> bool:
     """Whether two reports of an order reference describe one sale (name, language and
-    touchpoint may be spelled differently by different systems)."""
-    return (a.email, a.sold_at, a.outcome) == (b.email, b.sold_at, b.outcome)
+    touchpoint may be spelled differently by different systems). A report that gave no date
+    (`dated` false: the time of the call was taken) agrees with any date."""
+    return (a.email, a.outcome) == (b.email, b.outcome) and (not dated or a.sold_at == b.sold_at)
 
 
-def record_sale(store: Store, sale: Sale, cadence: Cadence, now: datetime) -> Recorded:
+def record_sale(
+    store: Store, sale: Sale, cadence: Cadence, now: datetime, dated: bool = True
+) -> Recorded:
     """Store `sale` unless its order reference is known, and schedule its emails once.
-    Raises SaleConflict when the reference is known for a different sale."""
+    Raises SaleConflict when the reference is known for a different sale (see `same_sale`
+    for `dated`)."""
     stored, created = store.sales.add_once(sale, "order_ref")
-    if not created and not same_sale(stored, sale):
+    if not created and not same_sale(stored, sale, dated):
         raise SaleConflict(stored)
     contact = ensure_contact(store, stored, learn=created)
     if stored.scheduled_at is not None:
