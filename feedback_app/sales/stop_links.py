@@ -31,4 +31,5 @@ def read_stop_token(token: str) -> str | None:
         email = _serializer().loads(token)
     except BadSignature:
         return None
-    return email if isinstance(email, str) and email else None
+    ours = isinstance(email, str) and "@" in email and normalise_email(email) == email
+    return email if ours else None
