@@ -215,3 +215,14 @@ def test_two_asks_at_once_reserve_the_person_once(backend: Backend, store: Store
     assert reserve_ask(store, contact.id, winner, T0 + timedelta(hours=1), timedelta(days=30)), (
         "the same job asking again after a crash is not a second ask"
     )
+
+
+def test_a_sale_recorded_again_after_its_jobs_were_pruned_sends_nothing(app: Flask) -> None:
+    store = app_store(app)
+    record(app, "A-1")
+    run_days(app, 0, 8)
+    sent = len(outbox(store))
+    store.jobs.prune(day(1000))  # done jobs are forgotten after VOICEBOX_MAIL_KEEP_DAYS
+    assert record(app, "A-1", at=T0).jobs == 0
+    run_days(app, 8, 12)
+    assert len(outbox(store)) == sent == 2
