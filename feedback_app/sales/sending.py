@@ -11,7 +11,7 @@ crash queue one email.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from flask import current_app
@@ -56,22 +56,23 @@ def _thanks(job: Job) -> Sent:
         yield contact.email, thanks_email(contact, sale, arrival_urls(sale))
 
 
-@job_handler(SURVEY)
-def _survey(job: Job) -> Sent:
+def _ask(job: Job, write: Callable[[Contact, Sale], Message]) -> Sent:
+    """One question about the job's sale, if its buyer may be asked now."""
     store = get_store()
     found = _sale_and_contact(store, job)
     if found is not None and _may_ask(store, found[1], job, job_time()):
         sale, contact = found
-        yield contact.email, survey_email(contact, sale, survey_urls(sale))
+        yield contact.email, write(contact, sale)
+
+
+@job_handler(SURVEY)
+def _survey(job: Job) -> Sent:
+    return _ask(job, lambda contact, sale: survey_email(contact, sale, survey_urls(sale)))
 
 
 @job_handler(LOST)
 def _lost(job: Job) -> Sent:
-    store = get_store()
-    found = _sale_and_contact(store, job)
-    if found is not None and _may_ask(store, found[1], job, job_time()):
-        sale, contact = found
-        yield contact.email, lost_email(contact, sale, lost_url(sale))
+    return _ask(job, lambda contact, sale: lost_email(contact, sale, lost_url(sale)))
 
 
 @job_handler(CHECKIN)
