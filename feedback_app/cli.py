@@ -1,5 +1,5 @@
 """The `voicebox` command: demo, serve, publish, check, backup, restore, migrate, db upgrade,
-user add.
+user add, and the features' own commands (sales import, token).
 
 Every failure a person can cause (a wrong argument, a broken data file, a bad setting) ends in
 one line on stderr and a non-zero exit, never a traceback.
@@ -404,6 +404,17 @@ def user_add(ctx: click.Context, email: str, role: str, name: str) -> None:
     base = ctx.obj["BASE_URL"].rstrip("/")
     click.echo(f"{person.email} is a {person.role.value} (user {person.id}).")
     click.echo(f"Sign-in link (works once, for 15 minutes): {base}/signin/{token}")
+
+
+def _add_feature_commands() -> None:
+    """Commands that live with their feature."""
+    from .sales.commands import sales_group, token_group
+
+    cli.add_command(sales_group)
+    cli.add_command(token_group)
+
+
+_add_feature_commands()
 
 
 def _run_server(settings: dict[str, Any], workers: int | None, threads: int | None) -> None:

@@ -16,13 +16,14 @@ mailer looks at the queue when it starts.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import smtplib
 import ssl
 import threading
 import weakref
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -47,6 +48,7 @@ __all__ = [
     "enqueue_job",
     "init_mail",
     "job_handler",
+    "job_time",
     "send",
     "stop_mailers",
 ]
@@ -75,6 +77,11 @@ POLL_S = 15.0
 # recipient uniquely within the job (a user id, an address).
 JobHandler = Callable[[Job], Iterable[tuple[str, Message]]]
 _HANDLERS: dict[str, JobHandler] = {}
+# The moment the jobs being run are run for (`run_jobs(now)`): handlers whose rules depend on
+# the time read it with `job_time()`, so tests can drive the clock.
+_JOB_TIME: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
+    "voicebox_job_time", default=None
+)
 _RUNNING: weakref.WeakSet[Mailer] = weakref.WeakSet()
 
 
@@ -86,6 +93,20 @@ def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
         return handler
 
     return register
+
+
+def job_time() -> datetime:
+    """The time a job handler runs for: the `now` given to `run_jobs`, else the clock."""
+    return _JOB_TIME.get() or utcnow()
+
+
+@contextmanager
+def _running_at(now: datetime) -> Iterator[None]:
+    token = _JOB_TIME.set(now)
+    try:
+        yield
+    finally:
+        _JOB_TIME.reset(token)
 
 
 class Transport(Protocol):
@@ -181,7 +202,7 @@ class Mailer:
         jobs = self.store.jobs.claim(JOB_LEASE, now, limit=JOB_BATCH)
         for job in jobs:
             try:
-                with self._context():
+                with self._context(), _running_at(now):
                     handler = _HANDLERS[job.kind]
                     keyed = [(f"{job.key}:{who}", m) for who, m in handler(job)]
                 queued += self.store.messages.enqueue_keyed(keyed)

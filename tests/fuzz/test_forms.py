@@ -463,6 +463,50 @@ def set_role(env: Env, draw: Draw) -> None:
         assert_same_site(reply.headers["Location"])
 
 
+# -- sales: the opt-out link and the shop systems' JSON API ----------------------------------
+def sales_stop(env: Env, draw: Draw) -> None:
+    signer = URLSafeSerializer(env.app.secret_key, salt="voicebox-stop")
+    token = draw(st.one_of(
+        TEXT.map(lambda t: quote(t, safe="")).filter(bool),
+        st.one_of(TEXT, st.emails()).map(signer.dumps),
+    ))  # fmt: skip
+    for method in ("get", "post"):
+        reply = getattr(env.anonymous, method)(f"/stop/{token}")
+        assert reply.status_code in (200, 308, 400, 404), (token, reply.status_code)
+        if reply.status_code == 308:  # Werkzeug merging "//" in the path: same site only
+            assert_same_site(reply.headers["Location"])
+
+
+_SALE_FIELDS = ("email", "name", "language", "order_ref", "date", "touchpoint", "outcome")
+
+
+def api_sale(env: Env, draw: Draw) -> None:
+    from feedback_app.sales.tokens import create_token
+
+    secret = create_token(env.store, "fuzz")[1]
+    values = st.one_of(TEXT, st.emails(), st.integers(), st.none(), st.lists(TEXT, max_size=2))
+    body = draw(st.one_of(
+        st.dictionaries(st.one_of(st.sampled_from(_SALE_FIELDS), TEXT), values),
+        st.fixed_dictionaries({"email": st.emails(), "order_ref": TEXT, "name": TEXT}),
+        st.lists(TEXT, max_size=3),
+    ))  # fmt: skip
+    reply = env.anonymous.post("/api/sales", json=body,
+                               headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+    assert reply.status_code in (200, 201, 400, 409, 422), (body, reply.status_code)
+    assert reply.is_json and reply.get_json()["error" if reply.status_code >= 400 else "sale"]
+    if reply.status_code == 201:
+        name = body.get("name") or ""
+        assert matches(reply.get_json()["sale"]["name"], one_line(name), True), (name, reply)
+
+
+def api_unknown(env: Env, draw: Draw) -> None:
+    path = draw(TEXT.map(lambda t: quote(t, safe="/")).filter(lambda p: p.strip("/")))
+    reply = env.anonymous.post(f"/api/{path}", json={})
+    assert reply.status_code in (308, 404, 401, 405), (path, reply.status_code)
+    if reply.status_code == 404 and "%0A" not in path:  # no route matches a line break
+        assert reply.is_json, path
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -480,6 +524,9 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "auth.account": account,
     "auth.signout": signout,
     "admin.set_role": set_role,
+    "sales.stop": sales_stop,
+    "sales.api.create_sale": api_sale,
+    "sales.api.unknown": api_unknown,
 }
 
 

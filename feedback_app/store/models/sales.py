@@ -48,6 +48,9 @@ class Sale(Record):
     source: str = field(default="", metadata=LINE)
     # Set when the retention period has passed: the address and name are gone, the figures stay.
     anonymised_at: datetime | None = None
+    # When its emails were scheduled: recording the sale again (a re-import, a retried API
+    # call) schedules nothing more, even after the done jobs were pruned.
+    scheduled_at: datetime | None = None
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 
@@ -70,6 +73,9 @@ class Contact(Record):
     last_asked_at: datetime | None = None
     last_asked_by: str = ""
     testimonial_invited_at: datetime | None = None
+    # The start of this repeat customer's check-ins (every VOICEBOX_CHECKIN_EVERY_DAYS from
+    # here), set once, when a second sale is won: one series of check-ins per person.
+    checkins_from: datetime | None = None
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 
