@@ -11,11 +11,13 @@ from ...textrules import one_line
 from .base import LINE, Record, utcnow
 
 __all__ = [
+    "ERASED_DOMAIN",
     "LINK_LIFETIME",
     "Role",
     "SignInToken",
     "TokenError",
     "User",
+    "erased_address",
     "normalise_email",
     "token_hash",
     "token_problem",
@@ -41,11 +43,24 @@ class User(Record):
     # Raised when the person signs out: a session made before it (a copied cookie included)
     # no longer signs anyone in. Sessions live in signed cookies, so this is how one ends.
     session_epoch: int = 0
+    # Set when the person asked to be forgotten (`Users.erase`): the account stays, under an
+    # address that reaches nobody, so what they wrote keeps its author id and no one else
+    # ever gets it.
+    erased_at: datetime | None = None
     id: int = 0
 
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]
+
+
+# `.invalid` is reserved (RFC 2606): an address in it can never reach anyone.
+ERASED_DOMAIN = "erased.invalid"
+
+
+def erased_address(user_id: int) -> str:
+    """The address an erased account keeps: unique (the id), and undeliverable."""
+    return f"erased-{user_id}@{ERASED_DOMAIN}"
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..models import (
     SignInToken,
     TokenError,
     User,
+    erased_address,
     normalise_email,
     token_hash,
     token_problem,
@@ -89,6 +90,20 @@ class PgUsers:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)
 
+    def erase(self, user_id: int) -> User:
+        """Forget who the person is; the row stays (see `Store.users.erase`)."""
+        now = utcnow().isoformat()
+
+        def anonymous(doc: Doc) -> Doc:
+            return {**doc, "email": erased_address(user_id), "name": "",
+                    "role": Role.CUSTOMER.value, "erased_at": doc.get("erased_at") or now,
+                    "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
+
+        doc = self.table.update(user_id, anonymous)
+        if doc is None:
+            raise NotFound(f"user {user_id}")
+        return User.from_doc(doc, user_id)
+
     def all(self) -> list[User]:
         return self.table.select(order="id")
 
@@ -142,6 +157,10 @@ class PgTokens:
                 raise TokenError(reason)
             self.table.write(conn, row[0], {**row[1], "used_at": now.isoformat()})
         return token.email
+
+    def forget(self, email: str) -> int:
+        """Remove every link issued to `email`; return how many."""
+        return self.table.delete("doc->>'email' = %s", (normalise_email(email),))
 
 
 class PgRateLimits:
