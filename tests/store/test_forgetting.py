@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from feedback_app.store import Job, Message, NotFound, Role, Store
-from feedback_app.store.models import ERASED_DOMAIN, TokenError
+from feedback_app.store.models import ERASED_DOMAIN, Contact, TokenError
 
 
 def test_an_erased_account_keeps_its_id_and_names_nobody(store: Store) -> None:
@@ -49,3 +49,18 @@ def test_removed_messages_and_jobs_are_gone_whatever_their_state(store: Store) -
     assert store.jobs.remove([job.id]) == 1
     assert [j.id for j in store.jobs.all()] == [other.id]
     assert store.messages.remove([]) == 0 and store.jobs.remove([]) == 0
+
+
+def test_a_removed_record_s_id_is_never_given_to_another(store: Store) -> None:
+    """A job or a staff page may still name a removed follow-up: a new one must not answer
+    to its id (TinyDB numbered a file's next record max + 1, reusing the id just removed)."""
+    made = [store.contacts.add(Contact(f"p{n}@example.com")).id for n in range(12)]
+    for record_id in made:
+        store.contacts.remove(record_id)
+    later = [store.contacts.add(Contact(f"q{n}@example.com")).id for n in range(12)]
+    later += store.contacts.add_many([Contact(f"r{n}@example.com") for n in range(12)])
+    assert not set(made) & set(later)
+    sent = [store.messages.enqueue(Message(f"p{n}@example.com", "S", "B")).id for n in range(6)]
+    store.messages.remove(sent)
+    store.messages.enqueue_keyed([(f"k{n}", Message("a@example.com", "S", "B")) for n in range(6)])
+    assert not set(sent) & {m.id for m in store.messages.all()}
