@@ -172,3 +172,22 @@ def test_a_job_queues_nothing_for_a_suppressed_or_erased_address(
     assert store.messages.pending() == 1
     assert mailer.deliver_due() == 1
     assert [p.name.count("@") for p in (tmp_path / "outbox").glob("*.eml")] == [0]
+
+
+def test_the_dev_outbox_shows_a_suppressed_address_as_such(
+    make_app: Callable[..., Flask], smtp: tuple[PickyServer, str]
+) -> None:
+    server, url = smtp
+    server.gone.add("gone@example.com")
+    app = make_app(DEMO=True, SMTP_URL=url)
+    store = app_store(app)
+    store.messages.enqueue(Message("gone@example.com", "Ваше замовлення", "Body"))
+    store.messages.enqueue(Message("fine@example.com", "Hello", "Body"))
+    with app.app_context():
+        from feedback_app.mail import mailer
+
+        mailer().deliver_due()
+    page = app.test_client().get("/dev/outbox").get_data(as_text=True)
+    gone = page.split("Ваше замовлення", 1)[1].split("</article>", 1)[0]
+    assert "Address suppressed" in gone and "550 5.1.1 No such user here" in gone
+    assert "Address suppressed" not in page.split("Hello", 1)[1].split("</article>", 1)[0]
