@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask
 
@@ -18,7 +17,7 @@ from feedback_app.privacy import lift_suppression
 from feedback_app.store import Message, MessageState, Store, utcnow
 from feedback_app.store.models import Contact
 from tests.conftest import app_store
-from tests.test_mail import _free_port
+from tests.test_mail import smtp_server
 
 
 class PickyServer:
@@ -51,11 +50,8 @@ class PickyServer:
 @pytest.fixture
 def smtp() -> Iterator[tuple[PickyServer, str]]:
     server = PickyServer()
-    port = _free_port()
-    controller = Controller(server, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield server, f"smtp://127.0.0.1:{port}?tls=none"
-    controller.stop()
+    with smtp_server(server) as url:
+        yield server, url
 
 
 def _contact(store: Store, email: str) -> Contact | None:

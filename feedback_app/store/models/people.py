@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from ...textrules import one_line
 from .base import LINE, Record, utcnow
@@ -17,6 +19,7 @@ __all__ = [
     "SignInToken",
     "TokenError",
     "User",
+    "erased",
     "erased_address",
     "normalise_email",
     "token_hash",
@@ -61,6 +64,17 @@ ERASED_DOMAIN = "erased.invalid"
 def erased_address(user_id: int) -> str:
     """The address an erased account keeps: unique (the id), and undeliverable."""
     return f"erased-{user_id}@{ERASED_DOMAIN}"
+
+
+def erased(user_id: int, now: datetime) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The change of a user's document that forgets who they are (both backends use it)."""
+
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**doc, "email": erased_address(user_id), "name": "",
+                "role": Role.CUSTOMER.value, "erased_at": doc.get("erased_at") or now.isoformat(),
+                "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
+
+    return change
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..models import (
     SignInToken,
     TokenError,
     User,
-    erased_address,
+    erased,
     normalise_email,
     token_hash,
     token_problem,
@@ -92,14 +92,7 @@ class PgUsers:
 
     def erase(self, user_id: int) -> User:
         """Forget who the person is; the row stays (see `Store.users.erase`)."""
-        now = utcnow().isoformat()
-
-        def anonymous(doc: Doc) -> Doc:
-            return {**doc, "email": erased_address(user_id), "name": "",
-                    "role": Role.CUSTOMER.value, "erased_at": doc.get("erased_at") or now,
-                    "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
-
-        doc = self.table.update(user_id, anonymous)
+        doc = self.table.update(user_id, erased(user_id, utcnow()))
         if doc is None:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)

@@ -14,7 +14,7 @@ from tinydb import Query
 
 from ...textrules import one_line
 from ..errors import CorruptDataError, NotFound
-from ..models import Role, User, erased_address, normalise_email, utcnow
+from ..models import Role, User, erased, normalise_email, utcnow
 from .collection import Collection
 from .strays import stray_shards
 
@@ -84,14 +84,7 @@ class Users:
     def erase(self, user_id: int) -> User:
         """Forget who the person is; the record stays in its file, under an address nobody
         looks up (see `Store.users.erase`)."""
-        now = utcnow().isoformat()
-
-        def anonymous(doc: dict[str, Any]) -> dict[str, Any]:
-            return {**doc, "email": erased_address(user_id), "name": "",
-                    "role": Role.CUSTOMER.value, "erased_at": doc.get("erased_at") or now,
-                    "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
-
-        doc = self._c.update(user_id, anonymous)
+        doc = self._c.update(user_id, erased(user_id, utcnow()))
         if doc is None:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)
