@@ -1,5 +1,6 @@
 """The `voicebox` command: demo, serve, publish, check, backup, restore, migrate, db upgrade,
-user add, and the features' own commands (sales import, token).
+user add, person export / erase / unsuppress, and the features' own commands (sales import,
+token).
 
 Every failure a person can cause (a wrong argument, a broken data file, a bad setting) ends in
 one line on stderr and a non-zero exit, never a traceback.
@@ -404,6 +405,84 @@ def user_add(ctx: click.Context, email: str, role: str, name: str) -> None:
     base = ctx.obj["BASE_URL"].rstrip("/")
     click.echo(f"{person.email} is a {person.role.value} (user {person.id}).")
     click.echo(f"Sign-in link (works once, for 15 minutes): {base}/signin/{token}")
+
+
+@cli.group()
+def person() -> None:
+    """Everything Voicebox knows about one email address: export it, erase it."""
+
+
+def _address(email: str) -> str:
+    if "@" not in email or len(email) > 254:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
+    return email
+
+
+@person.command("export")
+@click.argument("email")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the JSON to this file (mode 0600) instead of printing it.")  # fmt: skip
+@click.pass_context
+def person_export(ctx: click.Context, email: str, output: Path | None) -> None:
+    """Print, as JSON, every record about EMAIL in every collection (one consistent moment)."""
+    import json
+
+    from .privacy import find_person
+    from .store import utcnow
+
+    dossier = find_person(_store(ctx), _address(email))
+    found = {"exported_at": utcnow().isoformat(), **dossier.as_json()}
+    text = json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True)
+    if output is None:
+        click.echo(text)
+        return
+    output.touch(mode=0o600)
+    output.write_text(text + "\n", encoding="utf-8")
+    total = sum(len(v) for v in found["collections"].values())
+    click.echo(f"Wrote {total} records about {dossier.email} to {output}.")
+
+
+@person.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask before erasing.")
+@click.pass_context
+def person_erase(ctx: click.Context, email: str, yes: bool) -> None:
+    """Forget EMAIL: remove or anonymise every record about it (see the README for what
+    happens to each kind), and say what was done."""
+    from .privacy import erase_person
+    from .store import utcnow
+
+    store = _store(ctx)
+    if not yes:
+        click.confirm(f"Erase everything about {_address(email)} in {store.location}?",
+                      abort=True)  # fmt: skip
+    done = erase_person(store, _address(email), utcnow())
+    if done.nothing:
+        click.echo(f"Nothing about {done.email} is stored.")
+        return
+    for label, counts in (("Removed", done.removed), ("Anonymised", done.anonymised),
+                          ("Kept, now under an account that names nobody", done.kept)):  # fmt: skip
+        if counts:
+            click.echo(f"{label}: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    if done.published_testimonials:
+        click.echo(
+            f"{done.published_testimonials} of the removed testimonials were on the published "
+            "site: they leave it at the next publish (`voicebox publish`, or the automatic one)."
+        )
+    click.echo(f"{done.email} is erased. Backups made before now still hold it.")
+
+
+@person.command("unsuppress")
+@click.argument("email")
+@click.pass_context
+def person_unsuppress(ctx: click.Context, email: str) -> None:
+    """Let mail go to EMAIL again after a permanent delivery failure suppressed it."""
+    from .privacy import lift_suppression
+
+    if lift_suppression(_store(ctx), _address(email)):
+        click.echo(f"Mail may go to {email} again.")
+    else:
+        click.echo(f"{email} was not suppressed.")
 
 
 def _add_feature_commands() -> None:

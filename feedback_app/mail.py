@@ -12,6 +12,12 @@ message with its own short lease, and records the outcomes in one write per file
 is retried with exponential backoff and given up after `MAX_ATTEMPTS`. Sent mail is pruned
 after VOICEBOX_MAIL_KEEP_DAYS. Queued messages and jobs survive a restart: every process's
 mailer looks at the queue when it starts.
+
+A permanent failure (an SMTP 5xx for the recipient or its message) is not retried: the
+message fails at once and the address is suppressed. Every message passes one check
+(`privacy.refusal`) when it is queued and again before it is sent, so nothing is queued for,
+or delivered to, a suppressed or erased address. Once a day the mailer also schedules the
+sales retention job (`privacy.retention`).
 """
 
 from __future__ import annotations
@@ -36,7 +42,9 @@ from flask import Flask, current_app
 
 from .data import get_store
 from .files import write_bytes_atomically
-from .store import Job, Message, Outcome, Store, StoreError, utcnow
+from .privacy import RETENTION_JOB, anonymise_sales, refusal, suppress
+from .store import Job, Message, MessageState, Outcome, Store, StoreError, utcnow
+from .store.models import Contact
 
 __all__ = [
     "JOB_LEASE",
@@ -44,6 +52,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "FileTransport",
     "Mailer",
+    "PermanentFailure",
     "SmtpTransport",
     "enqueue_job",
     "init_mail",
@@ -71,6 +80,8 @@ SETTLE_EVERY = timedelta(seconds=5)
 JOB_LEASE = timedelta(seconds=60)
 JOB_BATCH = 20
 PRUNE_EVERY = timedelta(hours=1)
+# How often a mailer makes sure today's retention job is scheduled (once a day runs it).
+DAILY_CHECK_EVERY = timedelta(hours=1)
 POLL_S = 15.0
 
 # A job handler turns a job into (recipient key, message) pairs; the key must name the
@@ -113,6 +124,11 @@ class Transport(Protocol):
     def deliver(self, message: EmailMessage) -> None: ...
 
 
+class PermanentFailure(Exception):
+    """The server refused the recipient or the message for good (an SMTP 5xx): trying again
+    cannot help, and the address is suppressed."""
+
+
 @dataclass
 class SmtpTransport:
     """SMTP from a URL: smtp://user:pass@host:587 (STARTTLS), smtps://… (TLS), or
@@ -141,7 +157,29 @@ class SmtpTransport:
                 client.starttls(context=context)
             if parts.username:
                 client.login(unquote(parts.username), unquote(parts.password or ""))
-            client.send_message(message)
+            _send_refusing_permanently(client, message)
+
+
+def _send_refusing_permanently(client: smtplib.SMTP, message: EmailMessage) -> None:
+    """Send, telling a permanent refusal of the recipient (RCPT) or of the message (DATA)
+    apart from everything else. A 5xx for the sender or the login is our configuration, not
+    the address: that stays an ordinary failure, retried."""
+    try:
+        client.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        replies = list(exc.recipients.values())
+        if replies and all(500 <= code < 600 for code, _ in replies):
+            code, text = replies[0]
+            raise PermanentFailure(f"{code} {_reply_text(text)}") from exc
+        raise
+    except smtplib.SMTPDataError as exc:
+        if 500 <= exc.smtp_code < 600:
+            raise PermanentFailure(f"{exc.smtp_code} {_reply_text(exc.smtp_error)}") from exc
+        raise
+
+
+def _reply_text(text: bytes | str) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
 
 
 @dataclass
@@ -169,12 +207,16 @@ class Mailer:
         sender: str,
         app: Flask | None = None,
         keep_sent: timedelta = timedelta(days=30),
+        keep_sales: timedelta | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
         self.sender = sender
         self.app = app
         self.keep_sent = keep_sent
+        # None: this mailer leaves sales alone (the app's mailer passes SALES_KEEP_DAYS).
+        self.keep_sales = keep_sales
+        self._daily_checked_at: datetime | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -184,6 +226,7 @@ class Mailer:
         """Run due jobs, then try every message whose time has come; return how many were
         sent. Sent mail older than the keep time is pruned (at most once an hour)."""
         clock = _Clock(now)
+        self.schedule_daily(clock.now())
         self.run_jobs(clock.now())
         sent = 0
         while not self._stopping.is_set():
@@ -194,6 +237,18 @@ class Mailer:
         self._prune(clock.now())
         return sent
 
+    def schedule_daily(self, now: datetime) -> None:
+        """Make sure today's retention job exists (keyed by the date: one per day, whatever
+        the number of hosts and restarts); checked at most once an hour per process."""
+        checked = self._daily_checked_at
+        if self.keep_sales is None or (checked and now - checked < DAILY_CHECK_EVERY):
+            return
+        self._daily_checked_at = now
+        days = self.keep_sales / timedelta(days=1)
+        key = f"{RETENTION_JOB}:{now.date().isoformat()}"
+        self.store.jobs.schedule(Job(RETENTION_JOB, {"keep_days": days}, key=key,
+                                     next_attempt_at=now))  # fmt: skip
+
     def run_jobs(self, now: datetime | None = None) -> int:
         """Expand due jobs into queued messages; return how many messages were new."""
         now = now or utcnow()
@@ -203,9 +258,9 @@ class Mailer:
         for job in jobs:
             try:
                 with self._context(), _running_at(now):
-                    handler = _HANDLERS[job.kind]
-                    keyed = [(f"{job.key}:{who}", m) for who, m in handler(job)]
-                queued += self.store.messages.enqueue_keyed(keyed)
+                    keyed = [(f"{job.key}:{who}", m) for who, m in self._handle(job, now)]
+                screen = _Screen(self.store)
+                queued += self.store.messages.enqueue_keyed([(k, screen(m)) for k, m in keyed])
             except Exception as exc:  # keep the job and try later, like a failed message
                 attempts = job.attempts + 1
                 retry = None if attempts >= MAX_ATTEMPTS else now + _backoff(attempts)
@@ -219,6 +274,13 @@ class Mailer:
             queued += self.run_jobs(now)  # more are waiting
         return queued
 
+    def _handle(self, job: Job, now: datetime) -> Iterable[tuple[str, Message]]:
+        """The job's messages: the mailer's own retention job sends none."""
+        if job.kind == RETENTION_JOB:
+            anonymise_sales(self.store, now - timedelta(days=job.payload["keep_days"]), now)
+            return []
+        return _HANDLERS[job.kind](job)
+
     def _deliver(self, batch: list[Message], clock: _Clock) -> int:
         """Send a claimed batch. Outcomes are recorded together (one write per file), but
         never held longer than SETTLE_EVERY: a slow send must not keep the messages sent
@@ -227,6 +289,7 @@ class Mailer:
         outcomes: dict[int, Outcome] = {}
         settled_at = clock.now()
         sent = 0
+        screen = _Screen(self.store)
         for message in batch:
             now = clock.now()
             if outcomes and now - settled_at >= SETTLE_EVERY:
@@ -238,8 +301,17 @@ class Mailer:
             if self._stopping.is_set() or now >= lease_until - LEASE_MARGIN:
                 outcomes[message.id] = Outcome(released=True, lease_until=message.lease_until)
                 continue
+            refused = screen.reason(message.to)
+            if refused:  # suppressed since it was queued: it fails, untried
+                outcomes[message.id] = Outcome(error=refused, lease_until=message.lease_until)
+                continue
             try:
                 self.transport.deliver(self._compose(message))
+            except PermanentFailure as exc:
+                outcomes[message.id] = Outcome(error=f"{exc}", lease_until=message.lease_until)
+                screen.suppressed(message.to, suppress(self.store, message.to, str(exc), now))
+                log.warning("mail %s to %s refused for good, address suppressed: %s",
+                            message.id, message.to, exc)  # fmt: skip
             except Exception as exc:  # any failure: keep the message and try later
                 attempts = message.attempts + 1
                 retry = None if attempts >= MAX_ATTEMPTS else now + _backoff(attempts)
@@ -319,6 +391,29 @@ class Mailer:
         return email
 
 
+class _Screen:
+    """The central check (`privacy.refusal`) for a batch of messages, asked once per address."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._reasons: dict[str, str] = {}
+
+    def reason(self, to: str) -> str:
+        if to not in self._reasons:
+            self._reasons[to] = refusal(self._store, to)
+        return self._reasons[to]
+
+    def suppressed(self, to: str, contact: Contact) -> None:
+        self._reasons[to] = f"address suppressed: {contact.suppressed_reason}"
+
+    def __call__(self, message: Message) -> Message:
+        """`message`, marked failed (never to be claimed) when its address is refused."""
+        refused = self.reason(message.to)
+        if refused:
+            message.state, message.last_error = MessageState.FAILED, refused
+        return message
+
+
 class _Clock:
     """The time of a delivery round: `start` (tests pass one) plus the real time elapsed."""
 
@@ -367,6 +462,7 @@ def mailer() -> Mailer:
             get_store(), make_transport(config), config["MAIL_FROM"],
             app=current_app._get_current_object(),  # type: ignore[attr-defined]
             keep_sent=timedelta(days=config["MAIL_KEEP_DAYS"]),
+            keep_sales=timedelta(days=config["SALES_KEEP_DAYS"]),
         )  # fmt: skip
         current_app.extensions["voicebox.mailer"] = found
         if config["MAIL_IN_BACKGROUND"]:
@@ -377,8 +473,11 @@ def mailer() -> Mailer:
 def send(to: str, subject: str, text: str, html: str = "", unsubscribe: str = "") -> Message:
     """Queue an email (durably) and nudge delivery. Every email has a plain-text part;
     `unsubscribe` is a one-click link that stops this kind of email."""
-    message = get_store().messages.enqueue(Message(to, subject, text, html, unsubscribe))
-    mailer().wake()
+    store = get_store()
+    message = _Screen(store)(Message(to, subject, text, html, unsubscribe))
+    message = store.messages.enqueue(message)
+    if message.state is MessageState.QUEUED:
+        mailer().wake()
     return message
 
 

@@ -23,6 +23,7 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
+from feedback_app.store.models import Contact
 from tests.conftest import app_store, sign_in
 
 _FIGURE = re.compile(r"<li[^>]*>\s*<strong>([\d,.\s\u00a0\u202f]+)</strong>\s*([^<]+)")
@@ -78,6 +79,8 @@ def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) ->
         queued[1]: Outcome(error="refused"),  # given up
         queued[2]: Outcome(error="busy", retry_at=now + timedelta(minutes=5)),  # retried
     })  # fmt: skip
+    for n in range(3):  # two suppressed after a 5xx, one that may be mailed
+        store.contacts.add(Contact(f"c{n}@example.com", suppressed_at=now if n else None))
 
     sign_in(client, store.users.add("marta@example.com", Role.MARKETER).id)
     page = client.get("/admin/").get_data(as_text=True)
@@ -85,6 +88,7 @@ def test_console_figures_are_the_real_counts(app: Flask, client: FlaskClient) ->
         "testimonials waiting for a decision": 2,
         "customers to call back": 3,
         "emails waiting to be sent": 4,
+        "addresses suppressed after a permanent delivery failure (no mail goes to them)": 2,
         "ideas on the board": 5,
     }
     assert re.search(r'class="danger">\s*1 overdue\s*<', page), "one follow-up is overdue"

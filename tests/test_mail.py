@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -39,14 +40,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def smtp_server(handler: object) -> Iterator[str]:
+    """A real SMTP server on 127.0.0.1 answering with `handler`; yields its VOICEBOX_SMTP_URL."""
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}?tls=none"
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, str]]:
     inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, f"smtp://127.0.0.1:{port}?tls=none"
-    controller.stop()
+    with smtp_server(inbox) as url:
+        yield inbox, url
 
 
 def test_message_is_delivered_over_smtp_once(store: Store, smtp: tuple[Inbox, str]) -> None:

@@ -32,6 +32,7 @@ def index() -> str:
         "open_followups": len(open_followups),
         "overdue_followups": sum(1 for f in open_followups if f.due_at < now),
         "queued_mail": store.messages.pending(),
+        "suppressed": sum(1 for c in store.contacts.all() if c.suppressed_at is not None),
         "ideas": store.ideas.count(),
     }
     return render_template("admin/index.html", figures=figures, published=last_publish(store))

@@ -26,6 +26,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..data import get_store
+from ..store.models import normalise_email
 from . import SITE_PATH
 
 __all__ = ["SITE_CSP", "bp", "linkify", "site_headers"]
@@ -66,7 +67,12 @@ def linkify(text: str) -> Markup:
 
 @bp.get("/outbox")
 def outbox() -> str:
-    return render_template("dev/outbox.html", messages=get_store().messages.all(), linkify=linkify)
+    store = get_store()
+    suppressed = {c.email: c for c in store.contacts.all() if c.suppressed_at is not None}
+    return render_template(
+        "dev/outbox.html", messages=store.messages.all(), linkify=linkify,
+        suppressed=suppressed, normalise_email=normalise_email,
+    )  # fmt: skip
 
 
 @bp.get(SITE_PATH.removeprefix("/dev"), defaults={"path": ""})

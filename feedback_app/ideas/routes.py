@@ -156,9 +156,10 @@ def _render_show(idea_id: int, **overrides: Any) -> str:
 
 def _name(user_id: int) -> str:
     try:
-        return get_store().users.get(user_id).display_name
+        person = get_store().users.get(user_id)
     except NotFound:
         return _("a former member")
+    return _("a former member") if person.erased_at else person.display_name
 
 
 @bp.post("/<int:idea_id>/vote")

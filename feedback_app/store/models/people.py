@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from ...textrules import one_line
 from .base import LINE, Record, utcnow
 
 __all__ = [
+    "ERASED_DOMAIN",
     "LINK_LIFETIME",
     "Role",
     "SignInToken",
     "TokenError",
     "User",
+    "erased",
+    "erased_address",
     "normalise_email",
     "token_hash",
     "token_problem",
@@ -41,11 +46,35 @@ class User(Record):
     # Raised when the person signs out: a session made before it (a copied cookie included)
     # no longer signs anyone in. Sessions live in signed cookies, so this is how one ends.
     session_epoch: int = 0
+    # Set when the person asked to be forgotten (`Users.erase`): the account stays, under an
+    # address that reaches nobody, so what they wrote keeps its author id and no one else
+    # ever gets it.
+    erased_at: datetime | None = None
     id: int = 0
 
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]
+
+
+# `.invalid` is reserved (RFC 2606): an address in it can never reach anyone.
+ERASED_DOMAIN = "erased.invalid"
+
+
+def erased_address(user_id: int) -> str:
+    """The address an erased account keeps: unique (the id), and undeliverable."""
+    return f"erased-{user_id}@{ERASED_DOMAIN}"
+
+
+def erased(user_id: int, now: datetime) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The change of a user's document that forgets who they are (both backends use it)."""
+
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**doc, "email": erased_address(user_id), "name": "",
+                "role": Role.CUSTOMER.value, "erased_at": doc.get("erased_at") or now.isoformat(),
+                "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
+
+    return change
 
 
 @dataclass

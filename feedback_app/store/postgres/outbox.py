@@ -115,6 +115,9 @@ class PgMessages:
             "state = %s AND finished_at < %s", (MessageState.SENT.value, sent_before)
         )
 
+    def remove(self, message_ids: list[int]) -> int:
+        return self.table.delete("id = ANY(%s)", (list(message_ids),))
+
     def all(self) -> list[Message]:
         return self.table.select(order="created_at DESC, id DESC")
 
@@ -164,6 +167,9 @@ class PgJobs:
         return self.table.delete(
             "state = %s AND finished_at < %s", (JobState.DONE.value, done_before)
         )
+
+    def remove(self, job_ids: list[int]) -> int:
+        return self.table.delete("id = ANY(%s)", (list(job_ids),))
 
     def all(self) -> list[Job]:
         return self.table.select(order="created_at, id")

@@ -19,6 +19,7 @@ from ..models import (
     SignInToken,
     TokenError,
     User,
+    erased,
     normalise_email,
     token_hash,
     token_problem,
@@ -89,6 +90,13 @@ class PgUsers:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)
 
+    def erase(self, user_id: int) -> User:
+        """Forget who the person is; the row stays (see `Store.users.erase`)."""
+        doc = self.table.update(user_id, erased(user_id, utcnow()))
+        if doc is None:
+            raise NotFound(f"user {user_id}")
+        return User.from_doc(doc, user_id)
+
     def all(self) -> list[User]:
         return self.table.select(order="id")
 
@@ -142,6 +150,10 @@ class PgTokens:
                 raise TokenError(reason)
             self.table.write(conn, row[0], {**row[1], "used_at": now.isoformat()})
         return token.email
+
+    def forget(self, email: str) -> int:
+        """Remove every link issued to `email`; return how many."""
+        return self.table.delete("doc->>'email' = %s", (normalise_email(email),))
 
 
 class PgRateLimits:

@@ -69,6 +69,11 @@ class Jobs:
 
         return self._c.remove_where("jobs", _decode, old)
 
+    def remove(self, job_ids: list[int]) -> int:
+        """Forget these jobs, whatever their state; only their files are written."""
+        doomed = set(job_ids)
+        return self._c.remove_where("jobs", _decode, lambda j: j.id in doomed)
+
     def all(self) -> list[Job]:
         found = [j for part in self._c.view("jobs", _decode) for j in part]
         return sorted(found, key=lambda j: (j.created_at, j.id))

@@ -83,6 +83,11 @@ class Messages:
 
         return self._c.remove_where("queue", _decode, old)
 
+    def remove(self, message_ids: list[int]) -> int:
+        """Forget these messages, whatever their state; only their files are written."""
+        doomed = set(message_ids)
+        return self._c.remove_where("queue", _decode, lambda m: m.id in doomed)
+
     def all(self) -> list[Message]:
         """Every message, newest first."""
         found = [m for part in self._c.view("queue", _decode) for m in part]

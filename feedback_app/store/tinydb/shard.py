@@ -26,7 +26,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from .lockfile import LockFile
-from .storage import AtomicStorage, Change, write_bytes_atomically
+from .storage import TAKEN, AtomicStorage, Change, write_bytes_atomically
 
 __all__ = ["Shard"]
 
@@ -43,6 +43,7 @@ class Shard:
         self.path = Path(path)
         self.storage = AtomicStorage(self.path, durable)
         self.db = TinyDB(storage=lambda: self.storage)
+        self.db.table_class = _Table
         self._thread_lock = threading.RLock()
         self._file_lock = LockFile(Path(str(self.path) + ".lock"))
         self.generation = 0
@@ -101,7 +102,12 @@ class Shard:
         return doc_id
 
     def put(self, table: str, changes: dict[int, Doc | None]) -> None:
-        """Store new contents of records by document id (None removes one), durably."""
+        """Store new contents of records by document id (None removes one), durably. The
+        highest id removed is recorded first (`TAKEN`), so it is never given again."""
+        removed = max((doc_id for doc_id, doc in changes.items() if doc is None), default=0)
+        if removed > self.storage.taken(table):
+            marks = self.storage.read().get(TAKEN, {}).get("1", {})
+            self.storage.append(TAKEN, {"1": {**marks, table: removed}})
         self.storage.append(table, {str(doc_id): doc for doc_id, doc in changes.items()})
         self._reset_tinydb_caches()
 
@@ -165,3 +171,12 @@ class Shard:
         for table in self.db._tables.values():
             table._next_id = None
             table.clear_cache()
+
+
+class _Table(Table):
+    """TinyDB's table, numbering new records past every removed id too (`TAKEN`)."""
+
+    def _get_next_id(self) -> int:
+        if self._next_id is None:
+            self._next_id = self.storage.next_id(self.name)  # type: ignore[attr-defined]
+        return int(super()._get_next_id())

@@ -37,7 +37,12 @@ from ...files import replace_file
 from ..errors import CorruptDataError, WriteError
 from .journal import Tables, encode, parse_data, parse_entries, parse_tables
 
-__all__ = ["AtomicStorage", "Change", "parse_tables", "write_bytes_atomically"]
+__all__ = ["TAKEN", "AtomicStorage", "Change", "parse_tables", "write_bytes_atomically"]
+
+# The table, beside a file's records, that remembers the highest id removed from each table
+# (one document, {table: id}): TinyDB numbers a new record max + 1, which would hand a
+# removed record's id to the next one, and records (jobs, links, pages) may still name it.
+TAKEN = "taken"
 
 Change = tuple[str, str, Any, Any]  # table, doc_id, old record or None, new record or None
 Mark = tuple[int, int]  # (load, changes applied since): where a view was built
@@ -166,12 +171,19 @@ class AtomicStorage(Storage):
 
     # -- small changes -------------------------------------------------------------------------
     def next_id(self, table: str) -> int:
-        """The document id the next record of `table` gets (as TinyDB numbers them)."""
+        """The document id the next record of `table` gets: above every id it holds, and
+        above every id a removed record had (`taken`), so no id is ever given twice."""
         found = self._next_ids.get(table)
         if found is None:
-            found = max(map(int, self.read().get(table, {})), default=0) + 1
+            found = max(max(map(int, self.read().get(table, {})), default=0), self.taken(table))
+            found += 1
             self._next_ids[table] = found
         return found
+
+    def taken(self, table: str) -> int:
+        """The highest document id a removed record of `table` had (0: none recorded)."""
+        marks = self.read().get(TAKEN, {}).get("1", {})
+        return int(marks.get(table, 0))
 
     def append(self, table: str, changes: dict[str, Any]) -> None:
         """Store `changes` to `table` ({doc_id: record, or None to remove it}) durably, as one

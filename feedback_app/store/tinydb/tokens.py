@@ -67,6 +67,11 @@ class Tokens:
             db.table(self._c.name).update({"used_at": now.isoformat()}, doc_ids=[doc_id])
         return token.email
 
+    def forget(self, email: str) -> int:
+        """Remove every link issued to `email`; return how many."""
+        email = normalise_email(email)
+        return self._c.remove_where("tokens", _decode, lambda t: t.email == email)
+
     def _find(self, hashed: str) -> tuple[int, dict[str, Any]] | None:
         index = self._c.shard_view(route_token(hashed), "by_hash", _by_hash)
         return index.get(hashed)
@@ -74,3 +79,7 @@ class Tokens:
 
 def _by_hash(records: dict[int, dict[str, Any]]) -> dict[str, tuple[int, dict[str, Any]]]:
     return {doc["token_hash"]: (rid, doc) for rid, doc in records.items()}
+
+
+def _decode(records: dict[int, dict[str, Any]]) -> list[SignInToken]:
+    return [SignInToken.from_doc(doc, rid) for rid, doc in records.items()]

@@ -14,7 +14,7 @@ from tinydb import Query
 
 from ...textrules import one_line
 from ..errors import CorruptDataError, NotFound
-from ..models import Role, User, normalise_email
+from ..models import Role, User, erased, normalise_email, utcnow
 from .collection import Collection
 from .strays import stray_shards
 
@@ -77,6 +77,14 @@ class Users:
         doc = self._c.update(
             user_id, lambda d: {**d, "session_epoch": d.get("session_epoch", 0) + 1}
         )
+        if doc is None:
+            raise NotFound(f"user {user_id}")
+        return User.from_doc(doc, user_id)
+
+    def erase(self, user_id: int) -> User:
+        """Forget who the person is; the record stays in its file, under an address nobody
+        looks up (see `Store.users.erase`)."""
+        doc = self._c.update(user_id, erased(user_id, utcnow()))
         if doc is None:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)
