@@ -28,6 +28,7 @@ rule, not against the other backend):
   idea, then the lower id; new is newest first, then the higher id. Trending is computed
   for the start of the minute `now` falls in: an order holds for a whole minute.
 - Due messages and jobs are claimed oldest due first (next attempt, then id).
+- A closed idea takes no vote (`Votes.cast` raises IdeaClosed), whenever it closed.
 """
 
 from __future__ import annotations
@@ -153,9 +154,15 @@ class Users(Protocol):
 
 class Votes(Protocol):
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
-        """+1, -1, or 0 to retract; the idea's tallies change with the vote, atomically."""
+        """+1, -1, or 0 to retract; the idea's tallies change with the vote, atomically.
 
-    def cast_many(self, votes: Iterable[Vote]) -> int: ...
+        A closed idea (merged into another, or archived) raises IdeaClosed and keeps its
+        votes as they are. It is judged as the vote is stored, not before: a vote that
+        waited for a merge of its idea is refused, never left on the duplicate."""
+
+    def cast_many(self, votes: Iterable[Vote]) -> int:
+        """Votes stored as given, on any idea (demo data, imports, benchmarks); the tallies
+        of the ideas they touch are recounted without losing a vote cast meanwhile."""
     def value(self, idea_id: int, user_id: int) -> int: ...
     def voters(self, idea_id: int) -> dict[int, int]: ...
     def tally(self, idea_id: int) -> tuple[int, int]: ...

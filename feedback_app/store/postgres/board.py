@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 
 from ...textrules import multi_line
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, IdeaClosed, NotFound
 from ..models import (
     TRENDING_GRAVITY,
     TRENDING_OFFSET_HOURS,
@@ -42,6 +42,7 @@ __all__ = ["PgComments", "PgFollows", "PgIdeas", "PgVotes"]
 Conn = psycopg.Connection[Any]
 
 FOLLOW, UNFOLLOW = "follow", "unfollow"
+_CLOSED = frozenset(s.value for s in IdeaStatus if s.is_closed)
 
 
 def _idea_columns(doc: Doc) -> dict[str, Any]:
@@ -102,7 +103,8 @@ class PgVotes:
         self._db = db
 
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
-        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held.
+        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held;
+        IdeaClosed when the idea was merged away or archived.
 
         The vote and the idea's tallies change in one transaction of two statements (see
         `cast_in`)."""
@@ -112,18 +114,27 @@ class PgVotes:
             self.cast_in(conn, idea_id, user_id, value)
         return value
 
-    def cast_in(self, conn: Conn, idea_id: int, user_id: int, value: int) -> None:
-        """`cast` inside the caller's transaction (merges move votes in theirs).
+    def cast_in(
+        self, conn: Conn, idea_id: int, user_id: int, value: int, even_closed: bool = False
+    ) -> None:
+        """`cast` inside the caller's transaction (merges move votes in theirs, `even_closed`).
 
         The first statement locks the idea's ranking row (the narrow row a vote writes,
         never the idea's document): the idea before its votes, as a merge locks its ideas
         before moving their votes, so a vote and a merge of the same idea wait for each
         other instead of deadlocking, and no other vote on the idea changes anything until
-        this one commits. The second, whose snapshot is taken once the lock
-        is held, reads the vote held, changes it, and moves the tallies by the difference.
-        A vote on an idea that does not exist is kept alone (no tallies), as on TinyDB."""
+        this one commits. The row it returns is the newest, read once the lock is held: a
+        merge or an archive that committed while this vote waited is seen, and the vote is
+        refused (IdeaClosed) rather than left on an idea nobody counts. The second
+        statement, whose snapshot is taken once the lock is held, reads the vote held,
+        changes it, and moves the tallies by the difference. A vote on an idea that does
+        not exist is kept alone (no tallies), as on TinyDB."""
         params = {"i": idea_id, "u": user_id, "v": value}
-        conn.execute("SELECT 1 FROM idea_ranks WHERE id = %(i)s FOR UPDATE", params)
+        row = conn.execute(
+            "SELECT status FROM idea_ranks WHERE id = %(i)s FOR UPDATE", params
+        ).fetchone()
+        if row is not None and not even_closed and row[0] in _CLOSED:
+            raise IdeaClosed(idea_id)
         conn.execute(_CAST, params)
 
     @staticmethod
@@ -423,8 +434,8 @@ class PgIdeas:
             )
             for user, value in voters.items():
                 if not self._votes._held(conn, original_id, user):
-                    self._votes.cast_in(conn, original_id, user, value)
-                self._votes.cast_in(conn, duplicate_id, user, 0)
+                    self._votes.cast_in(conn, original_id, user, value, even_closed=True)
+                self._votes.cast_in(conn, duplicate_id, user, 0, even_closed=True)
             followers = conn.execute(
                 "SELECT user_id FROM follows WHERE idea_id = %s AND choice = %s",
                 (duplicate_id, FOLLOW),
