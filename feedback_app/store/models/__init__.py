@@ -10,6 +10,7 @@ TinyDB, no Flask.
 from .base import LINE, LINES, Page, Record, utcnow, without_nul
 from .feedback import FollowUp, SurveyResponse, Testimonial, TestimonialState
 from .ideas import (
+    CLOSED_STATUSES,
     DONE_STATUSES,
     SORTS,
     TRANSITIONS,
@@ -52,6 +53,7 @@ from .people import (
 )
 
 __all__ = [
+    "CLOSED_STATUSES",
     "DONE_STATUSES",
     "LINE",
     "LINES",

@@ -19,6 +19,7 @@ import psycopg
 from ...textrules import multi_line
 from ..errors import Conflict, IdeaClosed, NotFound
 from ..models import (
+    CLOSED_STATUSES,
     TRENDING_GRAVITY,
     TRENDING_OFFSET_HOURS,
     TRENDING_REFRESH_S,
@@ -42,7 +43,6 @@ __all__ = ["PgComments", "PgFollows", "PgIdeas", "PgVotes"]
 Conn = psycopg.Connection[Any]
 
 FOLLOW, UNFOLLOW = "follow", "unfollow"
-_CLOSED = frozenset(s.value for s in IdeaStatus if s.is_closed)
 
 
 def _idea_columns(doc: Doc) -> dict[str, Any]:
@@ -133,7 +133,7 @@ class PgVotes:
         row = conn.execute(
             "SELECT status FROM idea_ranks WHERE id = %(i)s FOR UPDATE", params
         ).fetchone()
-        if row is not None and not even_closed and row[0] in _CLOSED:
+        if row is not None and not even_closed and row[0] in CLOSED_STATUSES:
             raise IdeaClosed(idea_id)
         conn.execute(_CAST, params)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import IdeaClosed
-from ..models import IdeaStatus, Vote, utcnow
+from ..models import CLOSED_STATUSES, Vote, utcnow
 from .collection import Collection
 from .merged import MergedMap
 
@@ -62,8 +62,8 @@ class Votes:
             return
 
     def _closed(self, idea_id: int) -> bool:
-        doc = self._ideas.get(idea_id)
-        return doc is not None and IdeaStatus(doc["status"]).is_closed
+        doc = self._ideas.peek(idea_id)
+        return doc is not None and doc.get("status") in CLOSED_STATUSES
 
     def cast_many(self, votes: Iterable[Vote]) -> int:
         """Store many new votes, each file written once (demo data, imports, benchmarks).
