@@ -110,8 +110,7 @@ class PgVotes:
         `cast_in`)."""
         if value not in (-1, 0, 1):
             raise ValueError("a vote is +1, -1 or 0")
-        with self._db.connection() as conn:
-            self.cast_in(conn, idea_id, user_id, value)
+        self._db.run(lambda conn: self.cast_in(conn, idea_id, user_id, value))
         return value
 
     def cast_in(
@@ -150,7 +149,8 @@ class PgVotes:
         latest = {(v.idea_id, v.user_id): v for v in votes if v.value}
         if not latest:
             return 0
-        with self._db.connection() as conn:
+
+        def load(conn: Conn) -> None:
             conn.execute(
                 "CREATE TEMPORARY TABLE votes_in (idea_id bigint, user_id bigint, "
                 "value smallint, at timestamptz) ON COMMIT DROP"
@@ -167,6 +167,8 @@ class PgVotes:
             recount_votes(conn, "SELECT DISTINCT idea_id FROM votes_in")
             if len(latest) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE votes, idea_ranks")
+
+        self._db.run(load)
         return len(latest)
 
     def value(self, idea_id: int, user_id: int) -> int:
@@ -247,23 +249,29 @@ class PgComments:
         official: bool = False,
     ) -> Comment:
         comment = Comment(idea_id, author_id, body, stance, official)
-        with self._db.connection() as conn:
-            comment.id = self.table.insert(comment.to_doc(), conn)
+
+        def add(conn: Conn) -> int:
+            added = self.table.insert(comment.to_doc(), conn)
             conn.execute(
                 "UPDATE idea_ranks SET comments = comments + 1 WHERE id = %s", (idea_id,)
             )
+            return added
+
+        comment.id = self._db.run(add)
         return comment
 
     def add_many(self, comments: Iterable[Comment]) -> list[int]:
         docs = [c.to_doc() for c in comments]
-        with self._db.connection() as conn:
+        ideas = [list({d["idea_id"] for d in docs})]
+
+        def load(conn: Conn) -> list[int]:
             ids = self.table.insert_many(docs, conn)
-            recount_comments(
-                conn, "SELECT unnest(%s::bigint[])", [list({d["idea_id"] for d in docs})]
-            )
+            recount_comments(conn, "SELECT unnest(%s::bigint[])", ideas)
             if len(docs) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE idea_ranks")
-        return ids
+            return ids
+
+        return self._db.run(load)
 
     def get(self, comment_id: int) -> Comment:
         doc = self.table.get(comment_id)
@@ -294,14 +302,14 @@ class PgComments:
         return self.table.count("NOT hidden")
 
     def _change(self, comment_id: int, fields: dict[str, Any]) -> Comment:
-        with self._db.connection() as conn:
+        def change(conn: Conn) -> Doc:
             before: list[bool] = []
 
-            def change(doc: Doc) -> Doc:
+            def apply(doc: Doc) -> Doc:
                 before.append(bool(doc.get("hidden")))
                 return {**doc, **fields}
 
-            doc = self.table.update(comment_id, change, conn)
+            doc = self.table.update(comment_id, apply, conn)
             if doc is None:
                 raise NotFound(f"comment {comment_id}")
             if before and before[0] != bool(doc.get("hidden")):
@@ -310,7 +318,9 @@ class PgComments:
                     "UPDATE idea_ranks SET comments = comments + %s WHERE id = %s",
                     (step, doc["idea_id"]),
                 )
-        return Comment.from_doc(doc, comment_id)
+            return doc
+
+        return Comment.from_doc(self._db.run(change), comment_id)
 
 
 class PgFollows:
@@ -405,7 +415,8 @@ class PgIdeas:
         """Fold a duplicate into its original in one transaction (see `Ideas.merge`)."""
         if duplicate_id == original_id:
             raise Conflict("an idea cannot be merged into itself")
-        with self._db.connection() as conn:
+
+        def fold(conn: Conn) -> Idea:
             # Both rows locked in id order, so two merges of the same pair cannot deadlock.
             rows = conn.execute(
                 "SELECT id, doc FROM ideas WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
@@ -445,7 +456,9 @@ class PgIdeas:
             self._follows.set(original_id, duplicate.author_id, True, conn)
             duplicate.mark_duplicate_of(original_id, response, by)
             self.table.write(conn, duplicate_id, duplicate.to_doc())
-        return duplicate
+            return duplicate
+
+        return self._db.run(fold)
 
     def followers(self, idea_id: int) -> set[int]:
         idea = self.get(idea_id)

@@ -3,16 +3,20 @@
 A pool is per process because a forked worker must not share its parent's sockets: `pool()`
 notices a fork (a new pid) and opens a fresh pool. Every connection talks UTC and decodes
 JSON with orjson. Errors of the connection itself become `Unavailable` (the app's 503).
+
+`run` runs a transaction again when PostgreSQL aborted it to break a deadlock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import orjson
@@ -22,7 +26,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..errors import Unavailable, UnsupportedBackend
 
-__all__ = ["Database", "redact"]
+__all__ = ["RETRIES", "Database", "redact"]
+
+T = TypeVar("T")
 
 # Connections a process may keep (VOICEBOX_DB_POOL): its request threads, the mailer and
 # the publisher.
@@ -38,6 +44,13 @@ _OPTIONS: dict[str, Any] = {
     "connect_timeout": 3,
 }
 
+
+# A transaction aborted to break a deadlock or a serialization conflict is run again this many
+# times, after a random pause of about 20 ms that doubles each time (at most ~0.5 s in all):
+# the other transaction has usually finished by then.
+RETRIES = 4
+_BACKOFF_S = 0.02
+_RETRIED = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 _UNREADABLE = "postgresql:…"
 
@@ -120,6 +133,22 @@ class Database:
                     ) from exc
                 self._pool, self._pid = pool, os.getpid()
             return self._pool
+
+    def run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """`work(conn)` in one transaction (see `connection`), run again whole when PostgreSQL
+        aborted it to break a deadlock or a serialization conflict, up to RETRIES more times
+        after a short random pause; then Unavailable, as for any other failure. So `work`
+        must do nothing outside the transaction that a second run would do twice."""
+        attempt = 0
+        while True:
+            try:
+                with self.connection() as conn:
+                    return work(conn)
+            except Unavailable as exc:
+                if attempt == RETRIES or not isinstance(exc.__cause__, _RETRIED):
+                    raise
+            time.sleep(_BACKOFF_S * 2**attempt * random.uniform(0.5, 1.5))
+            attempt += 1
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[Any]]:

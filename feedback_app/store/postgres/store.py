@@ -195,8 +195,7 @@ class PgStore:
 
     def append(self, collection: str, batch: Batch) -> int:
         """Add records with their ids in one transaction, skipping those already here."""
-        with self.db.connection() as conn:
-            return transfer.append_in(self, conn, collection, batch)
+        return self.db.run(lambda conn: transfer.append_in(self, conn, collection, batch))
 
     def clear(self) -> None:
         """Remove every record of every collection in one transaction. Status records, the
