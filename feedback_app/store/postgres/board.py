@@ -145,7 +145,8 @@ class PgVotes:
 
     def cast_many(self, votes: Iterable[Vote]) -> int:
         """Store many votes at once, then recount the ideas they touch (demo data, imports,
-        benchmarks). For one person and idea the last vote given wins."""
+        benchmarks). For one person and idea the last vote given wins. The ideas are locked
+        first (`lock_ranks`), so a vote cast meanwhile is in the recount or comes after it."""
         latest = {(v.idea_id, v.user_id): v for v in votes if v.value}
         if not latest:
             return 0
@@ -160,6 +161,7 @@ class PgVotes:
             ) as copy:
                 for v in latest.values():
                     copy.write_row((v.idea_id, v.user_id, v.value, v.at))
+            lock_ranks(conn, "SELECT idea_id FROM votes_in")
             conn.execute(
                 "INSERT INTO votes SELECT * FROM votes_in ON CONFLICT (idea_id, user_id) "
                 "DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at"
@@ -210,6 +212,21 @@ class PgVotes:
         with self._db.connection() as conn:
             row = conn.execute("SELECT count(*) FROM votes").fetchone()
         return int(row[0]) if row else 0
+
+
+def lock_ranks(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
+    """Lock the ranking rows of the ideas the query `ideas` names, in id order (as merges
+    lock them), before a bulk load writes to them and recounts them.
+
+    A recount counts what its snapshot shows: a vote or a comment committed between that
+    snapshot and the recount's lock on the row would be overwritten, lost from the figures.
+    With the rows locked first, every write on them has either committed (and the recount,
+    a later statement, sees it) or waits for this transaction (and moves the recounted
+    figure). Taken before the load's own rows, the locks cannot deadlock with a vote, which
+    locks the idea before its vote row."""
+    conn.execute(
+        f"SELECT 1 FROM idea_ranks WHERE id IN ({ideas}) ORDER BY id FOR UPDATE", tuple(params)
+    )
 
 
 def recount_votes(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
@@ -265,6 +282,7 @@ class PgComments:
         ideas = [list({d["idea_id"] for d in docs})]
 
         def load(conn: Conn) -> list[int]:
+            lock_ranks(conn, "SELECT unnest(%s::bigint[])", ideas)  # see `lock_ranks`
             ids = self.table.insert_many(docs, conn)
             recount_comments(conn, "SELECT unnest(%s::bigint[])", ideas)
             if len(docs) >= ANALYZE_AFTER:
