@@ -170,7 +170,7 @@ class PgVotes:
             if len(latest) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE votes, idea_ranks")
 
-        self._db.run(load)
+        self._db.run(load, bulk=True)
         return len(latest)
 
     def value(self, idea_id: int, user_id: int) -> int:
@@ -289,7 +289,7 @@ class PgComments:
                 conn.execute("ANALYZE idea_ranks")
             return ids
 
-        return self._db.run(load)
+        return self._db.run(load, bulk=True)
 
     def get(self, comment_id: int) -> Comment:
         doc = self.table.get(comment_id)
@@ -381,7 +381,7 @@ class PgIdeas:
 
     def add_many(self, ideas: Iterable[Idea]) -> list[int]:
         docs = [i.to_doc() for i in ideas]
-        with self._db.connection() as conn:
+        with self._db.connection(bulk=True) as conn:
             ids = self.table.insert_many(docs, conn)
             if len(docs) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE idea_ranks")

@@ -133,7 +133,7 @@ class DocTable:
         if not docs:
             return []
         if conn is None:
-            with self.db.connection() as own:
+            with self.db.connection(bulk=True) as own:
                 return self.insert_many(docs, own)
         rows = [{"doc": Jsonb(doc), **self.columns(doc)} for doc in docs]
         query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING id").format(
