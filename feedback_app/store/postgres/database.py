@@ -121,7 +121,7 @@ class Database:
             raise UnsupportedBackend("VOICEBOX_DATABASE_URL is not a valid postgresql:// address")
         self.url = url
         self.pool_size = pool_size
-        self._limited = bool(lock_timeout_s or statement_timeout_s)
+        self._has_limits = bool(lock_timeout_s or statement_timeout_s)
         self._pool_options = _limited(lock_timeout_s, statement_timeout_s)
         self._pool: ConnectionPool | None = None
         self._pid = 0
@@ -176,7 +176,7 @@ class Database:
         limits, which come back with the next transaction on the connection."""
         pool, conn = self._lend()
         try:
-            if bulk and self._limited:
+            if bulk and self._has_limits:
                 conn.execute(
                     "SELECT set_config('lock_timeout', '0', true), "
                     "set_config('statement_timeout', '0', true)"
