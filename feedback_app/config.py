@@ -39,6 +39,13 @@ def _count(raw: str) -> int:
     return value
 
 
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value < 86400:  # also refuses nan
+        raise ValueError("expected seconds, 0 or more (0: no limit)")
+    return value
+
+
 def _list(raw: str) -> tuple[str, ...]:
     items = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
     if not items:
@@ -83,6 +90,20 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         _positive_int,
         "Most database connections each app process keeps (with VOICEBOX_DATABASE_URL).",
+    ),
+    Setting(
+        "DB_LOCK_TIMEOUT_S",
+        5,
+        _seconds,
+        "Seconds a request waits for a row another transaction holds before it answers 503 "
+        "(0: no limit). Migrations, backups, restores and bulk loads never time out.",
+    ),
+    Setting(
+        "DB_STATEMENT_TIMEOUT_S",
+        30,
+        _seconds,
+        "Seconds one database statement of a request may run before it answers 503 "
+        "(0: no limit). Migrations, backups, restores and bulk loads never time out.",
     ),
     Setting(
         "SECRET_KEY",

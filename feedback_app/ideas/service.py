@@ -21,7 +21,18 @@ from ..data import get_store
 from ..links import public_url
 from ..mail import enqueue_job, job_handler
 from ..publishing import published_data_changed
-from ..store import Comment, Conflict, Idea, IdeaStatus, Job, Message, NotFound, Stance, utcnow
+from ..store import (
+    Comment,
+    Conflict,
+    Idea,
+    IdeaClosed,
+    IdeaStatus,
+    Job,
+    Message,
+    NotFound,
+    Stance,
+    utcnow,
+)
 from ..templating import STATUS_LABELS
 
 __all__ = [
@@ -59,13 +70,16 @@ def post_idea(author_id: int, title: str, description: str, category: str, tags:
 
 
 def cast_vote(idea_id: int, user_id: int, value: int) -> int:
+    """The vote now held. A closed idea is refused by the store itself, at the moment the vote
+    would be stored, so a merge that lands between reading the idea and voting is caught."""
     store = get_store()
-    idea = store.ideas.get(idea_id)
-    if idea.status.is_closed:
-        raise BoardError(_closed_message(idea))
+    store.ideas.get(idea_id)  # NotFound: a 404
     if value < 0 and not current_app.config["ALLOW_DEMOTE"]:
         raise BoardError(_("This board only counts promotions: you can promote or withdraw."))
-    return store.votes.cast(idea_id, user_id, value)
+    try:
+        return store.votes.cast(idea_id, user_id, value)
+    except IdeaClosed:
+        raise BoardError(_closed_message(store.ideas.get(idea_id))) from None
 
 
 def comment_on(idea_id: int, author_id: int, is_staff: bool, body: str, stance: Stance) -> Comment:

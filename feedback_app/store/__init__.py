@@ -9,6 +9,7 @@ from .contract import Store
 from .errors import (
     Conflict,
     CorruptDataError,
+    IdeaClosed,
     LockTimeout,
     NotFound,
     SchemaError,
@@ -55,6 +56,7 @@ __all__ = [
     "CorruptDataError",
     "FollowUp",
     "Idea",
+    "IdeaClosed",
     "IdeaStatus",
     "IdeaSummary",
     "Job",

@@ -32,6 +32,7 @@ rule, not against the other backend):
   however many hosts add at once (a sale per order reference, a contact per address, one
   survey answer per personal link). `Records.find(**fields)` matches stored values exactly
   (text byte for byte, no case folding: addresses are stored normalised).
+- A closed idea takes no vote (`Votes.cast` raises IdeaClosed), whenever it closed.
 """
 
 from __future__ import annotations
@@ -180,9 +181,15 @@ class Users(Protocol):
 
 class Votes(Protocol):
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
-        """+1, -1, or 0 to retract; the idea's tallies change with the vote, atomically."""
+        """+1, -1, or 0 to retract; the idea's tallies change with the vote, atomically.
 
-    def cast_many(self, votes: Iterable[Vote]) -> int: ...
+        A closed idea (merged into another, or archived) raises IdeaClosed and keeps its
+        votes as they are. It is judged as the vote is stored, not before: a vote that
+        waited for a merge of its idea is refused, never left on the duplicate."""
+
+    def cast_many(self, votes: Iterable[Vote]) -> int:
+        """Votes stored as given, on any idea (demo data, imports, benchmarks); the tallies
+        of the ideas they touch are recounted without losing a vote cast meanwhile."""
     def value(self, idea_id: int, user_id: int) -> int: ...
     def voters(self, idea_id: int) -> dict[int, int]: ...
     def tally(self, idea_id: int) -> tuple[int, int]: ...

@@ -7,6 +7,7 @@ from pathlib import Path
 __all__ = [
     "Conflict",
     "CorruptDataError",
+    "IdeaClosed",
     "LockTimeout",
     "NotFound",
     "SchemaError",
@@ -40,6 +41,15 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """The change is not allowed in the record's current state."""
+
+
+class IdeaClosed(Conflict):
+    """The idea takes no more votes: it was merged into another or archived, maybe while the
+    vote waited for its turn. Nothing was changed."""
+
+    def __init__(self, idea_id: int) -> None:
+        super().__init__(f"idea {idea_id} is closed: it takes no more votes")
+        self.idea_id = idea_id
 
 
 class WriteError(StoreError):

@@ -37,9 +37,17 @@ def open_store(settings: Mapping[str, Any]) -> Store:
     url = _database_url(settings)
     if url:
         from .postgres import PgStore  # psycopg loads only for a database
+        from .postgres.database import POOL_MAX
 
-        size = settings.get("DB_POOL")  # settings from load_config have it; others may not
-        return PgStore(url, pool_size=int(size)) if size else PgStore(url)
+        # Settings from load_config have these; others (`voicebox migrate`, benchmarks) may
+        # not, and get the defaults: a pool of POOL_MAX, and no time limits.
+        size = settings.get("DB_POOL") or POOL_MAX
+        return PgStore(
+            url,
+            pool_size=int(size),
+            lock_timeout_s=float(settings.get("DB_LOCK_TIMEOUT_S") or 0),
+            statement_timeout_s=float(settings.get("DB_STATEMENT_TIMEOUT_S") or 0),
+        )
     return TinyStore(settings["DATA_DIR"])
 
 

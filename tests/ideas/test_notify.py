@@ -35,9 +35,9 @@ def _counting_writes(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         else:
             real_connection = Database.connection
 
-            def connection(self: Database) -> Any:
+            def connection(self: Database, *args: Any, **kwargs: Any) -> Any:
                 writes["transactions"] += 1
-                return real_connection(self)
+                return real_connection(self, *args, **kwargs)
 
             patch.setattr(Database, "connection", connection)
         yield writes

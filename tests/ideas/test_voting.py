@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 
-from feedback_app.store import IdeaStatus, Role, Store
-from tests.conftest import csrf_token, next_after_sign_in, sign_in
+from feedback_app.store import Idea, IdeaStatus, Role, Store
+from tests.conftest import app_store, csrf_token, next_after_sign_in, sign_in
 from tests.ideas.conftest import Board
 
 
@@ -38,6 +39,36 @@ def test_voting_on_closed_ideas_gives_a_clear_message(board: Board) -> None:
     json = board.post(f"/ideas/{idea}/vote", {"value": "1"}, headers={"Accept": "application/json"})
     assert json.status_code == 409 and "archived" in json.get_json()["error"]
     assert board.store.votes.tally(idea) == (0, 0)
+
+
+@pytest.mark.parametrize("json", [True, False])
+def test_a_vote_that_loses_the_race_to_a_merge_says_where_to_vote(
+    board: Board, monkeypatch: pytest.MonkeyPatch, json: bool
+) -> None:
+    """Staff merge the idea just after the vote found it open: the person is told it was
+    merged, as if they had come a moment later, and their vote is counted nowhere."""
+    original = board.idea("Ube latte, please")
+    duplicate = board.store.ideas.add(Idea("Magdagdag ng ube latte", "d", "Drinks", 999)).id
+    ideas = app_store(board.app).ideas
+    read = ideas.get
+
+    def read_then_merge(idea_id: int) -> Idea:
+        found = read(idea_id)
+        board.store.ideas.merge(duplicate, original, by=1, response="Same idea")
+        return found
+
+    monkeypatch.setattr(ideas, "get", read_then_merge)
+    headers = {"Accept": "application/json"} if json else {}
+    reply = board.post(f"/ideas/{duplicate}/vote", {"value": "1"}, headers=headers)
+    monkeypatch.undo()
+    if json:
+        assert reply.status_code == 409
+        assert "merged into another one" in reply.get_json()["error"]
+    else:
+        assert reply.status_code == 302
+        page = board.client.get(reply.headers["Location"]).get_data(as_text=True)
+        assert "merged into another one: vote and comment there" in page
+    assert board.store.votes.ideas_voted_by(board.user_id) == {}
 
 
 def test_a_bad_vote_value_is_refused(board: Board) -> None:

@@ -11,6 +11,7 @@ and rules. Import from here or from
 from .base import LINE, LINES, Page, Record, encoded, utcnow, without_nul
 from .followups import RESCUE_WITHIN, FollowUp, FollowUpEvent, FollowUpState
 from .ideas import (
+    CLOSED_STATUSES,
     DONE_STATUSES,
     SORTS,
     TRANSITIONS,
@@ -70,6 +71,7 @@ from .testimonials import (
 
 __all__ = [
     "ASK_GAP",
+    "CLOSED_STATUSES",
     "DONE_STATUSES",
     "EFFORT_SCALE",
     "ERASED_DOMAIN",

@@ -12,6 +12,7 @@ from enum import StrEnum
 from .base import LINE, LINES, Record, utcnow
 
 __all__ = [
+    "CLOSED_STATUSES",
     "DONE_STATUSES",
     "SORTS",
     "TRANSITIONS",
@@ -109,6 +110,8 @@ TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
 
 # The statuses shown as "Ideas in Action".
 DONE_STATUSES = frozenset(s for s in IdeaStatus if s.is_done)
+# The statuses that take no votes (a StrEnum: the stored strings are found in it too).
+CLOSED_STATUSES = frozenset(s for s in IdeaStatus if s.is_closed)
 
 
 class Stance(StrEnum):

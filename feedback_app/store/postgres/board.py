@@ -17,8 +17,9 @@ from typing import Any
 import psycopg
 
 from ...textrules import multi_line
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, IdeaClosed, NotFound
 from ..models import (
+    CLOSED_STATUSES,
     TRENDING_GRAVITY,
     TRENDING_OFFSET_HOURS,
     TRENDING_REFRESH_S,
@@ -102,28 +103,37 @@ class PgVotes:
         self._db = db
 
     def cast(self, idea_id: int, user_id: int, value: int) -> int:
-        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held.
+        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held;
+        IdeaClosed when the idea was merged away or archived.
 
         The vote and the idea's tallies change in one transaction of two statements (see
         `cast_in`)."""
         if value not in (-1, 0, 1):
             raise ValueError("a vote is +1, -1 or 0")
-        with self._db.connection() as conn:
-            self.cast_in(conn, idea_id, user_id, value)
+        self._db.run(lambda conn: self.cast_in(conn, idea_id, user_id, value))
         return value
 
-    def cast_in(self, conn: Conn, idea_id: int, user_id: int, value: int) -> None:
-        """`cast` inside the caller's transaction (merges move votes in theirs).
+    def cast_in(
+        self, conn: Conn, idea_id: int, user_id: int, value: int, even_closed: bool = False
+    ) -> None:
+        """`cast` inside the caller's transaction (merges move votes in theirs, `even_closed`).
 
         The first statement locks the idea's ranking row (the narrow row a vote writes,
         never the idea's document): the idea before its votes, as a merge locks its ideas
         before moving their votes, so a vote and a merge of the same idea wait for each
         other instead of deadlocking, and no other vote on the idea changes anything until
-        this one commits. The second, whose snapshot is taken once the lock
-        is held, reads the vote held, changes it, and moves the tallies by the difference.
-        A vote on an idea that does not exist is kept alone (no tallies), as on TinyDB."""
+        this one commits. The row it returns is the newest, read once the lock is held: a
+        merge or an archive that committed while this vote waited is seen, and the vote is
+        refused (IdeaClosed) rather than left on an idea nobody counts. The second
+        statement, whose snapshot is taken once the lock is held, reads the vote held,
+        changes it, and moves the tallies by the difference. A vote on an idea that does
+        not exist is kept alone (no tallies), as on TinyDB."""
         params = {"i": idea_id, "u": user_id, "v": value}
-        conn.execute("SELECT 1 FROM idea_ranks WHERE id = %(i)s FOR UPDATE", params)
+        row = conn.execute(
+            "SELECT status FROM idea_ranks WHERE id = %(i)s FOR UPDATE", params
+        ).fetchone()
+        if row is not None and not even_closed and row[0] in CLOSED_STATUSES:
+            raise IdeaClosed(idea_id)
         conn.execute(_CAST, params)
 
     @staticmethod
@@ -135,11 +145,13 @@ class PgVotes:
 
     def cast_many(self, votes: Iterable[Vote]) -> int:
         """Store many votes at once, then recount the ideas they touch (demo data, imports,
-        benchmarks). For one person and idea the last vote given wins."""
+        benchmarks). For one person and idea the last vote given wins. The ideas are locked
+        first (`lock_ranks`), so a vote cast meanwhile is in the recount or comes after it."""
         latest = {(v.idea_id, v.user_id): v for v in votes if v.value}
         if not latest:
             return 0
-        with self._db.connection() as conn:
+
+        def load(conn: Conn) -> None:
             conn.execute(
                 "CREATE TEMPORARY TABLE votes_in (idea_id bigint, user_id bigint, "
                 "value smallint, at timestamptz) ON COMMIT DROP"
@@ -149,6 +161,7 @@ class PgVotes:
             ) as copy:
                 for v in latest.values():
                     copy.write_row((v.idea_id, v.user_id, v.value, v.at))
+            lock_ranks(conn, "SELECT idea_id FROM votes_in")
             conn.execute(
                 "INSERT INTO votes SELECT * FROM votes_in ON CONFLICT (idea_id, user_id) "
                 "DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at"
@@ -156,6 +169,8 @@ class PgVotes:
             recount_votes(conn, "SELECT DISTINCT idea_id FROM votes_in")
             if len(latest) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE votes, idea_ranks")
+
+        self._db.run(load, bulk=True)
         return len(latest)
 
     def value(self, idea_id: int, user_id: int) -> int:
@@ -199,6 +214,21 @@ class PgVotes:
         return int(row[0]) if row else 0
 
 
+def lock_ranks(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
+    """Lock the ranking rows of the ideas the query `ideas` names, in id order (as merges
+    lock them), before a bulk load writes to them and recounts them.
+
+    A recount counts what its snapshot shows: a vote or a comment committed between that
+    snapshot and the recount's lock on the row would be overwritten, lost from the figures.
+    With the rows locked first, every write on them has either committed (and the recount,
+    a later statement, sees it) or waits for this transaction (and moves the recounted
+    figure). Taken before the load's own rows, the locks cannot deadlock with a vote, which
+    locks the idea before its vote row."""
+    conn.execute(
+        f"SELECT 1 FROM idea_ranks WHERE id IN ({ideas}) ORDER BY id FOR UPDATE", tuple(params)
+    )
+
+
 def recount_votes(conn: Conn, ideas: str, params: Iterable[Any] = ()) -> None:
     """Set the tallies of the ideas the query `ideas` names from their votes."""
     conn.execute(
@@ -236,23 +266,30 @@ class PgComments:
         official: bool = False,
     ) -> Comment:
         comment = Comment(idea_id, author_id, body, stance, official)
-        with self._db.connection() as conn:
-            comment.id = self.table.insert(comment.to_doc(), conn)
+
+        def add(conn: Conn) -> int:
+            added = self.table.insert(comment.to_doc(), conn)
             conn.execute(
                 "UPDATE idea_ranks SET comments = comments + 1 WHERE id = %s", (idea_id,)
             )
+            return added
+
+        comment.id = self._db.run(add)
         return comment
 
     def add_many(self, comments: Iterable[Comment]) -> list[int]:
         docs = [c.to_doc() for c in comments]
-        with self._db.connection() as conn:
+        ideas = [list({d["idea_id"] for d in docs})]
+
+        def load(conn: Conn) -> list[int]:
+            lock_ranks(conn, "SELECT unnest(%s::bigint[])", ideas)  # see `lock_ranks`
             ids = self.table.insert_many(docs, conn)
-            recount_comments(
-                conn, "SELECT unnest(%s::bigint[])", [list({d["idea_id"] for d in docs})]
-            )
+            recount_comments(conn, "SELECT unnest(%s::bigint[])", ideas)
             if len(docs) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE idea_ranks")
-        return ids
+            return ids
+
+        return self._db.run(load, bulk=True)
 
     def get(self, comment_id: int) -> Comment:
         doc = self.table.get(comment_id)
@@ -283,14 +320,14 @@ class PgComments:
         return self.table.count("NOT hidden")
 
     def _change(self, comment_id: int, fields: dict[str, Any]) -> Comment:
-        with self._db.connection() as conn:
+        def change(conn: Conn) -> Doc:
             before: list[bool] = []
 
-            def change(doc: Doc) -> Doc:
+            def apply(doc: Doc) -> Doc:
                 before.append(bool(doc.get("hidden")))
                 return {**doc, **fields}
 
-            doc = self.table.update(comment_id, change, conn)
+            doc = self.table.update(comment_id, apply, conn)
             if doc is None:
                 raise NotFound(f"comment {comment_id}")
             if before and before[0] != bool(doc.get("hidden")):
@@ -299,7 +336,9 @@ class PgComments:
                     "UPDATE idea_ranks SET comments = comments + %s WHERE id = %s",
                     (step, doc["idea_id"]),
                 )
-        return Comment.from_doc(doc, comment_id)
+            return doc
+
+        return Comment.from_doc(self._db.run(change), comment_id)
 
 
 class PgFollows:
@@ -342,7 +381,7 @@ class PgIdeas:
 
     def add_many(self, ideas: Iterable[Idea]) -> list[int]:
         docs = [i.to_doc() for i in ideas]
-        with self._db.connection() as conn:
+        with self._db.connection(bulk=True) as conn:
             ids = self.table.insert_many(docs, conn)
             if len(docs) >= ANALYZE_AFTER:
                 conn.execute("ANALYZE idea_ranks")
@@ -394,7 +433,8 @@ class PgIdeas:
         """Fold a duplicate into its original in one transaction (see `Ideas.merge`)."""
         if duplicate_id == original_id:
             raise Conflict("an idea cannot be merged into itself")
-        with self._db.connection() as conn:
+
+        def fold(conn: Conn) -> Idea:
             # Both rows locked in id order, so two merges of the same pair cannot deadlock.
             rows = conn.execute(
                 "SELECT id, doc FROM ideas WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
@@ -423,8 +463,8 @@ class PgIdeas:
             )
             for user, value in voters.items():
                 if not self._votes._held(conn, original_id, user):
-                    self._votes.cast_in(conn, original_id, user, value)
-                self._votes.cast_in(conn, duplicate_id, user, 0)
+                    self._votes.cast_in(conn, original_id, user, value, even_closed=True)
+                self._votes.cast_in(conn, duplicate_id, user, 0, even_closed=True)
             followers = conn.execute(
                 "SELECT user_id FROM follows WHERE idea_id = %s AND choice = %s",
                 (duplicate_id, FOLLOW),
@@ -434,7 +474,9 @@ class PgIdeas:
             self._follows.set(original_id, duplicate.author_id, True, conn)
             duplicate.mark_duplicate_of(original_id, response, by)
             self.table.write(conn, duplicate_id, duplicate.to_doc())
-        return duplicate
+            return duplicate
+
+        return self._db.run(fold)
 
     def followers(self, idea_id: int) -> set[int]:
         idea = self.get(idea_id)

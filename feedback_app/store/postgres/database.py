@@ -3,16 +3,24 @@
 A pool is per process because a forked worker must not share its parent's sockets: `pool()`
 notices a fork (a new pid) and opens a fresh pool. Every connection talks UTC and decodes
 JSON with orjson. Errors of the connection itself become `Unavailable` (the app's 503).
+
+Pooled connections serve requests, so they carry the limits the settings give
+(VOICEBOX_DB_LOCK_TIMEOUT_S, VOICEBOX_DB_STATEMENT_TIMEOUT_S): a request stuck behind a lock
+nobody releases answers 503 instead of hanging. Long work goes without them: bulk loads
+(`connection(bulk=True)`) and dedicated connections (migrations, backups, restores, named
+locks). `run` runs a transaction again when PostgreSQL aborted it to break a deadlock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import orjson
@@ -22,7 +30,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..errors import Unavailable, UnsupportedBackend
 
-__all__ = ["Database", "redact"]
+__all__ = ["RETRIES", "Database", "redact"]
+
+T = TypeVar("T")
 
 # Connections a process may keep (VOICEBOX_DB_POOL): its request threads, the mailer and
 # the publisher.
@@ -38,6 +48,13 @@ _OPTIONS: dict[str, Any] = {
     "connect_timeout": 3,
 }
 
+
+# A transaction aborted to break a deadlock or a serialization conflict is run again this many
+# times, after a random pause of about 20 ms that doubles each time (at most ~0.5 s in all):
+# the other transaction has usually finished by then.
+RETRIES = 4
+_BACKOFF_S = 0.02
+_RETRIED = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 _UNREADABLE = "postgresql:…"
 
@@ -74,6 +91,13 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     set_json_dumps(_dumps, conn)
 
 
+def _limited(lock_timeout_s: float, statement_timeout_s: float) -> dict[str, Any]:
+    """The connection options with these limits (in whole milliseconds; 0: none)."""
+    limits = f" -c lock_timeout={round(lock_timeout_s * 1000)}"
+    limits += f" -c statement_timeout={round(statement_timeout_s * 1000)}"
+    return {**_OPTIONS, "options": _OPTIONS["options"] + limits}
+
+
 class Database:
     """A pool of connections to `url`, re-opened after a fork, and after the server was lost.
 
@@ -84,13 +108,21 @@ class Database:
     (the app's 503), and the first to find it back opens a new pool.
     """
 
-    def __init__(self, url: str, pool_size: int = POOL_MAX) -> None:
+    def __init__(
+        self,
+        url: str,
+        pool_size: int = POOL_MAX,
+        lock_timeout_s: float = 0,
+        statement_timeout_s: float = 0,
+    ) -> None:
         if redact(url) == _UNREADABLE:
             # psycopg's own message quotes the whole URL, password included: it is not kept,
             # not even as the context of this error.
             raise UnsupportedBackend("VOICEBOX_DATABASE_URL is not a valid postgresql:// address")
         self.url = url
         self.pool_size = pool_size
+        self._has_limits = bool(lock_timeout_s or statement_timeout_s)
+        self._pool_options = _limited(lock_timeout_s, statement_timeout_s)
         self._pool: ConnectionPool | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -106,7 +138,7 @@ class Database:
                     self.url,
                     min_size=1,
                     max_size=self.pool_size,
-                    kwargs=_OPTIONS,
+                    kwargs=self._pool_options,
                     configure=_configure,
                     open=False,
                     name="voicebox",
@@ -121,11 +153,34 @@ class Database:
                 self._pool, self._pid = pool, os.getpid()
             return self._pool
 
+    def run(self, work: Callable[[psycopg.Connection[Any]], T], bulk: bool = False) -> T:
+        """`work(conn)` in one transaction (see `connection`), run again whole when PostgreSQL
+        aborted it to break a deadlock or a serialization conflict, up to RETRIES more times
+        after a short random pause; then Unavailable, as for any other failure. So `work`
+        must do nothing outside the transaction that a second run would do twice."""
+        attempt = 0
+        while True:
+            try:
+                with self.connection(bulk) as conn:
+                    return work(conn)
+            except Unavailable as exc:
+                if attempt == RETRIES or not isinstance(exc.__cause__, _RETRIED):
+                    raise
+            time.sleep(_BACKOFF_S * 2**attempt * random.uniform(0.5, 1.5))
+            attempt += 1
+
     @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
-        """A connection in a transaction: committed when the block ends, rolled back on error."""
+    def connection(self, bulk: bool = False) -> Iterator[psycopg.Connection[Any]]:
+        """A connection in a transaction: committed when the block ends, rolled back on error.
+        A `bulk` transaction (loading many records) runs without the lock and statement
+        limits, which come back with the next transaction on the connection."""
         pool, conn = self._lend()
         try:
+            if bulk and self._has_limits:
+                conn.execute(
+                    "SELECT set_config('lock_timeout', '0', true), "
+                    "set_config('statement_timeout', '0', true)"
+                )
             yield conn
             conn.commit()
         except BaseException as exc:

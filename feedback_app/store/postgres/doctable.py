@@ -133,7 +133,7 @@ class DocTable:
         if not docs:
             return []
         if conn is None:
-            with self.db.connection() as own:
+            with self.db.connection(bulk=True) as own:
                 return self.insert_many(docs, own)
         rows = [{"doc": Jsonb(doc), **self.columns(doc)} for doc in docs]
         query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING id").format(
@@ -170,10 +170,11 @@ class DocTable:
         conn: psycopg.Connection[Any] | None = None,
     ) -> Doc | None:
         """Apply `change` to the current document, the row locked; return the stored result
-        (None when there is no such record). `change` returns None to leave it untouched."""
+        (None when there is no such record). `change` returns None to leave it untouched.
+        Without `conn`, in a transaction of its own that is run again after a deadlock
+        (`Database.run`): `change` may then be called again, on the document read anew."""
         if conn is None:
-            with self.db.connection() as own:
-                return self.update(record_id, change, own)
+            return self.db.run(lambda own: self.update(record_id, change, own))
         query = sql.SQL("SELECT doc FROM {} WHERE id = %s FOR UPDATE").format(self.table)
         row = conn.execute(query, (record_id,)).fetchone()
         if row is None:
@@ -190,10 +191,14 @@ class DocTable:
         return new
 
     def update_many(self, changes: dict[int, Callable[[Doc], Doc | None]]) -> None:
-        """Apply one change per record in one transaction; missing records are skipped."""
-        with self.db.connection() as conn:
+        """Apply one change per record in one transaction (run again after a deadlock, see
+        `update`); missing records are skipped."""
+
+        def apply(conn: psycopg.Connection[Any]) -> None:
             for record_id, change in sorted(changes.items()):
                 self.update(record_id, change, conn)
+
+        self.db.run(apply)
 
     def delete(self, where: str, params: Iterable[Any] = ()) -> int:
         query = sql.SQL("DELETE FROM {} WHERE " + where).format(self.table)

@@ -69,9 +69,18 @@ class PgStatus:
 class PgStore:
     """Voicebox's data in the PostgreSQL database at `url` (migrated on opening)."""
 
-    def __init__(self, url: str, upgrade: bool = True, pool_size: int = POOL_MAX) -> None:
+    def __init__(
+        self,
+        url: str,
+        upgrade: bool = True,
+        pool_size: int = POOL_MAX,
+        lock_timeout_s: float = 0,
+        statement_timeout_s: float = 0,
+    ) -> None:
+        """`lock_timeout_s`, `statement_timeout_s`: how long a request may wait for a lock, or
+        run one statement, before it fails with Unavailable (0: no limit; see database.py)."""
         self.url = url
-        self.db = Database(url, pool_size)
+        self.db = Database(url, pool_size, lock_timeout_s, statement_timeout_s)
         if upgrade:
             self.upgrade()
         db = self.db
@@ -212,13 +221,12 @@ class PgStore:
 
     def append(self, collection: str, batch: Batch) -> int:
         """Add records with their ids in one transaction, skipping those already here."""
-        with self.db.connection() as conn:
-            return transfer.append_in(self, conn, collection, batch)
+        return self.db.run(lambda conn: transfer.append_in(self, conn, collection, batch), True)
 
     def clear(self) -> None:
         """Remove every record of every collection in one transaction. Status records, the
         schema and the secret key stay."""
-        with self.db.connection() as conn:
+        with self.db.connection(bulk=True) as conn:  # waits for every transaction on them
             conn.execute("TRUNCATE " + ", ".join(COLLECTIONS))
 
     def close(self) -> None:

@@ -88,8 +88,10 @@ class Ideas:
         """Fold a duplicate into its original: votes, followers and a pointer move over.
 
         A person who voted on both keeps their vote on the original, so nobody counts twice.
-        The duplicate stays readable, with its comments, and points to the original. Each
-        step is safe to repeat, so a merge interrupted by a crash can simply be run again.
+        The duplicate stays readable, with its comments, and points to the original. It is
+        marked first, so it takes no more votes; votes being written at that moment are
+        waited for (`Votes.settle`), then every vote it holds moves. Each step is safe to
+        repeat, so a merge interrupted by a crash can simply be run again.
         """
         if duplicate_id == original_id:
             raise Conflict("an idea cannot be merged into itself")
@@ -98,21 +100,25 @@ class Ideas:
             raise Conflict("the original is itself closed")
         if duplicate.merged_into not in (None, original_id):
             raise Conflict("already merged into another idea")
+
+        def change(doc: dict[str, Any]) -> dict[str, Any]:
+            idea = Idea.from_doc(doc)
+            if idea.merged_into not in (None, original_id):  # by another merge meanwhile
+                raise Conflict("already merged into another idea")
+            idea.mark_duplicate_of(original_id, response, by)
+            return idea.to_doc()
+
+        merged = self._update(duplicate_id, change)
+        self._votes.settle(duplicate_id)
         for user, value in self._votes.voters(duplicate_id).items():
             if not self._votes.value(original_id, user):
-                self._votes.cast(original_id, user, value)
-            self._votes.cast(duplicate_id, user, 0)
+                self._votes.cast(original_id, user, value, even_closed=True)
+            self._votes.cast(duplicate_id, user, 0, even_closed=True)
         for user, following in self._follows.choices(duplicate_id).items():
             if following:
                 self._follows.set(original_id, user, True)
         self._follows.set(original_id, duplicate.author_id, True)
-
-        def change(doc: dict[str, Any]) -> dict[str, Any]:
-            idea = Idea.from_doc(doc)
-            idea.mark_duplicate_of(original_id, response, by)
-            return idea.to_doc()
-
-        return self._update(duplicate_id, change)
+        return merged
 
     def followers(self, idea_id: int) -> set[int]:
         """Author, voters and explicit followers, minus those who unfollowed."""

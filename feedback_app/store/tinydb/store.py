@@ -79,7 +79,7 @@ class TinyStore:
         }
         c = self.collections
         self.users = Users(c["users"])
-        self.votes = Votes(c["votes"])
+        self.votes = Votes(c["votes"], c["ideas"])
         self.comments = Comments(c["comments"])
         self.follows = Follows(c["follows"])
         self.ideas = Ideas(c["ideas"], self.votes, self.comments, self.follows)

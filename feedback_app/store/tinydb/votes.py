@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import Vote, utcnow
+from ..errors import IdeaClosed
+from ..models import CLOSED_STATUSES, Vote, utcnow
 from .collection import Collection
 from .merged import MergedMap
 
@@ -20,19 +21,27 @@ Key = tuple[int, int]
 
 
 class Votes:
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, ideas: Collection) -> None:
         self._c = collection
+        self._ideas = ideas
         self.tally_map: MergedMap[int, tuple[int, int]] = MergedMap(
             collection, "index", _build_index, lambda view: view["tallies"], raw=True,
             update=_update_index,
         )  # fmt: skip
 
-    def cast(self, idea_id: int, user_id: int, value: int) -> int:
-        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held."""
+    def cast(self, idea_id: int, user_id: int, value: int, even_closed: bool = False) -> int:
+        """Set a person's vote on an idea: +1, -1, or 0 to retract. Returns the vote now held.
+
+        IdeaClosed when the idea was merged away or archived (merges move votes `even_closed`).
+        The idea is read inside the lock of the votes' file, after a merge may have marked
+        it: a merge marks the duplicate first, then waits for that lock (`settle`), so every
+        vote let through is written before the merge looks for the votes to move."""
         if value not in (-1, 0, 1):
             raise ValueError("a vote is +1, -1 or 0")
         shard, name = self._c.shard_for(idea_id), self._c.name
         with shard.writing():
+            if not even_closed and self._closed(idea_id):
+                raise IdeaClosed(idea_id)
             doc_id = self._index(idea_id)["by_key"].get((idea_id, user_id))
             if doc_id is None:
                 if value:
@@ -45,6 +54,16 @@ class Votes:
             if current is not None and current["value"] != value:
                 shard.put(name, {doc_id: {**current, "value": value, "at": utcnow().isoformat()}})
         return value
+
+    def settle(self, idea_id: int) -> None:
+        """Return once no process is writing a vote on the idea (its file's lock taken and
+        given back): after the idea closed, the votes it holds then are all it will hold."""
+        with self._c.shard_for(idea_id).locked():
+            return
+
+    def _closed(self, idea_id: int) -> bool:
+        doc = self._ideas.peek(idea_id)
+        return doc is not None and doc.get("status") in CLOSED_STATUSES
 
     def cast_many(self, votes: Iterable[Vote]) -> int:
         """Store many new votes, each file written once (demo data, imports, benchmarks).
