@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, ValidationError
 
 from ..forms import HoneypotForm, VoiceboxForm, email_field, text_area, text_field
@@ -62,7 +63,7 @@ class TestimonialForm(HoneypotForm):
     quote = quote_area(_l("Your testimonial"))
     rating = RadioField(
         _l("Your rating"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
         validate_choice=False,  # said in words below, not as "Not a valid choice"
         validators=[
             InputRequired(RATING_MESSAGE),
@@ -75,12 +76,12 @@ class TestimonialForm(HoneypotForm):
     email = email_field(_l("Your email (never published)"))
     credit_style = RadioField(
         _l("How should we credit you?"),
-        choices=[(s.value, label) for s, label in CREDIT_LABELS.items()],
+        choices=[SelectChoice(s.value, label) for s, label in CREDIT_LABELS.items()],
         default=CreditStyle.FULL.value,
     )
     connection_kind = RadioField(
         _l("Any connection to us that readers should know about?"),
-        choices=[(k.value, label) for k, label in CONNECTION_LABELS.items()],
+        choices=[SelectChoice(k.value, label) for k, label in CONNECTION_LABELS.items()],
         default=ConnectionKind.NONE.value,
     )
     connection = text_field(_l("The connection, in a few words"), max_length=300, required=False)
@@ -94,10 +95,18 @@ class TestimonialForm(HoneypotForm):
     invite = HiddenField(default="")
     submission = HiddenField(default="")
 
-    def validate_connection(self, field: Any) -> None:
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The connection's words are optional unless it is an incentive or "other": said
+        beside the field (a field-level check would be cut short by Optional)."""
+        valid = super().validate(extra_validators)
         kind = self.connection_kind.data
-        if kind in (ConnectionKind.INCENTIVE, ConnectionKind.OTHER) and not field.data:
-            raise ValidationError(_l("Say in a few words what the connection is: readers see it."))
+        if kind in (ConnectionKind.INCENTIVE, ConnectionKind.OTHER) and not self.connection.data:
+            self.connection.errors = [
+                *self.connection.errors,
+                _l("Say in a few words what the connection is: readers see it."),
+            ]
+            return False
+        return valid
 
     def validate_photo(self, field: Any) -> None:
         self.photo_data = None
