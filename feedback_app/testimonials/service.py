@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 
 from ..data import get_store
 from ..limits import client_address
-from ..mail import job_handler
+from ..mail import job_handler, mailer
 from ..publishing import published_data_changed
 from ..signed_links import LinkError, read_token
 from ..store import (
@@ -188,6 +188,7 @@ def submit(entry: Submission, invite_token: str = "") -> tuple[Testimonial, bool
     # Scheduled again by a second sending: one job per key, and it completes a first sending
     # that stopped between storing and scheduling.
     store.jobs.schedule(Job(CONFIRM_MAIL, {"id": stored.id}, key=f"{CONFIRM_MAIL}:{stored.id}"))
+    mailer().wake()  # the customer is waiting for this email now
     return stored, added
 
 
@@ -344,6 +345,7 @@ def edit(testimonial_id: int, by: int, text: str) -> Testimonial:
         wording = links.wording_digest(edited.approved_text)
         get_store().jobs.schedule(Job(EDIT_MAIL, {"id": edited.id, "wording": wording},
                                       key=f"{EDIT_MAIL}:{edited.id}:{wording}"))  # fmt: skip
+        mailer().wake()
     return edited
 
 
