@@ -3,6 +3,7 @@ and that sending the same form twice stores one testimonial."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import html
@@ -11,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from feedback_app.testimonials import service
 from tests.conftest import app_store
 
 from .conftest import QUOTE, entry, form_fields, link_in, mails, post
@@ -83,3 +85,19 @@ def test_a_form_without_a_photo_field_or_sent_urlencoded_still_works(
     assert answer.status_code == 302
     assert app_store(app).testimonials.count() == 1
 
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"consent": False}, "consent box"), ({"rating": 7}, "from 1 to 5 stars"),
+     ({"quote": "Коротко"}, "20 to 1,000 characters")],
+)  # fmt: skip
+def test_the_service_refuses_what_the_form_would_not_send(
+    app: Flask, change: dict[str, object], message: str
+) -> None:
+    """No other road (a future API, a script) stores a testimonial the form would refuse."""
+    entry = service.Submission(quote=QUOTE, rating=5, name="Олена", email="o@example.com",
+                               consent=True)  # fmt: skip
+    with app.test_request_context(), pytest.raises(service.TestimonialError, match=message):
+        service.submit(dataclasses.replace(entry, **change))  # type: ignore[arg-type]
+    assert app_store(app).testimonials.count() == 0
