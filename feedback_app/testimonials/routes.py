@@ -5,13 +5,14 @@ a button, and only that post (with its CSRF token) acts."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..forms import ActionForm
-from ..store.models import ConnectionKind, CreditStyle
+from ..store.models import ConnectionKind, CreditStyle, Testimonial
 from . import service, staff
 from .blueprint import NEW_PATH, bp
 from .forms import ReviewEditForm, TestimonialForm
@@ -76,28 +77,33 @@ def sent() -> str:
     return render_template("testimonials/sent.html")
 
 
-@bp.route("/testimonials/confirm/<token>", methods=["GET", "POST"])
-def confirm(token: str) -> str | tuple[str, int]:
+def _link_page(
+    token: str,
+    read: Callable[[str], Testimonial],
+    act: Callable[[str], Testimonial],
+    asking: str,
+    done: str,
+) -> str | tuple[str, int]:
+    """A link's page: GET shows what it is about with one button (`asking`); only the post of
+    that button acts (`done` says it happened). A link that cannot be used says why."""
     form = ActionForm()
     try:
         if form.validate_on_submit():
-            return render_template("testimonials/confirmed.html", t=service.confirm(token))
-        testimonial = service.read_confirmation(token)
+            return render_template(f"testimonials/{done}.html", t=act(token))
+        testimonial = read(token)
     except service.TestimonialError as exc:
         return _problem(str(exc))
-    return render_template("testimonials/confirm.html", t=testimonial, form=form)
+    return render_template(f"testimonials/{asking}.html", t=testimonial, form=form)
+
+
+@bp.route("/testimonials/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> str | tuple[str, int]:
+    return _link_page(token, service.read_confirmation, service.confirm, "confirm", "confirmed")
 
 
 @bp.route("/testimonials/withdraw/<token>", methods=["GET", "POST"])
 def withdraw(token: str) -> str | tuple[str, int]:
-    form = ActionForm()
-    try:
-        if form.validate_on_submit():
-            return render_template("testimonials/withdrawn.html", t=service.withdraw(token))
-        testimonial = service.read_withdrawal(token)
-    except service.TestimonialError as exc:
-        return _problem(str(exc))
-    return render_template("testimonials/withdraw.html", t=testimonial, form=form)
+    return _link_page(token, service.read_withdrawal, service.withdraw, "withdraw", "withdrawn")
 
 
 @bp.route("/testimonials/edit/<token>", methods=["GET", "POST"])

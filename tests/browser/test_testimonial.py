@@ -3,29 +3,14 @@ marketer approves it, and it appears on the published site, credited as the cust
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import time
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, marketer_sign_in_link
 from tests.testimonials.conftest import jpeg
 
 QUOTE = "Замовлення прийшло за два дні, а підтримка відповіла навіть у неділю. Рекомендую!"
-
-
-def _marketer_link(live_server: LiveServer) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(live_server.data_dir),
-         "user", "add", "marketer@example.com", "--role", "marketer"],
-        capture_output=True, text=True, check=True,
-        env={"VOICEBOX_BASE_URL": live_server.url, "PATH": "", **live_server.backend.env},
-    )  # fmt: skip
-    link = re.search(r"http://\S+/signin/\S+", result.stdout)
-    assert link, result.stdout
-    return link.group(0)
 
 
 def _wait_for(page: Page, url: str, text: str, seconds: float) -> None:
@@ -69,7 +54,7 @@ def test_a_ukrainian_testimonial_from_the_form_to_the_published_site(
     expect(page.get_by_role("heading", name="Thank you, your address is confirmed")).to_be_visible()
 
     staff = browser.new_context(locale="en-GB").new_page()
-    staff.goto(_marketer_link(live_server))
+    staff.goto(marketer_sign_in_link(live_server))
     staff.get_by_role("button", name="Sign in").click()
     staff.goto(live_server.url + "/admin/testimonials")
     staff.get_by_role("link", name=QUOTE[:40], exact=False).click()

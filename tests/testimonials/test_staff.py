@@ -35,6 +35,16 @@ def _staff_post(client: FlaskClient, tid: int, action: str, **data: str) -> obje
     return client.post(f"/admin/testimonials/{tid}/{action}", data={"csrf_token": token, **data})
 
 
+def _approved_then_edited(app: Flask, client: FlaskClient) -> tuple[int, Store]:
+    """A confirmed testimonial that staff approved, then edited."""
+    tid = _written_and_confirmed(app, client)
+    store = app_store(app)
+    staff(client, store)
+    _staff_post(client, tid, "approve")
+    _staff_post(client, tid, "edit", text=EDITED)
+    return tid, store
+
+
 def _edit_link(app: Flask) -> str:
     """The approval link of the latest edit's email."""
     asks = [m for m in mails(app) if "/testimonials/edit/" in m.text]
@@ -78,11 +88,7 @@ def test_staff_approve_and_reject_with_a_kept_reason(app: Flask, client: FlaskCl
 def test_an_edit_is_kept_beside_the_original_and_published_only_once_approved(
     app: Flask, client: FlaskClient
 ) -> None:
-    tid = _written_and_confirmed(app, client)
-    store = app_store(app)
-    staff(client, store)
-    _staff_post(client, tid, "approve")
-    _staff_post(client, tid, "edit", text=EDITED)
+    tid, store = _approved_then_edited(app, client)
     edited = store.testimonials.get(tid)
     assert edited.original_text == QUOTE and edited.approved_text == EDITED
     assert _on_site(store) == [], "not published while the customer has not approved"
@@ -99,11 +105,7 @@ def test_an_edit_is_kept_beside_the_original_and_published_only_once_approved(
 def test_an_approval_link_for_an_older_edit_cannot_approve_a_newer_one(
     app: Flask, client: FlaskClient
 ) -> None:
-    tid = _written_and_confirmed(app, client)
-    store = app_store(app)
-    staff(client, store)
-    _staff_post(client, tid, "approve")
-    _staff_post(client, tid, "edit", text=EDITED)
+    tid, store = _approved_then_edited(app, client)
     first = _edit_link(app)
     _staff_post(client, tid, "edit", text=EDITED + " Ще раз.")
     answer = press(client, first, answer="accept")
@@ -112,11 +114,7 @@ def test_an_approval_link_for_an_older_edit_cannot_approve_a_newer_one(
 
 
 def test_the_customer_may_keep_their_own_words(app: Flask, client: FlaskClient) -> None:
-    tid = _written_and_confirmed(app, client)
-    store = app_store(app)
-    staff(client, store)
-    _staff_post(client, tid, "approve")
-    _staff_post(client, tid, "edit", text=EDITED)
+    _, store = _approved_then_edited(app, client)
     link = _edit_link(app)
     press(client, link, answer="keep")
     assert _on_site(store) == [QUOTE]
