@@ -3,14 +3,15 @@
 Every form of Voicebox posts `application/x-www-form-urlencoded`. A body over the size limit
 is refused before routing (a form somewhat over it is read, so the 413 page can give the text
 back); a body that is not UTF-8 is decoded with U+FFFD and refused after the CSRF check with
-its fields to correct; a multipart body (no form here sends one, and Werkzeug would decode its
-bad bytes silently) is refused. Whatever a view left unread is drained before answering, so
-the connection stays usable.
+its fields to correct; a multipart body is refused, except on the few forms that carry a file
+(`accept_upload`: the testimonial form's photo), which have their own, larger limit. Whatever
+a view left unread is drained before answering, so the connection stays usable.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 from urllib.parse import parse_qsl
 
@@ -29,6 +30,8 @@ __all__ = [
     "BODY_METHODS",
     "TooLarge",
     "UndecodableForm",
+    "accept_upload",
+    "body_limit",
     "decode_form",
     "drained_limit",
     "init_body",
@@ -37,6 +40,24 @@ __all__ = [
 ]
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# The forms that carry a file, by path: the largest body each accepts, from the settings.
+_UPLOADS: dict[str, Callable[[Mapping[str, Any]], int]] = {}
+
+
+def accept_upload(path: str, limit: Callable[[Mapping[str, Any]], int]) -> None:
+    """Let the form at `path` post multipart/form-data of up to `limit(settings)` bytes.
+
+    MAX_UPLOAD_KB keeps every other form small; a photo needs megabytes on its own form only.
+    """
+    _UPLOADS[path] = limit
+
+
+def body_limit(settings: Mapping[str, Any], path: str) -> int:
+    """The largest body a request to `path` may have."""
+    limit: int = settings["MAX_CONTENT_LENGTH"]
+    upload = _UPLOADS.get(path)
+    return max(limit, upload(settings)) if upload else limit
 
 
 class UndecodableForm(BadRequest):
@@ -73,6 +94,17 @@ class _FormParser(FormDataParser):
             raise RequestEntityTooLarge()
         items, self.undecodable = decode_form(raw)
         return stream, self.cls(items), self.cls()
+
+    def _parse_multipart(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: Any
+    ) -> Any:
+        """Werkzeug decodes a multipart field's bad bytes as U+FFFD without saying so. Our
+        pages send UTF-8, so a U+FFFD in a field means bytes were lost: flag the form, as
+        for a urlencoded one (a person who really typed U+FFFD is asked to send it again)."""
+        parsed = super()._parse_multipart(stream, mimetype, content_length, options)
+        fields = parsed[1].items(multi=True)
+        self.undecodable = any("\ufffd" in value for _name, value in fields)
+        return parsed
 
 
 class _Request(Request):
@@ -120,7 +152,9 @@ def _refuse_oversized() -> None:
     A form somewhat over the limit (an overlong paste) is read anyway, so the 413 page can give
     back what was typed and the answer reaches the browser (see `drained_limit`).
     """
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    limit = body_limit(current_app.config, request.path)
+    if request.path in _UPLOADS:
+        request.max_content_length = limit
     length = request.content_length
     if length is None or length <= limit:
         return
@@ -155,7 +189,7 @@ def _finish_body(response: Response) -> Response:
     large to read through make the server close the connection instead (see server.py).
     """
     length = request.content_length
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    limit = body_limit(current_app.config, request.path)
     if not length or length > drained_limit(limit):
         return response
     if length > limit:  # refused before anything read it (a 429 comes first)
@@ -167,7 +201,10 @@ def _finish_body(response: Response) -> Response:
 
 
 def _refuse_multipart() -> None:
-    """No form here sends multipart: refusing it keeps "not UTF-8, nothing saved" true."""
+    """Only the forms that carry a file send multipart: refusing it elsewhere keeps "not
+    UTF-8, nothing saved" true without reading it."""
+    if request.path in _UPLOADS:
+        return
     if request.method in BODY_METHODS and request.mimetype == "multipart/form-data":
         raise UnsupportedMediaType(
             _l("This site only takes forms sent from its own pages. Nothing was saved.")

@@ -9,7 +9,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from .auth.service import safe_next
-from .body import TooLarge, UndecodableForm, undecodable_form
+from .body import TooLarge, UndecodableForm, body_limit, undecodable_form
 from .limits import TooManyPosts
 from .security import from_this_site
 from .store import (
@@ -97,7 +97,7 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(TooManyPosts)
     def slow_down(error: TooManyPosts) -> Response | tuple[str, int]:
         # The form is read only when it is small enough to be read at all.
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        limit = body_limit(current_app.config, request.path)
         if (request.content_length or 0) > limit:
             answer: Response | tuple[str, int] = _page(429)
         else:

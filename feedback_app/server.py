@@ -75,9 +75,9 @@ def _close_if_body_left_unread(worker: Any, req: Any) -> None:
     closes anyway: the client's next request on the connection fails. A body longer than the
     app reads through (see body.drained_limit), or of unknown length, closes honestly.
     """
-    from .body import drained_limit
+    from .body import body_limit, drained_limit
 
-    limit = drained_limit(worker.wsgi.config["MAX_CONTENT_LENGTH"])
+    limit = drained_limit(body_limit(worker.wsgi.config, req.path))
     for name, value in req.headers:
         if name == "TRANSFER-ENCODING" or (
             name == "CONTENT-LENGTH" and not (value.isdigit() and int(value[:19]) <= limit)

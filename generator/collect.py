@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from feedback_app.store import IdeaStatus, Store
+from feedback_app.store import IdeaStatus, NotFound, Store, Testimonial
+from feedback_app.store.models import ConnectionKind, CreditStyle
 
 __all__ = ["PublishedIdea", "PublishedTestimonial", "SiteData", "collect"]
 
@@ -18,10 +19,12 @@ class PublishedTestimonial:
     name: str
     role: str
     company: str
-    disclosure: str
+    disclosure: str  # the customer's words about a material connection
     tags: tuple[str, ...]
     featured: bool
     date: date
+    connection_kind: ConnectionKind = ConnectionKind.NONE
+    photo: bytes = b""  # the stored JPEG, already stripped of metadata (none: b"")
 
 
 @dataclass(frozen=True)
@@ -47,22 +50,7 @@ class SiteData:
 def collect(store: Store, board_url: str) -> SiteData:
     """Publishable testimonials (approved, consented, not withdrawn, in the approved wording)
     and implemented ideas, in a stable order so the same data always renders the same."""
-    testimonials = [
-        PublishedTestimonial(
-            id=t.id,
-            quote=t.published_text,
-            rating=max(1, min(5, t.rating)),
-            name=t.credit_name,
-            role=t.credit_role,
-            company=t.credit_company,
-            disclosure=t.connection,
-            tags=tuple(sorted(t.tags)),
-            featured=t.featured,
-            date=(t.decided_at or t.created_at).date(),
-        )
-        for t in store.testimonials.all()
-        if t.publishable
-    ]
+    testimonials = [_published(store, t) for t in store.testimonials.all() if t.publishable]
     testimonials.sort(key=lambda t: (not t.featured, -t.date.toordinal(), t.id))
     ideas = []
     for idea in store.ideas.all():
@@ -85,3 +73,32 @@ def collect(store: Store, board_url: str) -> SiteData:
         )
     ideas.sort(key=lambda i: (-i.changed_on.toordinal(), i.id))
     return SiteData(tuple(testimonials), tuple(ideas), board_url.rstrip("/"))
+
+
+def _published(store: Store, t: Testimonial) -> PublishedTestimonial:
+    """What the site shows of a testimonial: the name as the customer chose to be credited
+    (anonymous: no name, role or company), any material connection, and the photo."""
+    anonymous = t.credit_style is CreditStyle.ANONYMOUS
+    return PublishedTestimonial(
+        id=t.id,
+        quote=t.published_text,
+        rating=max(1, min(5, t.rating)),
+        name=t.credit,
+        role="" if anonymous else t.credit_role,
+        company="" if anonymous else t.credit_company,
+        disclosure=t.connection,
+        tags=tuple(sorted(t.tags)),
+        featured=t.featured,
+        date=(t.decided_at or t.created_at).date(),
+        connection_kind=t.connection_kind,
+        photo=_photo(store, t.photo_id),
+    )
+
+
+def _photo(store: Store, photo_id: int | None) -> bytes:
+    if photo_id is None:
+        return b""
+    try:
+        return store.photos.get(photo_id).content
+    except NotFound:  # removed since: the testimonial shows without it
+        return b""

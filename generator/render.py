@@ -24,12 +24,16 @@ from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
+from feedback_app.store.models import ConnectionKind
 from feedback_app.text import render_markdown
 
 from .collect import PublishedIdea, PublishedTestimonial, SiteData
 from .i18n import _, fmt_date, fmt_number, ngettext
 
-__all__ = ["PER_PAGE", "inert", "page_title", "render_site", "tag_slug", "xml_safe"]
+__all__ = [
+    "PER_PAGE", "disclosure", "inert", "page_title", "photo_name", "render_site", "tag_slug",
+    "xml_safe",
+]  # fmt: skip
 
 PER_PAGE = 50
 # Python-Markdown's escapable characters ('>' is already an entity after HTML escaping).
@@ -125,28 +129,47 @@ def _stars(rating: int) -> str:
 
 
 def _credit(t: PublishedTestimonial) -> str:
-    parts = [f"**{inert(t.name)}**", *(inert(p) for p in (t.role, t.company) if p)]
-    return ", ".join(parts)
+    name = f"**{inert(t.name)}**" if t.name else _("A customer")
+    return ", ".join([name, *(inert(p) for p in (t.role, t.company) if p)])
 
 
-def _card(t: PublishedTestimonial) -> str:
-    lines = [
-        f"-   “{inert(t.quote)}”",
-        "    { .vb-quote }",
-        "",
-        f"    {_stars(t.rating)}",
-        "",
-        f"    {_credit(t)}",
-    ]
-    if t.disclosure:
-        lines += ["", f"    {inert(t.disclosure)}", "    { .vb-disclosure }"]
+def photo_name(t: PublishedTestimonial) -> str:
+    """The photo's file under the generated folder ("" without one), named for its content
+    so a changed photo is never served from a stale cache."""
+    if not t.photo:
+        return ""
+    return f"photos/{t.id}-{zlib.crc32(t.photo):08x}.jpg"
+
+
+def disclosure(t: PublishedTestimonial) -> str:
+    """The material connection, said next to the words (FTC Endorsement Guides)."""
+    kinds = {
+        ConnectionKind.EMPLOYEE: _("Disclosure: works for us, or is related to someone who does"),
+        ConnectionKind.INCENTIVE: _("Disclosure: received something in return"),
+        ConnectionKind.OTHER: _("Disclosure: has a connection to us"),
+    }
+    label = kinds.get(t.connection_kind, "")
+    if label and t.disclosure:
+        return f"{label} ({t.disclosure})"
+    return label or t.disclosure
+
+
+def _card(t: PublishedTestimonial, photos: str) -> str:
+    """One testimonial; `photos` is the way from the page to the generated folder."""
+    lines = [f"-   “{inert(t.quote)}”", "    { .vb-quote }", ""]
+    if t.photo:
+        alt = inert(t.name) or _("A customer")
+        lines += [f"    ![{alt}]({photos}{photo_name(t)}){{ .vb-photo width=\"96\" }}", ""]
+    lines += [f"    {_stars(t.rating)}", "", f"    {_credit(t)}"]
+    if disclosure(t):
+        lines += ["", f"    {inert(disclosure(t))}", "    { .vb-disclosure }"]
     return "\n".join(lines)
 
 
-def _cards(items: Sequence[PublishedTestimonial]) -> str:
+def _cards(items: Sequence[PublishedTestimonial], photos: str) -> str:
     if not items:
         return _("No testimonials yet.")
-    body = "\n\n".join(_card(t) for t in items)
+    body = "\n\n".join(_card(t, photos) for t in items)
     return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>'
 
 
@@ -181,13 +204,13 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
         chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
         head = f"{_('Topics:')} {tag_links}\n\n" if tags and n == 1 else ""
         files[f"testimonials/{_page_name(n)}"] = _page(
-            _("What our customers say"), head + _cards(chunk) + _pager(n, total)
+            _("What our customers say"), head + _cards(chunk, "../") + _pager(n, total)
         )
     for tag in tags:
         tagged = [t for t in items if tag in t.tags]
         files[f"testimonials/tags/{slugs[tag]}.md"] = _page(
             _("Customers on “%(tag)s”", tag=tag),
-            f"{_cards(tagged)}\n\n[{_('All testimonials')}](../index.md)\n",
+            f"{_cards(tagged, '../../')}\n\n[{_('All testimonials')}](../index.md)\n",
         )
     return files
 
@@ -253,7 +276,7 @@ def _home(data: SiteData) -> str:
     latest = "\n".join(_idea_summary(i, f"generated/ideas/{i.id}.md") for i in data.ideas[:3])
     return (
         f'<div class="grid cards vb-figures" markdown>\n\n{figure_cards}\n\n</div>\n\n'
-        f"## {_('What our customers say')}\n\n{_cards(featured)}\n\n"
+        f"## {_('What our customers say')}\n\n{_cards(featured, 'generated/')}\n\n"
         f"[{_('All testimonials')}](generated/testimonials/index.md)\n\n"
         f"## {_('Latest Ideas in Action')}\n\n"
         f"{latest or _('Nothing implemented yet.')}\n\n"
@@ -296,7 +319,8 @@ def _json(data: SiteData) -> str:
             "quote": t.quote,
             "rating": t.rating,
             "credit": {"name": t.name, "role": t.role, "company": t.company},
-            "disclosure": t.disclosure,
+            "disclosure": disclosure(t),
+            "photo": photo_name(t),
             "tags": list(t.tags),
             "featured": t.featured,
             "date": t.date.isoformat(),
@@ -306,8 +330,8 @@ def _json(data: SiteData) -> str:
     return json.dumps({"version": 1, "testimonials": items}, ensure_ascii=False, indent=1) + "\n"
 
 
-def render_site(data: SiteData, site_url: str) -> dict[str, str]:
-    """Every generated file, by its path under the generated folder.
+def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
+    """Every generated file, by its path under the generated folder (photos as bytes).
 
     A testimonial with no words left once forbidden characters are gone is not published.
     """
@@ -317,9 +341,10 @@ def render_site(data: SiteData, site_url: str) -> dict[str, str]:
         tuple(_xml_safe_fields(i) for i in data.ideas),
         data.board_url,
     )
-    files = {"home.snippet": _home(data)}
+    files: dict[str, str | bytes] = {"home.snippet": _home(data)}
     files.update(_testimonial_pages(data))
     files.update(_idea_pages(data))
     files["feed.xml"] = _feed(data, site_url)
     files["testimonials.json"] = _json(data)
+    files.update({photo_name(t): t.photo for t in data.testimonials if t.photo})
     return files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +22,15 @@ class WriteSummary:
         return bool(self.added or self.changed or self.removed)
 
 
-def write_files(files: dict[str, str], folder: Path) -> WriteSummary:
-    """Make `folder` hold exactly `files`: write new and changed ones, delete the rest."""
+def write_files(files: Mapping[str, str | bytes], folder: Path) -> WriteSummary:
+    """Make `folder` hold exactly `files` (text, or bytes such as photos): write new and
+    changed ones, delete the rest."""
     summary = WriteSummary()
     folder.mkdir(parents=True, exist_ok=True)
     for name in sorted(files):
         path = folder / name
-        content = files[name].encode()
+        given = files[name]
+        content = given.encode() if isinstance(given, str) else given
         try:
             old = path.read_bytes()
         except FileNotFoundError:

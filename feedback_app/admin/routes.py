@@ -26,8 +26,9 @@ def index() -> str:
     now = utcnow()
     open_followups = [f for f in store.followups.all() if f.done_at is None]
     figures = {
-        "pending_testimonials": sum(
-            1 for t in store.testimonials.all() if t.state is TestimonialState.PENDING
+        "pending_testimonials": sum(  # unconfirmed ones do not reach staff
+            1 for t in store.testimonials.all()
+            if t.state is TestimonialState.PENDING and t.email_confirmed_at is not None
         ),
         "open_followups": len(open_followups),
         "overdue_followups": sum(1 for f in open_followups if f.due_at < now),

@@ -10,6 +10,7 @@ message instead of skipping the tests.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -132,3 +133,17 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def marketer_sign_in_link(live_server: LiveServer, email: str = "marketer@example.com") -> str:
+    """Create a marketer with the `voicebox` command, as staff would; return the sign-in link
+    it prints."""
+    result = subprocess.run(
+        [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(live_server.data_dir),
+         "user", "add", email, "--role", "marketer"],
+        capture_output=True, text=True, check=True,
+        env={"VOICEBOX_BASE_URL": live_server.url, "PATH": "", **live_server.backend.env},
+    )  # fmt: skip
+    link = re.search(r"http://\S+/signin/\S+", result.stdout)
+    assert link, result.stdout
+    return link.group(0)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, marketer_sign_in_link
 
 
 def test_new_customer_signs_in_through_the_emailed_link(
@@ -38,15 +34,7 @@ def test_new_customer_signs_in_through_the_emailed_link(
 def test_marketer_created_on_the_command_line_reaches_the_console(
     live_server: LiveServer, page: Page
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(live_server.data_dir),
-         "user", "add", "marketer@example.com", "--role", "marketer"],
-        capture_output=True, text=True, check=True,
-        env={"VOICEBOX_BASE_URL": live_server.url, "PATH": "", **live_server.backend.env},
-    )  # fmt: skip
-    link = re.search(r"http://\S+/signin/\S+", result.stdout)
-    assert link, result.stdout
-    page.goto(link.group(0))
+    page.goto(marketer_sign_in_link(live_server))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Your name, as others will see it").fill("Marco")
     page.get_by_role("button", name="Save").click()

@@ -507,6 +507,49 @@ def api_unknown(env: Env, draw: Draw) -> None:
         assert reply.is_json, path
 
 
+def write_testimonial(env: Env, draw: Draw) -> None:
+    """Anyone's testimonial: whatever is typed is refused with the form back, or stored as
+    cleaned; never a 500."""
+    quote_text = draw(st.one_of(TEXT, TEXT.map(lambda t: "Дуже задоволена покупкою. " + t)))
+    fields = {
+        "quote": quote_text, "rating": draw(st.one_of(st.sampled_from("12345"), TEXT)),
+        "name": draw(TEXT), "email": draw(st.one_of(st.emails(), TEXT)),
+        "credit_style": draw(st.one_of(st.just("full"), TEXT)),
+        "connection_kind": draw(st.one_of(st.just("none"), TEXT)),
+        "connection": draw(TEXT), "consent": draw(st.sampled_from(["y", ""])),
+        "submission": draw(TEXT), "invite": draw(st.one_of(st.just(""), TEXT)),
+    }  # fmt: skip
+    before = env.store.testimonials.count()
+    reply = env.post(env.app.test_client(), "/testimonials/new", fields)
+    assert reply.status_code in (302, 400)
+    if reply.status_code == 302:
+        newest = env.store.testimonials.all()[0]
+        assert env.store.testimonials.count() == before + 1
+        assert matches(newest.original_text, multi_line(quote_text), True)
+
+
+def _testimonial_link(path: str) -> Callable[[Env, Draw], None]:
+    def use(env: Env, draw: Draw) -> None:
+        token = quote(draw(TEXT.filter(bool)), safe="")
+        data = {"answer": draw(st.one_of(st.sampled_from(["accept", "keep"]), TEXT))}
+        reply = env.post(env.app.test_client(), f"/testimonials/{path}/{token}", data)
+        assert reply.status_code in (200, 308, 400, 404)
+        assert env.get(env.app.test_client(), f"/testimonials/{path}/{token}").status_code in (
+            200, 308, 400, 404)  # fmt: skip
+
+    return use
+
+
+def _moderate(action: str) -> Callable[[Env, Draw], None]:
+    def decide(env: Env, draw: Draw) -> None:
+        tid = draw(IDS)
+        data = {"reason": draw(TEXT), "text": draw(TEXT)}
+        reply = env.post(env.staff, f"/admin/testimonials/{tid}/{action}", data)
+        assert reply.status_code in (302, 400, 404)
+
+    return decide
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -527,6 +570,13 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "sales.stop": sales_stop,
     "sales.api.create_sale": api_sale,
     "sales.api.unknown": api_unknown,
+    "testimonials.new": write_testimonial,
+    "testimonials.confirm": _testimonial_link("confirm"),
+    "testimonials.withdraw": _testimonial_link("withdraw"),
+    "testimonials.review_edit": _testimonial_link("edit"),
+    "testimonials.approve": _moderate("approve"),
+    "testimonials.reject": _moderate("reject"),
+    "testimonials.edit": _moderate("edit"),
 }
 
 

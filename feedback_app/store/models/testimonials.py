@@ -9,6 +9,7 @@ was confirmed reaches moderation, and only a confirmed one can be published.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -80,6 +81,8 @@ class Testimonial(Record):
     # A staff edit, kept beside the original; published only once the customer approved it.
     approved_text: str = field(default="", metadata=LINES)
     customer_approved_edit: bool = False
+    # When the customer approved the edit, or chose their own words back (approved_text "").
+    edit_answered_at: datetime | None = None
     edited_at: datetime | None = None
     edited_by: int | None = None
     consent_text: str = field(default="", metadata=LINES)
@@ -94,6 +97,9 @@ class Testimonial(Record):
     survey_id: int | None = None
     # The single-use invitation link it was written through (unique in a store), if any.
     invite: str = field(default="", metadata=LINE)
+    # The form it was sent from (a random id per form shown): sending the same form again
+    # (a double click, a reload) finds this testimonial instead of storing a second one.
+    submission: str = field(default="", metadata=LINE)
     language: str = field(default="", metadata=LINE)
     tags: list[str] = field(default_factory=list, metadata=LINE)
     featured: bool = False
@@ -143,3 +149,8 @@ class Photo(Record):
     height: int
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
+
+    @property
+    def content(self) -> bytes:
+        """The picture file itself."""
+        return base64.b64decode(self.data)
