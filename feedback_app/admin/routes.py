@@ -30,7 +30,7 @@ def index() -> str:
             1 for t in store.testimonials.all() if t.state is TestimonialState.PENDING
         ),
         "open_followups": len(open_followups),
-        "overdue_followups": sum(1 for f in open_followups if f.due_at < now),
+        "overdue_followups": sum(1 for f in open_followups if f.overdue(now)),
         "queued_mail": store.messages.pending(),
         "ideas": store.ideas.count(),
     }
