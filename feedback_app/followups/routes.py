@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields import SelectChoice
 
 from ..auth.current import staff_required
 from ..data import get_store
@@ -116,5 +117,5 @@ def _staff_names() -> dict[int, str]:
     return {u.id: u.display_name for u in staff(get_store())}
 
 
-def _owner_choices() -> list[tuple[str, str]]:
-    return [(str(u.id), f"{u.display_name} ({u.email})") for u in staff(get_store())]
+def _owner_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(u.id), f"{u.display_name} ({u.email})") for u in staff(get_store())]

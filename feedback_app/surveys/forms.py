@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField
+from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
 
 from ..forms import HoneypotForm, VoiceboxForm, text_area, text_field
@@ -22,12 +23,12 @@ COMMENT_MAX = 2000
 class SurveyForm(VoiceboxForm):
     score = RadioField(
         _l("How likely are you to recommend us to a friend or colleague?"),
-        choices=[(str(n), str(n)) for n in SCORE_SCALE],
+        choices=[SelectChoice(str(n), str(n)) for n in SCORE_SCALE],
         validators=[InputRequired(message=_l("Choose a score from 0 to 10."))],
     )
     effort = RadioField(
         _l("How easy was it to deal with us? (optional)"),
-        choices=[(str(n), str(n)) for n in EFFORT_SCALE],
+        choices=[SelectChoice(str(n), str(n)) for n in EFFORT_SCALE],
         validators=[Optional()],
     )
     touchpoint = text_field(_l("Where did you deal with us? (optional)"), 80, required=False)
@@ -70,7 +71,8 @@ class PublicSurveyForm(SurveyForm, HoneypotForm):
 class ArrivalForm(VoiceboxForm):
     arrived = RadioField(
         _l("Did everything arrive as promised?"),
-        choices=[("yes", _l("Yes, all as promised")), ("no", _l("No, something went wrong"))],
+        choices=[SelectChoice("yes", _l("Yes, all as promised")),
+                 SelectChoice("no", _l("No, something went wrong"))],
         validators=[InputRequired(message=_l("Choose yes or no."))],
     )
     comment = text_area(_l("What happened? (optional)"), COMMENT_MAX, required=False)

@@ -45,6 +45,17 @@ def send(client: FlaskClient, url: str, **fields: Any) -> Any:
     return client.post(action, data={"csrf_token": token, **fields})
 
 
+def backdate(store: Store, survey_id: int, by: timedelta) -> None:
+    """Make a stored answer `by` older, as if that time had passed since it was sent."""
+    store.surveys.update(survey_id, lambda r: setattr(r, "created_at", r.created_at - by))
+
+
+def checked(response: Any, name: str) -> list[str]:
+    """The values of the radio buttons or boxes named `name` that the page has chosen."""
+    inputs = re.findall(rf'<input[^>]*name="{name}"[^>]*>', response.get_data(as_text=True))
+    return [re.search(r'value="([^"]*)"', i).group(1) for i in inputs if " checked" in i]  # type: ignore[union-attr]
+
+
 def page_text(response: Any) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
