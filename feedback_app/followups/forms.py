@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired
 
 from ..forms import VoiceboxForm, text_area
 from ..store.models import FollowUpState
@@ -20,8 +19,9 @@ STATE_LABELS = {
 
 
 class _Step(VoiceboxForm):
-    # How many steps the follow-up had when the page was shown: a form sent twice records once.
-    seen = HiddenField(validators=[InputRequired()])
+    # How many steps the follow-up had when the page was shown: a form sent twice records once
+    # (anything else is a step nobody saw, refused by the service as such).
+    seen = HiddenField()
 
 
 class MoveForm(_Step):

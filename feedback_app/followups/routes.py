@@ -55,8 +55,8 @@ def step(followup_id: int) -> str | Response | tuple[str, int]:
             form.note.data or "", form.outcome.data or "", form.customer_note.data or "",
         )  # fmt: skip
     except service.FollowUpError as exc:
-        flash(str(exc), "error")
-        return _render(_get(followup_id), move_form=form), 409
+        form[exc.field].errors.append(str(exc))
+        return _render(_get(followup_id), move_form=form), 422
     flash(_("Recorded."), "success")
     return redirect(url_for("followups.show", followup_id=followup_id))
 
@@ -74,8 +74,8 @@ def owner(followup_id: int) -> str | Response | tuple[str, int]:
             followup_id, current_user.id, _seen(form.seen.data), int(form.owner.data)
         )
     except service.FollowUpError as exc:
-        flash(str(exc), "error")
-        return _render(_get(followup_id)), 409
+        form[exc.field].errors.append(str(exc))
+        return _render(_get(followup_id), owner_form=form), 422
     flash(_("Now with %(name)s, who gets an email.", name=_staff_names()[changed.owner_id or 0]),
           "success")  # fmt: skip
     return redirect(url_for("followups.show", followup_id=followup_id))
@@ -88,8 +88,8 @@ def _get(followup_id: int) -> FollowUp:
         abort(404)
 
 
-def _seen(raw: str) -> int:
-    return int(raw) if raw.isdigit() else -1
+def _seen(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else -1
 
 
 def _render(followup: FollowUp, **forms: object) -> str:

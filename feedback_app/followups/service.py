@@ -36,7 +36,11 @@ NEXT_STATES = {
 
 
 class FollowUpError(Exception):
-    """A rule said no; the message says why, in words for the staff member."""
+    """A rule said no; the message says why, in words for the staff member, beside `field`."""
+
+    def __init__(self, message: str, field: str = "state") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -101,13 +105,21 @@ def move(
             raise FollowUpError(_("A resolved follow-up stays resolved; add a note instead."))
         resolving = state is FollowUpState.RESOLVED and f.state is not FollowUpState.RESOLVED
         if resolving and not outcome.strip():
-            raise FollowUpError(_("Say how it ended: the outcome is needed to resolve it."))
+            raise FollowUpError(
+                _("Say how it ended: the outcome is needed to resolve it."), "outcome"
+            )
         if customer_note.strip() and not resolving:
-            raise FollowUpError(_("A note to the customer goes with resolving the follow-up."))
+            raise FollowUpError(
+                _("A note to the customer goes with resolving the follow-up."), "customer_note"
+            )
         if customer_note.strip() and not reachable(store, f):
-            raise FollowUpError(_("The customer asked not to be contacted: no note by email."))
+            raise FollowUpError(
+                _("The customer asked not to be contacted: no note by email."), "customer_note"
+            )
         if state is f.state and not note.strip():
-            raise FollowUpError(_("Nothing to record: choose a new state or write a note."))
+            raise FollowUpError(
+                _("Nothing to record: choose a new state or write a note."), "note"
+            )
         f.events.append(FollowUpEvent(at=now, by=by, state=state.value, note=note))
         f.state = state
         if note.strip():
@@ -133,12 +145,14 @@ def reassign(
     except NotFound:
         owner = None
     if owner is None or owner.role not in (Role.MARKETER, Role.ADMIN):
-        raise FollowUpError(_("Choose a marketer or an admin."))
+        raise FollowUpError(_("Choose a marketer or an admin."), "owner")
 
     def change(f: FollowUp) -> None:
-        _unchanged_since(f, seen)
+        _unchanged_since(f, seen, "owner")
         if f.owner_id == owner_id:
-            raise FollowUpError(_("It already belongs to %(name)s.", name=owner.display_name))
+            raise FollowUpError(
+                _("It already belongs to %(name)s.", name=owner.display_name), "owner"
+            )
         f.owner_id = owner_id
         f.events.append(FollowUpEvent(at=now, by=by, state=f.state.value, owner_id=owner_id))
 
@@ -156,10 +170,10 @@ def reachable(store: Store, followup: FollowUp) -> bool:
     return all(c.reachable for c in contacts)
 
 
-def _unchanged_since(followup: FollowUp, seen: int) -> None:
+def _unchanged_since(followup: FollowUp, seen: int, field: str = "state") -> None:
     if len(followup.events) != seen:
         raise FollowUpError(
             _("This follow-up changed since you opened it (perhaps your form was sent twice): "
-              "here it is as it is now.")
+              "here it is as it is now."), field,
         )  # fmt: skip
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField
 from wtforms.fields import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
 from ..forms import HoneypotForm, VoiceboxForm, text_area, text_field
 from ..store.models import EFFORT_SCALE, SCORE_SCALE
@@ -62,10 +62,7 @@ class PublicSurveyForm(SurveyForm, HoneypotForm):
         ],
     )  # fmt: skip
     name = text_field(_l("Your name (optional)"), 120, required=False)
-    answer = HiddenField(
-        default=lambda: secrets.token_urlsafe(16),
-        validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("Please send the form again."))],
-    )
+    answer = HiddenField(default=lambda: secrets.token_urlsafe(16))
 
 
 class ArrivalForm(VoiceboxForm):

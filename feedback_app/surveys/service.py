@@ -13,6 +13,8 @@ an order that did not arrive as promised, opens a follow-up; a passive gets the 
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +33,8 @@ __all__ = ["Answer", "Link", "LinkError", "Recorded", "answer_link", "answer_pub
 
 # What each link purpose asks; a survey link says itself whether it is a check-in.
 _TOUCHES = ("survey", "checkin")
+# The id the public form carries (see forms.PublicSurveyForm).
+_FORM_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass
@@ -117,6 +121,8 @@ def answer_public(
 ) -> Recorded:
     """Record an answer to the public survey; `form_id` names the copy of the form sent."""
     now = now or utcnow()
+    if not _FORM_ID.fullmatch(form_id):  # not a form we made: an answer of its own
+        form_id = secrets.token_urlsafe(16)
     response = SurveyResponse(
         normalise_email(answer.email), "", answer.score, reason=answer.comment,
         effort=answer.effort, touchpoint=answer.touchpoint, may_contact=answer.may_contact,

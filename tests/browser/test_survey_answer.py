@@ -11,6 +11,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from feedback_app.app import create_app
+from feedback_app.data import close_store
 from feedback_app.store import utcnow
 from feedback_app.store.models import Sale
 from feedback_app.surveys.links import survey_urls
@@ -33,6 +34,7 @@ def test_a_3_in_the_email_becomes_a_follow_up_a_marketer_works_on(
                       "MAIL_IN_BACKGROUND": False})  # fmt: skip
     with app.test_request_context():
         three = survey_urls(sale)[3]
+    close_store(app)
 
     page.goto(three)
     score = page.get_by_role("group", name="How likely are you to recommend us")

@@ -131,13 +131,13 @@ def test_moving_through_the_states_with_notes_outcome_and_a_note_to_the_customer
     contacted = {"csrf_token": token, "seen": "1", "state": "contacted", "note": "Подзвонила"}
     assert client.post(step, data=contacted).status_code == 302
     again = client.post(step, data=contacted)
-    assert again.status_code == 409 and "changed since you opened it" in page_text(again)
+    assert again.status_code == 422 and "changed since you opened it" in page_text(again)
     assert len(store.followups.get(followup.id).events) == 2, "a form sent twice records once"
 
     no_outcome = {"csrf_token": token, "seen": "2", "state": "resolved",
                   "customer_note": "Дякуємо, що сказали нам. Наступна кава за наш рахунок."}
     refused = client.post(step, data=no_outcome)
-    assert refused.status_code == 409 and "the outcome is needed" in page_text(refused)
+    assert refused.status_code == 422 and "the outcome is needed" in page_text(refused)
     assert "Наступна кава за наш рахунок." in page_text(refused), "the text is kept"
     assert store.followups.get(followup.id).state is FollowUpState.CONTACTED
 
@@ -149,7 +149,7 @@ def test_moving_through_the_states_with_notes_outcome_and_a_note_to_the_customer
     assert done.done_at is not None and "Подзвонила" in done.notes
     notes = [m for m in store.messages.all() if m.to == "olena@example.com" and "note" in m.subject]
     assert len(notes) == 1 and "Наступна кава за наш рахунок." in notes[0].text
-    assert client.post(step, data={**resolved, "seen": "3"}).status_code == 409
+    assert client.post(step, data={**resolved, "seen": "3"}).status_code == 422
     assert len([m for m in store.messages.all() if "note" in m.subject]) == 1, "the note goes once"
 
 
@@ -163,7 +163,7 @@ def test_no_note_by_email_to_someone_who_said_no(app: Flask, client: FlaskClient
     refused = client.post(f"{page}/step", data={
         "csrf_token": csrf_token(client, page), "seen": "1", "state": "resolved",
         "outcome": "Read it", "customer_note": "Hello"})  # fmt: skip
-    assert refused.status_code == 409
+    assert refused.status_code == 422
     assert store.followups.get(followup.id).state is FollowUpState.OPEN
 
 
