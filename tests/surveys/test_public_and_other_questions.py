@@ -110,3 +110,8 @@ def test_a_lost_sale_is_asked_what_made_them_decide(app: Flask, client: FlaskCli
     (answer,) = store.surveys.all()
     assert (answer.question, answer.reason, answer.may_contact) == ("lost", "价格太高了", True)
     assert store.followups.count() == 0 and store.messages.all() == []
+
+
+def test_the_home_page_leads_to_the_survey(client: FlaskClient) -> None:
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'<a class="button secondary" href="/survey">Tell us how we did</a>', home)
