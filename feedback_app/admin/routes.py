@@ -31,7 +31,7 @@ def index() -> str:
             if t.state is TestimonialState.PENDING and t.email_confirmed_at is not None
         ),
         "open_followups": len(open_followups),
-        "overdue_followups": sum(1 for f in open_followups if f.due_at < now),
+        "overdue_followups": sum(1 for f in open_followups if f.overdue(now)),
         "queued_mail": store.messages.pending(),
         "suppressed": sum(1 for c in store.contacts.all() if c.suppressed_at is not None),
         "ideas": store.ideas.count(),

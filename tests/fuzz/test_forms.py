@@ -31,6 +31,7 @@ from werkzeug.test import TestResponse
 from feedback_app.app import create_app
 from feedback_app.data import close_store
 from feedback_app.store import (
+    FollowUp,
     Idea,
     IdeaStatus,
     Role,
@@ -40,6 +41,8 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
+from feedback_app.store.models import FollowUpEvent, Sale
+from feedback_app.surveys.links import arrival_urls, lost_url, survey_urls
 from generator.collect import collect
 from generator.i18n import set_locale
 from generator.render import render_site
@@ -550,6 +553,118 @@ def _moderate(action: str) -> Callable[[Env, Draw], None]:
     return decide
 
 
+# -- the answer pages and follow-ups of the follow-up loop ------------------------------------
+SCORES = [str(n) for n in range(11)]
+
+
+def _answer_fields(draw: Draw) -> dict[str, str]:
+    fields = {
+        "score": draw(st.one_of(st.sampled_from(SCORES), TEXT)),
+        "effort": draw(st.one_of(st.sampled_from(["", "1", "4", "7"]), TEXT)),
+        "touchpoint": draw(TEXT),
+        "comment": draw(TEXT),
+    }
+    return {**fields, "may_contact": "y"} if draw(st.booleans()) else fields
+
+
+def _answer_kept(
+    env: Env, reply: TestResponse, fields: dict[str, str], before: int, required: bool
+) -> None:
+    """A refused answer is the form again with the text kept; an accepted one is stored with
+    the comment as the rules leave it, and leads to the thank-you page."""
+    if reply.status_code != 302:
+        typed = {"comment": (fields["comment"], False)}
+        if "touchpoint" in fields:
+            typed["touchpoint"] = (fields["touchpoint"], True)
+        _refused(reply, typed)
+        assert env.store.surveys.count() == before
+        return
+    assert reply.headers["Location"].endswith("/survey/thanks")
+    assert not _must_refuse(fields["comment"], False, 2000, required)
+    assert any(matches(a.reason, multi_line(fields["comment"]), False)
+               for a in env.store.surveys.all())  # fmt: skip
+    assert env.get(env.anonymous, "/survey/thanks").status_code == 200
+
+
+def survey_public(env: Env, draw: Draw) -> None:
+    fields = _answer_fields(draw)
+    fields["email"] = draw(st.one_of(st.just(""), st.just("олена@example.com"), TEXT))
+    fields["name"], fields["answer"] = draw(TEXT), draw(st.one_of(st.just("a" * 20), TEXT))
+    before = env.store.surveys.count()
+    reply = env.post(env.anonymous, "/survey", fields)
+    if reply.status_code != 302:
+        _refused(reply, {"comment": (fields["comment"], False), "name": (fields["name"], True),
+                         "touchpoint": (fields["touchpoint"], True)})  # fmt: skip
+        assert env.store.surveys.count() == before
+        return
+    assert fields["score"] in SCORES
+    assert not _must_refuse(fields["comment"], False, 2000, False)
+
+
+def _personal(kind: str) -> Callable[[Env, Draw], None]:
+    def strategy(env: Env, draw: Draw) -> None:
+        sale = env.store.sales.add(Sale("olena@example.com", f"ORD-{utcnow():%f}", utcnow()))
+        with env.app.test_request_context():
+            url = {"survey": lambda: survey_urls(sale)[5],
+                   "arrival": lambda: arrival_urls(sale)["no"],
+                   "lost": lambda: lost_url(sale)}[kind]()  # fmt: skip
+        path = urlsplit(url).path
+        if draw(st.integers(0, 9)) == 0:  # now and then a link altered on its way
+            path = path[: path.index("/", 1) + 1] + quote(draw(TEXT), safe="") + "x"
+        if kind == "survey":
+            fields = _answer_fields(draw)
+        elif kind == "arrival":
+            fields = {"arrived": draw(st.one_of(st.sampled_from(["yes", "no"]), TEXT)),
+                      "comment": draw(TEXT)}  # fmt: skip
+        else:
+            fields = {"comment": draw(TEXT)}
+        before = env.store.surveys.count()
+        reply = env.post(env.anonymous, path, fields)
+        if reply.status_code in (308, 404, 405):  # an altered link: not one of ours
+            assert env.store.surveys.count() == before
+            return
+        _answer_kept(env, reply, fields, before, required=kind == "lost")
+
+    return strategy
+
+
+def _followup(env: Env) -> FollowUp:
+    now = utcnow()
+    return env.store.followups.add(FollowUp(
+        "call", None, "olena@example.com", "2/10", due_at=now, owner_id=env.staff_id,
+        events=[FollowUpEvent(at=now, by=None, state="open", owner_id=env.staff_id)],
+    ))  # fmt: skip
+
+
+def followup_step(env: Env, draw: Draw) -> None:
+    followup = _followup(env)
+    fields = {
+        "seen": draw(st.one_of(st.just("1"), TEXT)),
+        "state": draw(st.one_of(st.sampled_from(["open", "contacted", "resolved"]), TEXT)),
+        "note": draw(TEXT), "outcome": draw(TEXT), "customer_note": draw(TEXT),
+    }  # fmt: skip
+    reply = env.post(env.staff, f"/admin/followups/{followup.id}/step", fields)
+    stored = env.store.followups.get(followup.id)
+    if reply.status_code != 302:
+        _refused(reply, {name: (fields[name], False)
+                         for name in ("note", "outcome", "customer_note")})  # fmt: skip
+        assert stored.events == followup.events
+        return
+    assert_same_site(reply.headers["Location"])
+    assert len(stored.events) == 2 and stored.state.value == fields["state"]
+    assert matches(stored.events[-1].note, multi_line(fields["note"]), False)
+
+
+def followup_owner(env: Env, draw: Draw) -> None:
+    followup = _followup(env)
+    owner = draw(st.one_of(st.sampled_from([str(env.admin_id), str(env.customer_id)]), TEXT))
+    reply = env.post(env.staff, f"/admin/followups/{followup.id}/owner",
+                     {"seen": draw(st.one_of(st.just("1"), TEXT)), "owner": owner})  # fmt: skip
+    assert reply.status_code in (302, 400, 422)
+    if reply.status_code == 302:
+        assert env.store.followups.get(followup.id).owner_id == env.admin_id
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -577,6 +692,12 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "testimonials.approve": _moderate("approve"),
     "testimonials.reject": _moderate("reject"),
     "testimonials.edit": _moderate("edit"),
+    "surveys.public": survey_public,
+    "surveys.personal": _personal("survey"),
+    "surveys.arrival": _personal("arrival"),
+    "surveys.lost": _personal("lost"),
+    "followups.step": followup_step,
+    "followups.owner": followup_owner,
 }
 
 

@@ -51,8 +51,17 @@ class FollowUp(Record):
     done_at: datetime | None = None
     done_by: int | None = None
     notes: str = field(default="", metadata=LINES)
+    # What opened it, one follow-up per answer ("survey:<answer id>"; see `Records.add_once`).
+    origin: str = field(default="", metadata=LINE)
+    # False when the customer said no to "may we contact you?": no personal note by email.
+    may_contact: bool = True
+    language: str = field(default="", metadata=LINE)
+    # The personal note emailed to the customer when it was resolved, if any.
+    customer_note: str = field(default="", metadata=LINES)
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 
     def overdue(self, now: datetime) -> bool:
-        return self.state is not FollowUpState.RESOLVED and now > self.due_at
+        """Nobody has reached the customer and the time to do so is past: once contacted,
+        the rescue call happened in time or not, and the clock stops."""
+        return self.state is FollowUpState.OPEN and now > self.due_at

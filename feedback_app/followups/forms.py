@@ -1,0 +1,40 @@
+"""The staff forms of a follow-up: record a step, give it to someone else."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SelectField
+from wtforms.fields import SelectChoice
+
+from ..forms import VoiceboxForm, text_area
+from ..store.models import FollowUpState
+
+__all__ = ["STATE_LABELS", "MoveForm", "OwnerForm"]
+
+STATE_LABELS = {
+    FollowUpState.OPEN: _l("Open"),
+    FollowUpState.CONTACTED: _l("Contacted"),
+    FollowUpState.RESOLVED: _l("Resolved"),
+}
+
+
+class _Step(VoiceboxForm):
+    # How many steps the follow-up had when the page was shown: a form sent twice records once
+    # (anything else is a step nobody saw, refused by the service as such).
+    seen = HiddenField()
+
+
+class MoveForm(_Step):
+    state = SelectField(
+        _l("State"), choices=[SelectChoice(s.value, label) for s, label in STATE_LABELS.items()]
+    )
+    note = text_area(_l("Note (for the team)"), max_length=4000, required=False)
+    outcome = text_area(_l("Outcome (needed to resolve)"), max_length=2000, required=False)
+    customer_note = text_area(
+        _l("Personal note emailed to the customer on resolving (optional)"),
+        max_length=4000, required=False,
+    )  # fmt: skip
+
+
+class OwnerForm(_Step):
+    owner = SelectField(_l("Owner"), choices=[])
