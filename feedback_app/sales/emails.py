@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
-from flask_babel import force_locale, format_date
+from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 
+from ..mail_templates import in_language, render_email
 from ..store import Message
 from ..store.models import Contact, Sale
 from .stop_links import stop_url
@@ -33,18 +34,12 @@ def _compose(kind: str, contact: Contact, sale: Sale, **links: Any) -> Message:
     """One email of `kind` to `contact`, about `sale`, in the contact's language."""
     stop = stop_url(contact.email)
     site = current_app.config["SITE_NAME"]
-    with force_locale(contact.language or current_app.config["LOCALE"]):
-        values = {
-            "name": contact.name, "site": site, "order": sale.order_ref, "stop": stop,
-            "sold_on": format_date(sale.sold_at, "long"), "lang": contact.language, **links,
-        }  # fmt: skip
-        return Message(
-            contact.email,
-            _subject(kind, site),
-            render_template(f"sales/email/{kind}.txt", **values),
-            render_template(f"sales/email/{kind}.html", **values),
-            unsubscribe=stop,
-        )
+    with in_language(contact.language):
+        text, html = render_email(
+            f"sales/email/{kind}", name=contact.name, order=sale.order_ref, stop=stop,
+            sold_on=format_date(sale.sold_at, "long"), lang=contact.language, **links,
+        )  # fmt: skip
+        return Message(contact.email, _subject(kind, site), text, html, unsubscribe=stop)
 
 
 def thanks_email(contact: Contact, sale: Sale, arrival: dict[str, str]) -> Message:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from ..data import get_store
 from ..mail import mailer
 from ..mail_templates import in_language, render_email
+from ..sales.stop_links import stop_url
 from ..store import Message, SurveyResponse
 from ..store.models import normalise_email
 from .links import ARRIVAL, LOST
@@ -33,14 +34,17 @@ def thank(response: SurveyResponse, first: bool, invite: str, name: str) -> bool
     if any(not c.reachable for c in contacts):
         return False
     key = f"survey-{'thanks' if first else 'invite'}:{response.id}"
+    stop = stop_url(response.email)
     with in_language(response.language):
         if response.question == ARRIVAL:
             subject = _("Sorry about your order: we are on it")
         else:
             subject = _("Thank you from %(site)s", site=current_app.config["SITE_NAME"])
         text, html = render_email(
-            "surveys/email/thanks", response=response, invite=invite, name=name, first=first
+            "surveys/email/thanks", response=response, invite=invite, name=name, first=first,
+            stop=stop,
         )
-    store.messages.enqueue_keyed([(key, Message(response.email, subject, text, html))])
+    message = Message(response.email, subject, text, html, unsubscribe=stop)
+    store.messages.enqueue_keyed([(key, message)])
     mailer().wake()
     return True

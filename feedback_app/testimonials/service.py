@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from ..data import get_store
 from ..limits import client_address
 from ..mail import job_handler, mailer
+from ..mail_templates import render_email
 from ..publishing import published_data_changed
 from ..signed_links import LinkError, read_token
 from ..store import (
@@ -352,11 +353,9 @@ def edit(testimonial_id: int, by: int, text: str) -> Testimonial:
 def _mail(testimonial: Testimonial, subject: str, template: str,
           **context: Any) -> Message:  # fmt: skip
     """One email to the customer, plain text and HTML, each with the withdrawal link."""
-    context.update(t=testimonial, withdraw=links.withdraw_url(testimonial),
-                   site=current_app.config["SITE_NAME"])  # fmt: skip
-    return Message(testimonial.email, subject,
-                   render_template(f"testimonials/mail/{template}.txt", **context),
-                   render_template(f"testimonials/mail/{template}.html", **context))  # fmt: skip
+    context.update(t=testimonial, withdraw=links.withdraw_url(testimonial))
+    text, html = render_email(f"testimonials/mail/{template}", **context)
+    return Message(testimonial.email, subject, text, html)
 
 
 def _customer(job: Job) -> Testimonial | None:

@@ -78,6 +78,7 @@ def test_a_passive_gets_the_thanks_only(app: Flask, client: FlaskClient) -> None
     assert store.followups.count() == 0
     (mail,) = store.messages.all()
     assert "testimonials/new" not in mail.text and mail.subject.startswith("Thank you")
+    assert "/stop/" in mail.unsubscribe and mail.unsubscribe in mail.text, "one-click opt-out"
 
 
 def test_a_detractor_opens_a_follow_up_due_within_the_rescue_hours(
