@@ -55,15 +55,16 @@ class ConnectionKind(StrEnum):
 
 
 def credit_line(name: str, style: CreditStyle) -> str:
-    """The name as the customer chose to be credited ("" when anonymous)."""
+    """The name as the customer chose to be credited ("" when anonymous). A full name is kept
+    exactly as written; the shortened styles are built from its words."""
+    if style is CreditStyle.FULL:
+        return name
     parts = name.split()
     if style is CreditStyle.ANONYMOUS or not parts:
         return ""
     if style is CreditStyle.FIRST_INITIAL:
         return " ".join([parts[0], *(f"{p[0]}." for p in parts[1:])])
-    if style is CreditStyle.INITIALS:
-        return " ".join(f"{p[0]}." for p in parts)
-    return " ".join(parts)
+    return " ".join(f"{p[0]}." for p in parts)
 
 
 @dataclass
