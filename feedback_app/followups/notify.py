@@ -64,7 +64,8 @@ def send_customer_note(followup: FollowUp) -> None:
     with in_language(followup.language):
         subject = _("A note from %(site)s", site=current_app.config["SITE_NAME"])
         text, html = render_email("followups/email/note", followup=followup, signer=signer)
-    message = Message(followup.email, subject, text, html)
+    message = Message(followup.email, subject, text, html,
+                      created_at=followup.done_at or utcnow())  # fmt: skip
     store.messages.enqueue_keyed([(f"followup-note:{followup.id}", message)])
     mailer().wake()
 
