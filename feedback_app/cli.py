@@ -188,7 +188,7 @@ def demo(
     settings = _listening(ctx.obj, host, port, demo=True)
     store = _store(ctx)
     try:
-        _seed_once(store, reset)
+        _seed_once(store, reset, settings)
     finally:
         store.close()  # before serving: the workers open their own
     click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
@@ -215,7 +215,7 @@ def publish(ctx: click.Context, force: bool) -> None:
         )
 
 
-def _seed_once(store: Store, reset: bool) -> None:
+def _seed_once(store: Store, reset: bool, settings: dict[str, Any]) -> None:
     """Seed the demo data unless there is some. Under the store's lock, so that two hosts
     starting the demo on one database at once seed it once."""
     from .demo import seed_demo
@@ -225,9 +225,9 @@ def _seed_once(store: Store, reset: bool) -> None:
             store.clear()
         store.check()
         if store.ideas.count() == 0:
-            steps = ["people", "ideas", "votes", "comments", "surveys", "testimonials"]
+            steps = ["people", "ideas", "votes", "comments", "sales", "testimonials"]
             with click.progressbar(length=len(steps), label="Seeding demo data") as bar:
-                counts = seed_demo(store, progress=lambda step: bar.update(1))
+                counts = seed_demo(store, lambda step: bar.update(1), settings)
             click.echo("Seeded: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
             click.echo(f"The data is in {store.location}.")
         else:

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 
 from .store import Store, open_store
 
-__all__ = ["close_store", "get_store", "init_store"]
+__all__ = ["close_store", "get_store", "init_store", "use_store"]
 
 _KEY = "voicebox.store"
 _lock = threading.Lock()
@@ -20,6 +20,13 @@ _lock = threading.Lock()
 
 def init_store(app: Flask) -> None:
     app.extensions[_KEY] = None
+
+
+def use_store(app: Flask, store: Store) -> None:
+    """Make `app` work on an already opened store (the demo seeds through the app's services
+    on the store the command opened), instead of opening its own."""
+    with _lock:
+        app.extensions[_KEY] = store
 
 
 def get_store() -> Store:

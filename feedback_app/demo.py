@@ -1,25 +1,26 @@
 """Realistic demo data: a coffee roaster's customers, writing in six languages.
 
 Seeded from a fixed random seed, so every fresh demo looks the same. Everything goes through
-the store's public functions, like any other writer.
+the store's public functions, like any other writer; the follow-up loop goes through its own
+services (demo_loop.py).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
+from .demo_loop import replay_sales
 from .store import (
     Comment,
-    FollowUp,
     Idea,
     IdeaStatus,
     Role,
     Stance,
     StatusChange,
     Store,
-    SurveyResponse,
     Testimonial,
     TestimonialState,
     Vote,
@@ -342,16 +343,6 @@ TESTIMONIALS: list[tuple[str, int, str, str, str, str, TestimonialState, bool]] 
         False,
     ),
     (
-        "Great coffee, but the queue at lunchtime is long.",
-        3,
-        "Noah Kim",
-        "",
-        "",
-        "",
-        TestimonialState.PENDING,
-        False,
-    ),
-    (
         "I changed my mind about being quoted.",
         5,
         "Emma Schulz",
@@ -395,13 +386,17 @@ def _moments(rng: random.Random, start: datetime, end: datetime, count: int) -> 
     return sorted(start + timedelta(seconds=rng.uniform(0.05, 0.95) * span) for _ in range(count))
 
 
-def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
+def seed_demo(
+    store: Store, progress: Progress = _silent, settings: Mapping[str, Any] | None = None
+) -> dict[str, int]:
     """Fill an empty store with the demo; return how many of each record it made.
 
     Every date is in the past and follows from the one before: an idea is posted, then
-    answered step by step, voted on and discussed; a survey comes before its follow-up; a
-    testimonial is consented to, then decided on. Ideas are written with their history, as
+    answered step by step, voted on and discussed. Ideas are written with their history, as
     an import would, so each status change keeps its own date instead of the seeding time.
+    The published testimonials are written likewise; the follow-up loop (sales, emails,
+    answers, follow-ups, testimonials waiting for a decision) is replayed through its
+    services (see demo_loop.py), in an app made from `settings`.
     """
     rng = random.Random(2026)
     now = utcnow()
@@ -454,37 +449,11 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
             comments.append(comment)
     store.comments.add_many(comments)
 
-    progress("surveys")
-    surveys = []
-    for email, _name in CUSTOMERS:
-        score = rng.choice([10, 10, 9, 9, 8, 7, 6, 3])
-        reason = "" if score >= 7 else "Waited 20 minutes for a latte."
-        survey = SurveyResponse(email, f"ORD-{rng.randint(10000, 99999)}", score, reason)
-        # Unhappy customers alternate between an old answer (its call is now overdue) and
-        # yesterday's (its call is still due), so the console shows both.
-        if survey.category == "detractor":
-            days = (5, 1)[sum(s.category == "detractor" for s in surveys) % 2]
-        else:
-            days = rng.randint(2, 60)
-        survey.created_at = now - timedelta(days=days, hours=rng.randint(1, 12))
-        surveys.append(store.surveys.add(survey))
-    for survey in surveys:
-        if survey.category == "detractor":
-            noticed = survey.created_at + timedelta(hours=1)
-            followup = FollowUp(
-                "call",
-                None,
-                survey.email,
-                f"Scored {survey.score}: {survey.reason}",
-                due_at=noticed + timedelta(days=2),
-                survey_id=survey.id,
-            )
-            followup.created_at = noticed
-            store.followups.add(followup)
+    progress("sales")
+    replay_sales(store, CUSTOMERS, marketer, settings, now)
 
     progress("testimonials")
     for n, (text, rating, name, role, company, link, state, featured) in enumerate(TESTIMONIALS):
-        decided = state is not TestimonialState.PENDING
         consented = now - timedelta(days=30 - n)
         store.testimonials.add(
             Testimonial(
@@ -503,8 +472,8 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
                 featured=featured,
                 state=state,
                 created_at=consented,
-                decided_at=now - timedelta(days=20 - n) if decided else None,
-                decided_by=marketer if decided else None,
+                decided_at=now - timedelta(days=20 - n),
+                decided_by=marketer,
                 withdrawn_at=now - timedelta(days=2)
                 if state is TestimonialState.WITHDRAWN
                 else None,
@@ -515,6 +484,8 @@ def seed_demo(store: Store, progress: Progress = _silent) -> dict[str, int]:
         "ideas": store.ideas.count(),
         "votes": store.votes.count(),
         "comments": store.comments.count(),
+        "sales": store.sales.count(),
+        "emails": len(store.messages.all()),
         "surveys": store.surveys.count(),
         "testimonials": store.testimonials.count(),
         "followups": store.followups.count(),

@@ -259,6 +259,8 @@ class Mailer:
             try:
                 with self._context(), _running_at(now):
                     keyed = [(f"{job.key}:{who}", m) for who, m in self._handle(job, now)]
+                for _, message in keyed:  # written at the moment the job ran for
+                    message.created_at = now
                 screen = _Screen(self.store)
                 queued += self.store.messages.enqueue_keyed([(k, screen(m)) for k, m in keyed])
             except Exception as exc:  # keep the job and try later, like a failed message
@@ -315,8 +317,11 @@ class Mailer:
             except Exception as exc:  # any failure: keep the message and try later
                 attempts = message.attempts + 1
                 retry = None if attempts >= MAX_ATTEMPTS else now + _backoff(attempts)
-                outcomes[message.id] = Outcome(error=f"{type(exc).__name__}: {exc}",
-                                               retry_at=retry, lease_until=message.lease_until)
+                outcomes[message.id] = Outcome(
+                    error=f"{type(exc).__name__}: {exc}",
+                    retry_at=retry,
+                    lease_until=message.lease_until,
+                )
                 log.warning(
                     "mail %s to %s failed (attempt %d): %s", message.id, message.to, attempts, exc
                 )

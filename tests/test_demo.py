@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from feedback_app.demo import seed_demo
-from feedback_app.store import IdeaStatus, Store, utcnow
+from feedback_app.store import IdeaStatus, Store, TestimonialState, utcnow
+from feedback_app.store.models import FollowUpState
 from tests.conftest import Backend, VoiceboxRunner
 
 JOIN = re.compile(r'href="([^"]+)"[^>]*>Join the conversation on the idea board')
@@ -77,6 +78,42 @@ def test_seeded_dates_are_in_the_past_and_tell_a_consistent_story(store: Store) 
         known = [at for at in steps if at is not None]
         assert known == sorted(known), t.original_text
         assert all(at < now for at in known), t.original_text
+
+
+def test_the_demo_shows_the_whole_follow_up_loop_at_once(store: Store) -> None:
+    """Sales imported over the last months, replayed through the real services: every kind
+    of answer, testimonials waiting for a decision, follow-ups with owners, and their emails."""
+    seed_demo(store)
+    now = utcnow()
+    assert store.sales.count() >= 24, "a few dozen sales"
+    answers = store.surveys.all()
+    assert {a.category for a in answers if a.score is not None} == {
+        "promoter", "passive", "detractor"
+    }  # fmt: skip
+    assert any(a.arrived is False for a in answers), "an order that did not arrive"
+    assert any(a.question == "lost" and a.reason for a in answers), "a lost sale's answer"
+    waiting = [t for t in store.testimonials.all()
+               if t.state is TestimonialState.PENDING and t.email_confirmed_at]  # fmt: skip
+    assert waiting and all(t.invite for t in waiting), "written from a promoter's invitation"
+    assert any(t.language == "uk" and "Замовляю" in t.original_text for t in waiting)
+    followups = store.followups.all()
+    assert followups and all(f.owner_id for f in followups), "every follow-up has an owner"
+    still_open = [f for f in followups if f.state is FollowUpState.OPEN]
+    assert any(f.due_at < now and f.overdue_notified_at for f in still_open), "one overdue"
+    assert any(f.due_at > now for f in still_open), "one still ahead"
+    assert any(f.state is FollowUpState.RESOLVED and f.outcome for f in followups)
+    mail = store.messages.all()
+    subjects = " | ".join(m.subject for m in mail)
+    for subject in (
+        "Thank you for your order",
+        "How likely are you to recommend",
+        "Please confirm your testimonial",
+        "Overdue: call",
+        "A note from",
+    ):
+        assert subject in subjects, subject  # fmt: skip
+    assert all(m.created_at < now for m in mail), "each email written on its own past day"
+    assert len({m.created_at.date() for m in mail}) > 20
 
 
 def _published_join_links(site: Path) -> list[str]:

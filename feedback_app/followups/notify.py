@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..data import get_store
 from ..links import public_url
-from ..mail import job_handler, mailer
+from ..mail import job_handler, job_time, mailer
 from ..mail_templates import in_language, render_email
 from ..store import FollowUp, Job, Message, NotFound, utcnow
 from ..store.models import FollowUpState
@@ -29,11 +29,13 @@ OVERDUE = "followup_overdue"
 
 
 def assigned_job(followup: FollowUp) -> Job:
-    """Tell the current owner; one job per assignment (the step that made it)."""
+    """Tell the current owner, from the moment of the step that made them owner; one job
+    per assignment."""
     return Job(
         ASSIGNED,
         {"followup": followup.id, "owner": followup.owner_id},
         key=f"followup-assigned:{followup.id}:{len(followup.events)}",
+        next_attempt_at=followup.events[-1].at if followup.events else utcnow(),
     )
 
 
@@ -62,7 +64,8 @@ def send_customer_note(followup: FollowUp) -> None:
     with in_language(followup.language):
         subject = _("A note from %(site)s", site=current_app.config["SITE_NAME"])
         text, html = render_email("followups/email/note", followup=followup, signer=signer)
-    message = Message(followup.email, subject, text, html)
+    message = Message(followup.email, subject, text, html,
+                      created_at=followup.done_at or utcnow())  # fmt: skip
     store.messages.enqueue_keyed([(f"followup-note:{followup.id}", message)])
     mailer().wake()
 
@@ -85,7 +88,7 @@ def _overdue(job: Job) -> Iterator[tuple[str, Message]]:
     if found is None or found[0].state is not FollowUpState.OPEN:
         return
     followup, owner_email = found
-    now = utcnow()
+    now = job_time()
     get_store().followups.update(
         followup.id, lambda f: setattr(f, "overdue_notified_at", f.overdue_notified_at or now)
     )

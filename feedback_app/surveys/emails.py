@@ -41,10 +41,15 @@ def thank(response: SurveyResponse, first: bool, invite: str, name: str) -> bool
         else:
             subject = _("Thank you from %(site)s", site=current_app.config["SITE_NAME"])
         text, html = render_email(
-            "surveys/email/thanks", response=response, invite=invite, name=name, first=first,
+            "surveys/email/thanks",
+            response=response,
+            invite=invite,
+            name=name,
+            first=first,
             stop=stop,
         )
-    message = Message(response.email, subject, text, html, unsubscribe=stop)
+    message = Message(response.email, subject, text, html, unsubscribe=stop,
+                      created_at=response.updated_at or response.created_at)  # fmt: skip
     store.messages.enqueue_keyed([(key, message)])
     mailer().wake()
     return True
