@@ -189,9 +189,14 @@ def demo(
     store = _store(ctx)
     try:
         _seed_once(store, reset, settings)
+        marketer = next(e for e, r in DEMO_STAFF.items() if r is Role.MARKETER)
+        token = store.tokens.issue(marketer)
     finally:
         store.close()  # before serving: the workers open their own
     click.echo("Staff accounts: " + ", ".join(f"{e} ({r})" for e, r in DEMO_STAFF.items()))
+    base = settings["BASE_URL"].rstrip("/")
+    click.echo(f"Sign in as the marketer (works once, for 15 minutes; later, ask at {base}/signin "
+               f"and open the link in {base}/dev/outbox): {base}/signin/{token}")  # fmt: skip
     _publish(settings)
     if no_serve:
         site = settings["BASE_URL"].rstrip("/") + SITE_PATH

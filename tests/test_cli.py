@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ def test_demo_seeds_multilingual_data_once(runner: VoiceboxRunner, store: Store)
     assert store.votes.count() > 50 and store.comments.count() > 10
     assert any(t.publishable for t in store.testimonials.all())
     assert store.surveys.count() > 0
+    link = re.search(r"Sign in as the marketer .*: (\S+/signin/(\S+))", result.output)
+    assert link, result.output
+    assert store.tokens.peek(link.group(2)) == "marketer@voicebox.example"
     seeded = store.ideas.count()
     again = runner.invoke("demo", "--no-serve")
     assert "Using the existing data" in again.output
