@@ -19,6 +19,7 @@ from .errors import (
 )
 from .models import (
     DONE_STATUSES,
+    SEARCH_COUNT_LIMIT,
     SORTS,
     BoardQuery,
     Comment,
@@ -48,6 +49,7 @@ from .tinydb import TinyStore
 
 __all__ = [
     "DONE_STATUSES",
+    "SEARCH_COUNT_LIMIT",
     "SORTS",
     "BoardQuery",
     "Comment",

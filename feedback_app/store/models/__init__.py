@@ -11,6 +11,7 @@ from .base import LINE, LINES, Page, Record, utcnow, without_nul
 from .feedback import FollowUp, SurveyResponse, Testimonial, TestimonialState
 from .ideas import (
     DONE_STATUSES,
+    SEARCH_COUNT_LIMIT,
     SORTS,
     TRANSITIONS,
     TRENDING_GRAVITY,
@@ -56,6 +57,7 @@ __all__ = [
     "LINE",
     "LINES",
     "LINK_LIFETIME",
+    "SEARCH_COUNT_LIMIT",
     "SORTS",
     "TRANSITIONS",
     "TRENDING_GRAVITY",

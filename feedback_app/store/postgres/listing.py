@@ -1,0 +1,165 @@
+"""The SQL of a board listing (`PgIdeas.list`): one page of ideas, and how many match.
+
+A page is ranked on `idea_ranks` alone (see migrations.py): a WHERE from the query's filters,
+an ORDER BY from its sort, LIMIT and OFFSET from its page; only the page's ideas' documents
+are read. Two cases need more than that to stay fast on a large board:
+
+- Trending has no index: its order changes with the clock. Ranking the whole board or a
+  search by it computes every match's trending, and a search's matches are known only by
+  looking each idea's terms up in `ideas`. `_TRENDING_NEWEST` ranks the newest matches only,
+  and then proves that no older idea can reach the page (or falls back to ranking them all).
+- Counting a search's matches looks up every match's terms; a search counts them up to
+  `BoardQuery.count_limit` (the contract says so, and TinyDB reports the same figures).
+
+The statements are never prepared: the best plan for a search depends on how common its
+words are (a word most ideas hold: walk the ranking and look each idea's terms up; a rare
+word: ask the search index first), and a prepared statement's generic plan would choose once
+for every word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import (
+    TRENDING_GRAVITY,
+    TRENDING_OFFSET_HOURS,
+    TRENDING_REFRESH_S,
+    BoardQuery,
+)
+from ..search import terms
+
+__all__ = ["count_statement", "page_statement"]
+
+Statement = tuple[str, dict[str, Any]]
+
+# How aged an idea created at `created_ts` is at the clock: trending = score / this.
+_AGED = (
+    f"power(greatest(0, (%(clock)s - {{created_ts}}) / 3600) + {TRENDING_OFFSET_HOURS}, "
+    f"{TRENDING_GRAVITY})"
+)
+# In float8 throughout, as `trending_at` computes it in Python: the same operations on the same
+# doubles give the same order (numeric arithmetic was 50 times slower, and rounds otherwise).
+_TRENDING = f"score / {_AGED.format(created_ts='created_ts')}"
+_ORDER = {
+    "trending": f"{_TRENDING} DESC, created_at DESC, id",
+    "top": "score DESC, created_at DESC, id",
+    "new": "created_at DESC, id DESC",
+    "discussed": "comments DESC, created_at DESC, id",
+}
+_COLUMNS = "id, created_at, created_ts, score, promotes, demotes, comments"
+_PAGE = (
+    "SELECT id, (SELECT doc FROM ideas WHERE ideas.id = r.id), promotes, demotes, comments "
+    "FROM ({ranked} ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s) r ORDER BY {order}"
+)
+
+# Trending, from the newest matches. Every idea older than the `window` newest matches
+# (`recent`) has aged at least as much as the oldest of them, so it can only outrank the
+# `need`-th best of `recent` (`bar`) with a score of at least bar x that age (`floor`);
+# the ideas scoring that much are few and found by the top index (`best`). The page is then
+# ranked among `recent` and those of `best` that match. When `recent` holds every match,
+# nothing older is looked at; when `bar` is negative (older ideas with negative scores would
+# rank higher as they age) or `best` fills its window, every match is ranked instead.
+# The floor is lowered by a billionth, far more than the rounding of the float operations
+# that compare it: an idea it leaves out cannot tie with `bar`.
+_TRENDING_NEWEST = f"""
+WITH recent AS MATERIALIZED (
+    SELECT {_COLUMNS} FROM idea_ranks WHERE {{where}}
+    ORDER BY created_at DESC, id DESC LIMIT %(window)s
+), edge AS (
+    SELECT r.created_at AS at, r.id,
+        (SELECT count(*) FROM recent) < %(window)s AS whole,
+        (SELECT {_TRENDING} FROM recent ORDER BY {_ORDER["trending"]}
+            OFFSET %(need)s - 1 LIMIT 1) * {_AGED.format(created_ts="r.created_ts")} AS reach
+    FROM recent r ORDER BY r.created_at, r.id LIMIT 1
+), best AS MATERIALIZED (
+    SELECT id, created_at FROM idea_ranks
+    WHERE score >= (SELECT ceil(least(greatest(1, reach * (1 - 1e-9)), 2147483647))::integer
+                    FROM edge WHERE reach >= 0)
+      AND NOT (SELECT whole FROM edge)
+    ORDER BY score DESC, created_at DESC, id LIMIT %(window)s
+), proven AS (
+    SELECT CASE WHEN whole THEN TRUE WHEN reach IS NULL OR reach < 0 THEN FALSE
+           ELSE (SELECT count(*) FROM best) < %(window)s END AS yes FROM edge
+)
+SELECT * FROM recent WHERE (SELECT yes FROM proven)
+UNION ALL
+SELECT {_COLUMNS} FROM idea_ranks WHERE (SELECT yes FROM proven) AND {{where}}
+    AND id IN (SELECT best.id FROM best, edge WHERE (best.created_at, best.id) < (edge.at, edge.id))
+UNION ALL
+SELECT {_COLUMNS} FROM idea_ranks WHERE NOT coalesce((SELECT yes FROM proven), TRUE) AND {{where}}
+"""
+
+
+def page_statement(query: BoardQuery, now_ts: float) -> Statement:
+    """The SQL and parameters of `query`'s page: (id, document, promotes, demotes, comments)
+    per idea, in order. `now_ts` is the clock trending ages ideas by."""
+    where, params = _where(query)
+    params["clock"] = int(now_ts // TRENDING_REFRESH_S) * TRENDING_REFRESH_S
+    params["limit"], params["offset"] = query.per_page, query.offset
+    order = _ORDER[query.sort]
+    if query.sort == "trending" and _broad(query):
+        need = query.offset + query.per_page
+        params["need"], params["window"] = need, max(_MIN_WINDOW, 2 * need)
+        ranked = f"SELECT * FROM ({_TRENDING_NEWEST.format(where=where)}) ranked"
+    else:
+        ranked = f"SELECT * FROM idea_ranks WHERE {where}"
+    return _PAGE.format(ranked=ranked, order=order), params
+
+
+def count_statement(query: BoardQuery) -> Statement:
+    """The SQL and parameters that count `query`'s matches, up to `count_limit` + 1."""
+    where, params = _where(query)
+    limit = query.count_limit
+    if limit is None:
+        return f"SELECT count(*) FROM idea_ranks WHERE {where}", params
+    params["count_to"] = limit + 1
+    return (
+        f"SELECT count(*) FROM (SELECT 1 FROM idea_ranks WHERE {where} LIMIT %(count_to)s) m",
+        params,
+    )
+
+
+# The fewest newest ideas trending ranks first: enough that on a board where new ideas draw
+# the votes, nothing older needs looking at for the first page.
+_MIN_WINDOW = 100
+
+
+def _broad(query: BoardQuery) -> bool:
+    """Whether the query keeps most of the board: the whole board, or a search. The board's
+    own filters (category, status, tag, a person's ideas or votes) are answered by a scan of
+    the narrow ranking rows, which costs less than walking the newest ideas past the ones
+    they leave out."""
+    return not (
+        query.category
+        or query.statuses
+        or query.tag
+        or query.author_id is not None
+        or query.voted_by is not None
+    )
+
+
+def _where(query: BoardQuery) -> Statement:
+    """The SQL condition on `idea_ranks` for the filters of `query` (fixed text, values as
+    parameters); words are looked up in `ideas`, by its search index."""
+    checks = ["TRUE"]
+    params: dict[str, Any] = {}
+    if query.category:
+        checks.append("category = %(category)s")
+        params["category"] = query.category
+    if query.statuses:
+        checks.append("status = ANY(%(statuses)s)")
+        params["statuses"] = sorted(s.value for s in query.statuses)
+    if query.tag:
+        checks.append("tags @> ARRAY[%(tag)s]::text[]")
+        params["tag"] = query.tag
+    if query.author_id is not None:
+        checks.append("author_id = %(author)s")
+        params["author"] = query.author_id
+    if query.voted_by is not None:
+        checks.append("id IN (SELECT idea_id FROM votes WHERE user_id = %(voter)s)")
+        params["voter"] = query.voted_by
+    if query.text:
+        checks.append("id IN (SELECT id FROM ideas WHERE search_terms @> %(terms)s::text[])")
+        params["terms"] = terms(query.text)
+    return " AND ".join(checks), params
