@@ -33,7 +33,7 @@ from ..models import (
 from ..search import index_terms, similarity, terms
 from .database import Database
 from .doctable import ANALYZE_AFTER, Doc, DocTable
-from .listing import count_statement, page_statement
+from .listing import count_statement, page_statement, prepare
 
 __all__ = ["PgComments", "PgFollows", "PgIdeas", "PgVotes"]
 
@@ -470,9 +470,10 @@ class PgIdeas:
         """One page of the ideas `query` asks for, and how many match (see listing.py)."""
         page = page_statement(query, (now or utcnow()).timestamp())
         count = count_statement(query)
+        planned = prepare(query)
         with self._db.connection() as conn:
-            rows = conn.execute(*page, prepare=False).fetchall()  # type: ignore[arg-type]
-            found = conn.execute(*count, prepare=False).fetchone()  # type: ignore[arg-type]
+            rows = conn.execute(*page, prepare=planned).fetchall()  # type: ignore[arg-type]
+            found = conn.execute(*count, prepare=planned).fetchone()  # type: ignore[arg-type]
         items = [
             IdeaSummary(self.table.decode(i, doc), up, down, n) for i, doc, up, down, n in rows
         ]
