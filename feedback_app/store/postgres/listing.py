@@ -74,10 +74,10 @@ WITH recent AS MATERIALIZED (
             OFFSET %(need)s - 1 LIMIT 1) * {_AGED.format(created_ts="r.created_ts")} AS reach
     FROM recent r ORDER BY r.created_at, r.id LIMIT 1
 ), best AS MATERIALIZED (
-    SELECT id, created_at FROM idea_ranks
+    SELECT id AS best_id FROM idea_ranks
     WHERE score >= (SELECT ceil(least(greatest(1, reach * (1 - 1e-9)), 2147483647))::integer
                     FROM edge WHERE reach >= 0)
-      AND NOT (SELECT whole FROM edge)
+      AND (created_at, id) < (SELECT at, id FROM edge) AND NOT (SELECT whole FROM edge)
     ORDER BY score DESC, created_at DESC, id LIMIT %(window)s
 ), proven AS (
     SELECT CASE WHEN whole THEN TRUE WHEN reach IS NULL OR reach < 0 THEN FALSE
@@ -85,8 +85,8 @@ WITH recent AS MATERIALIZED (
 )
 SELECT * FROM recent WHERE (SELECT yes FROM proven)
 UNION ALL
-SELECT {_COLUMNS} FROM idea_ranks WHERE (SELECT yes FROM proven) AND {{where}}
-    AND id IN (SELECT best.id FROM best, edge WHERE (best.created_at, best.id) < (edge.at, edge.id))
+SELECT {_COLUMNS} FROM best, LATERAL (SELECT * FROM idea_ranks WHERE id = best_id OFFSET 0) r
+    WHERE (SELECT yes FROM proven) AND {{probed}}
 UNION ALL
 SELECT {_COLUMNS} FROM idea_ranks WHERE NOT coalesce((SELECT yes FROM proven), TRUE) AND {{where}}
 """
@@ -101,7 +101,8 @@ def page_statement(query: BoardQuery, now_ts: float) -> Statement:
     if query.sort == "trending" and _walks(query):
         need = query.offset + query.per_page
         params["need"], params["window"] = need, max(_MIN_WINDOW, need + need // 2)
-        ranked = f"SELECT * FROM ({_TRENDING_NEWEST.format(where=where)}) ranked"
+        probed = _where(query, probe=True)[0]
+        ranked = f"SELECT * FROM ({_TRENDING_NEWEST.format(where=where, probed=probed)}) ranked"
     else:
         ranked = f"SELECT * FROM idea_ranks WHERE {where}"
     return _PAGE.format(ranked=ranked, order=_ORDER[query.sort]), params
@@ -158,9 +159,11 @@ def _filters(query: BoardQuery) -> set[str]:
     return {name for name, value in values.items() if value}
 
 
-def _where(query: BoardQuery) -> Statement:
+def _where(query: BoardQuery, probe: bool = False) -> Statement:
     """The SQL condition on `idea_ranks` for the filters of `query` (fixed text, values as
-    parameters); words are looked up in `ideas`, by its search index."""
+    parameters). Words are looked up in `ideas`: as the planner sees fit, or, with `probe`,
+    idea by idea for the row named `r`, for a few rows that the planner cannot count in
+    advance (it would otherwise read every idea to build a hash of the matches)."""
     checks = ["TRUE"]
     params: dict[str, Any] = {}
     if query.category:
@@ -179,6 +182,9 @@ def _where(query: BoardQuery) -> Statement:
         checks.append("id IN (SELECT idea_id FROM votes WHERE user_id = %(voter)s)")
         params["voter"] = query.voted_by
     if query.text:
-        checks.append("id IN (SELECT id FROM ideas WHERE search_terms @> %(terms)s::text[])")
+        matches = "id IN (SELECT id FROM ideas WHERE search_terms @> %(terms)s::text[])"
+        if probe:
+            matches = "(SELECT i.search_terms FROM ideas i WHERE i.id = r.id) @> %(terms)s::text[]"
+        checks.append(matches)
         params["terms"] = terms(query.text)
     return " AND ".join(checks), params
