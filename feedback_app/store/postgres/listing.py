@@ -2,7 +2,7 @@
 
 A page is ranked on `idea_ranks` alone (see migrations.py): a WHERE from the query's filters,
 an ORDER BY from its sort, LIMIT and OFFSET from its page; only the page's ideas' documents
-are read. Two cases need more than that to stay fast on a large board:
+are read. What keeps that fast on a large board:
 
 - Trending has no index: its order changes with the clock. Ranking the whole board or a
   search by it computes every match's trending, and a search's matches are known only by
@@ -10,6 +10,7 @@ are read. Two cases need more than that to stay fast on a large board:
   proves that no older idea can reach the page (or, when it cannot, ranks every match).
 - Counting a search's matches looks each of them up too: a search counts them up to
   `BoardQuery.count_limit` (the contract says so; TinyDB reports the same figures).
+- A tag's ideas are listed and counted off `idea_tags`, which no vote rewrites.
 
 A search's statements are never prepared (`prepare`): its best plan depends on how common
 its words are (a word most ideas hold: walk the ranking and look each idea's terms up; a rare
@@ -48,6 +49,11 @@ _ORDER = {
     "new": "created_at DESC, id DESC",
     "discussed": "comments DESC, created_at DESC, id",
 }
+# How many of the newest matches trending ranks first: half as many again as the page needs
+# (at IdeaStorm's scale that left 5 older ideas to look at for page 50, and none for page 1;
+# a quarter as many again left too many), and at least this many.
+_MIN_WINDOW = 100
+
 _COLUMNS = "id, created_at, created_ts, score, promotes, demotes, comments"
 _PAGE = (
     "SELECT id, (SELECT doc FROM ideas WHERE ideas.id = r.id), promotes, demotes, comments "
@@ -55,14 +61,15 @@ _PAGE = (
 )
 
 # Trending, from the newest matches. Every idea older than the `window` newest matches
-# (`recent`) has aged at least as much as the oldest of them, so it can only outrank the
-# `need`-th best of `recent` (`bar`) with a score of at least bar x that age (`floor`);
-# the ideas scoring that much are few and found by the top index (`best`). The page is then
-# ranked among `recent` and those of `best` that match. When `recent` holds every match,
-# nothing older is looked at; when `bar` is negative (older ideas with negative scores would
-# rank higher as they age) or `best` fills its window, every match is ranked instead.
-# The floor is lowered by a billionth, far more than the rounding of the float operations
-# that compare it: an idea it leaves out cannot tie with `bar`.
+# (`recent`) has aged at least as much as the oldest of them (`edge`), so it can only
+# outrank the `need`-th best trending of `recent` with a score of at least that trending
+# times the edge's age factor (`reach`); the older ideas scoring that much are few, and read
+# off the top index (`best`). The page is then ranked among `recent` and those of `best`
+# that match. When `recent` holds every match, nothing older is looked at; when `reach` is
+# negative (older ideas with negative scores rise as they age) or `best` fills its window,
+# every match is ranked instead (`proven` says which). `reach` is lowered by a billionth,
+# far more than the rounding of the float operations that compare it: an idea it leaves
+# out cannot even tie.
 _TRENDING_NEWEST = f"""
 WITH recent AS MATERIALIZED (
     SELECT {_COLUMNS} FROM idea_ranks WHERE {{where}}
@@ -128,12 +135,6 @@ def count_statement(query: BoardQuery) -> Statement:
     params["count_to"] = query.count_limit + 1
     counted = f"SELECT 1 FROM {table} WHERE {where} LIMIT %(count_to)s"
     return f"SELECT count(*) FROM ({counted}) m", params
-
-
-# How many of the newest matches trending ranks first: half as many again as the page needs
-# (at IdeaStorm's scale that left 5 older ideas to look at for page 50, and none for page 1;
-# a quarter as many again left too many), and at least this many.
-_MIN_WINDOW = 100
 
 
 def _walks(query: BoardQuery) -> bool:
