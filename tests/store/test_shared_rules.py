@@ -102,7 +102,7 @@ def test_trending_ages_by_the_minute(
         assert _ids(store, query, later) == _expected(ideas, "trending", tallies, counts, later)
 
 
-# Boards of 400 ideas, one every half hour back from NOW, each with a score by its age in
+# Boards of 600 ideas, one every half hour back from NOW, each with a score by its age in
 # hours: the shapes that decide how a backend may shortcut trending on a large board (see
 # store/postgres/listing.py): new ideas draw the votes; one old idea drew so many that it
 # still trends; the newest ideas are voted down, so older ones rise as they age; and so many
@@ -121,7 +121,7 @@ def test_trending_over_a_large_board_is_the_documented_order(store: Store, shape
     ideas = [
         Idea(f"Idea {n}", "oat milk" if n % 2 else "rare oat", "Food", 1,
              created_at=NOW - timedelta(minutes=30 * n))
-        for n in range(400)
+        for n in range(600)
     ]  # fmt: skip
     for idea, idea_id in zip(ideas, store.ideas.add_many(ideas), strict=True):
         idea.id = idea_id
@@ -131,7 +131,8 @@ def test_trending_over_a_large_board_is_the_documented_order(store: Store, shape
         for idea_id, total in tallies.items()
         for voter in range(abs(total))
     )
-    for text, holders in (("", ideas), ("milk", ideas[1::2]), ("rare", ideas[::2])):
+    searches = (("", ideas), ("milk", ideas[1::2]), ("rare", ideas[::2]), ("7", [ideas[7]]))
+    for text, holders in searches:
         expected = _expected(holders, "trending", tallies, {}, NOW)
         for page, per_page in ((1, 20), (3, 20), (2, 50), (1, 150)):
             query = BoardQuery(sort="trending", text=text, page=page, per_page=per_page)

@@ -49,9 +49,10 @@ _ORDER = {
     "new": "created_at DESC, id DESC",
     "discussed": "comments DESC, created_at DESC, id",
 }
-# How many of the newest matches trending ranks first: half as many again as the page needs
-# (at IdeaStorm's scale that left 5 older ideas to look at for page 50, and none for page 1;
-# a quarter as many again left too many), and at least this many.
+# How many of the newest matches trending ranks first: a quarter as many again as the page
+# needs, and at least this many; and how many older ideas it reads off the top index before
+# it gives up proving (`scan`: four times as many). At IdeaStorm's scale that left 3 older
+# ideas to look at for page 50 (100 at the default scale), and none for page 1.
 _MIN_WINDOW = 100
 
 _COLUMNS = "id, created_at, created_ts, score, promotes, demotes, comments"
@@ -75,25 +76,28 @@ WITH recent AS MATERIALIZED (
     SELECT {_COLUMNS} FROM idea_ranks WHERE {{where}}
     ORDER BY created_at DESC, id DESC LIMIT %(window)s
 ), edge AS (
-    SELECT r.created_at AS at, r.id,
-        (SELECT count(*) FROM recent) < %(window)s AS whole,
-        (SELECT {_TRENDING} FROM recent ORDER BY {_ORDER["trending"]}
-            OFFSET %(need)s - 1 LIMIT 1) * {_AGED.format(created_ts="r.created_ts")} AS reach
-    FROM recent r ORDER BY r.created_at, r.id LIMIT 1
+    SELECT at, id, whole, bar, bar * {_AGED.format(created_ts="ts")} AS reach FROM (
+        SELECT created_at AS at, id, created_ts AS ts,
+            (SELECT count(*) FROM recent) < %(window)s AS whole,
+            (SELECT {_TRENDING} * (1 - 1e-9) FROM recent ORDER BY {_ORDER["trending"]}
+                OFFSET %(need)s - 1 LIMIT 1) AS bar
+        FROM recent ORDER BY created_at, id LIMIT 1) oldest
 ), best AS MATERIALIZED (
-    SELECT id AS best_id FROM idea_ranks
-    WHERE score >= (SELECT ceil(least(greatest(1, reach * (1 - 1e-9)), 2147483647))::integer
+    SELECT id AS best_id, score AS best_score, created_at AS best_at FROM idea_ranks
+    WHERE score >= (SELECT ceil(least(greatest(1, reach), 2147483647))::integer
                     FROM edge WHERE reach >= 0)
       AND (created_at, id) < (SELECT at, id FROM edge) AND NOT (SELECT whole FROM edge)
-    ORDER BY score DESC, created_at DESC, id LIMIT %(window)s
+    ORDER BY score DESC, created_at DESC, id LIMIT %(scan)s
 ), proven AS (
     SELECT CASE WHEN whole THEN TRUE WHEN reach IS NULL OR reach < 0 THEN FALSE
-           ELSE (SELECT count(*) FROM best) < %(window)s END AS yes FROM edge
+           ELSE (SELECT count(*) FROM best) < %(scan)s END AS yes FROM edge
 )
 SELECT * FROM recent WHERE (SELECT yes FROM proven)
 UNION ALL
 SELECT {_COLUMNS} FROM best, LATERAL (SELECT * FROM idea_ranks WHERE id = best_id OFFSET 0) r
     WHERE (SELECT yes FROM proven) AND {{probed}}
+      AND best_score / {_AGED.format(created_ts="date_part('epoch', best_at)")}
+          >= (SELECT bar FROM edge)
 UNION ALL
 SELECT {_COLUMNS} FROM idea_ranks WHERE NOT coalesce((SELECT yes FROM proven), TRUE) AND {{where}}
 """
@@ -107,7 +111,8 @@ def page_statement(query: BoardQuery, now_ts: float) -> Statement:
     params["limit"], params["offset"] = query.per_page, query.offset
     if query.sort == "trending" and _walks(query):
         need = query.offset + query.per_page
-        params["need"], params["window"] = need, max(_MIN_WINDOW, need + need // 2)
+        window = max(_MIN_WINDOW, need + need // 4)
+        params["need"], params["window"], params["scan"] = need, window, 4 * window
         probed = _where(query, probe=True)[0]
         ranked = f"SELECT * FROM ({_TRENDING_NEWEST.format(where=where, probed=probed)}) ranked"
     else:
