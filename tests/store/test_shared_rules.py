@@ -111,7 +111,7 @@ BOARDS = {
     "new ideas lead": lambda age: 12 - age // 20,
     "an old favourite": lambda age: 600 if age == 199 else 12 - age // 20,
     "newest voted down": lambda age: -1 if age < 60 else 3,
-    "a strong back catalogue": lambda age: 1 if age < 60 else 11 + age % 3,
+    "a strong back catalogue": lambda age: 0 if age < 60 else 11 + age % 3,
 }
 
 

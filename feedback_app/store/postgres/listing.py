@@ -50,9 +50,9 @@ _ORDER = {
     "discussed": "comments DESC, created_at DESC, id",
 }
 # How many of the newest matches trending ranks first: a quarter as many again as the page
-# needs, and at least this many; and how many older ideas it reads off the top index before
-# it gives up proving (`scan`: four times as many). At IdeaStorm's scale that left 3 older
-# ideas to look at for page 50 (100 at the default scale), and none for page 1.
+# needs, and at least this many; and how many older ideas may reach the page before it ranks
+# every match instead (`scan`: four times as many). At IdeaStorm's scale 3 older ideas
+# reached page 50 (94 at the default scale), and none page 1.
 _MIN_WINDOW = 100
 
 _COLUMNS = "id, created_at, created_ts, score, promotes, demotes, comments"
@@ -62,15 +62,15 @@ _PAGE = (
 )
 
 # Trending, from the newest matches. Every idea older than the `window` newest matches
-# (`recent`) has aged at least as much as the oldest of them (`edge`), so it can only
-# outrank the `need`-th best trending of `recent` with a score of at least that trending
-# times the edge's age factor (`reach`); the older ideas scoring that much are few, and read
-# off the top index (`best`). The page is then ranked among `recent` and those of `best`
-# that match. When `recent` holds every match, nothing older is looked at; when `reach` is
-# negative (older ideas with negative scores rise as they age) or `best` fills its window,
-# every match is ranked instead (`proven` says which). `reach` is lowered by a billionth,
-# far more than the rounding of the float operations that compare it: an idea it leaves
-# out cannot even tie.
+# (`recent`) has aged at least as much as the oldest of them (`edge`), so it can only reach
+# the `need`-th best trending of `recent` (`bar`) with a score of at least bar times the
+# edge's age factor (`reach`). The top index holds those scores first, with each idea's
+# age: `best` is read off it, the ideas whose own trending reaches `bar`. The page is then
+# ranked among `recent` and those of `best` that match. When `recent` holds every match,
+# nothing older is looked at; when `reach` is negative (older ideas with negative scores
+# rise as they age) or more than `scan` older ideas reach `bar`, every match is ranked
+# instead (`proven` says which). `bar` is lowered by a billionth, far more than the rounding
+# of the float operations that compare it: an idea it leaves out cannot even tie.
 _TRENDING_NEWEST = f"""
 WITH recent AS MATERIALIZED (
     SELECT {_COLUMNS} FROM idea_ranks WHERE {{where}}
@@ -83,11 +83,13 @@ WITH recent AS MATERIALIZED (
                 OFFSET %(need)s - 1 LIMIT 1) AS bar
         FROM recent ORDER BY created_at, id LIMIT 1) oldest
 ), best AS MATERIALIZED (
-    SELECT id AS best_id, score AS best_score, created_at AS best_at FROM idea_ranks
+    SELECT id AS best_id FROM idea_ranks
     WHERE score >= (SELECT ceil(least(greatest(1, reach), 2147483647))::integer
                     FROM edge WHERE reach >= 0)
       AND (created_at, id) < (SELECT at, id FROM edge) AND NOT (SELECT whole FROM edge)
-    ORDER BY score DESC, created_at DESC, id LIMIT %(scan)s
+      AND score / {_AGED.format(created_ts="date_part('epoch', created_at)")}
+          >= (SELECT bar FROM edge)
+    LIMIT %(scan)s
 ), proven AS (
     SELECT CASE WHEN whole THEN TRUE WHEN reach IS NULL OR reach < 0 THEN FALSE
            ELSE (SELECT count(*) FROM best) < %(scan)s END AS yes FROM edge
@@ -96,8 +98,6 @@ SELECT * FROM recent WHERE (SELECT yes FROM proven)
 UNION ALL
 SELECT {_COLUMNS} FROM best, LATERAL (SELECT * FROM idea_ranks WHERE id = best_id OFFSET 0) r
     WHERE (SELECT yes FROM proven) AND {{probed}}
-      AND best_score / {_AGED.format(created_ts="date_part('epoch', best_at)")}
-          >= (SELECT bar FROM edge)
 UNION ALL
 SELECT {_COLUMNS} FROM idea_ranks WHERE NOT coalesce((SELECT yes FROM proven), TRUE) AND {{where}}
 """
