@@ -20,6 +20,7 @@ from .errors import (
 )
 from .models import (
     DONE_STATUSES,
+    SEARCH_COUNT_LIMIT,
     SORTS,
     BoardQuery,
     Comment,
@@ -49,6 +50,7 @@ from .tinydb import TinyStore
 
 __all__ = [
     "DONE_STATUSES",
+    "SEARCH_COUNT_LIMIT",
     "SORTS",
     "BoardQuery",
     "Comment",

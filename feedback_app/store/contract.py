@@ -24,6 +24,9 @@ rule, not against the other backend):
 - Search (`Ideas.matching`, `BoardQuery.text`) finds the ideas whose indexed terms
   (`search.index_terms` of title and description) include every term of the query: whole
   terms, never substrings.
+- A listing counts every idea it lets through (`Page.total`), except a search: that counts
+  to `BoardQuery.count_limit` (`SEARCH_COUNT_LIMIT`, or the end of the page asked for when
+  further) and past it reports the limit with `Page.more` set ("more than 1,000 ideas").
 - Orders and their ties (`Ideas.list`): trending, top and discussed fall back to the newest
   idea, then the lower id; new is newest first, then the higher id. Trending is computed
   for the start of the minute `now` falls in: an order holds for a whole minute.
@@ -250,7 +253,8 @@ class Ideas(Protocol):
     def all(self) -> list[Idea]: ...
     def count(self) -> int: ...
     def list(self, query: BoardQuery, now: datetime | None = ...) -> Page[IdeaSummary]:
-        """One page of the ideas `query` asks for, with live figures. Orders: trending
+        """One page of the ideas `query` asks for, with live figures, and how many match
+        (a search counts to `query.count_limit`: see `BoardQuery.page_of`). Orders: trending
         (`models.trending_at` at the start of `now`'s minute), top (score), new (created),
         discussed (visible comments); ties as the module docstring says."""
 

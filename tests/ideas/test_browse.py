@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from feedback_app.store import Idea, IdeaStatus, utcnow
+from feedback_app.store import SEARCH_COUNT_LIMIT, Idea, IdeaStatus, utcnow
 from tests.ideas.conftest import Board
 
 
@@ -70,6 +70,25 @@ def test_pagination(board: Board) -> None:
     first = board.client.get("/ideas?sort=new").get_data(as_text=True)
     assert "Page 1 of 3" in first and 'rel="next"' in first
     assert len(_titles(board, "?sort=new&page=3")) == 5
+
+
+def test_a_search_with_very_many_matches_says_more_than(board: Board) -> None:
+    """A search stops counting at SEARCH_COUNT_LIMIT: the board says "more than", and its
+    pages still lead on to the last one, which counts exactly again."""
+    total = SEARCH_COUNT_LIMIT + 5
+    board.store.ideas.add_many(Idea(f"oat idea {n:04d}", "d", "Food", 1) for n in range(total))
+    per_page = board.app.config["IDEAS_PER_PAGE"]
+    known = SEARCH_COUNT_LIMIT // per_page
+    first = board.client.get("/ideas?sort=new&q=oat").get_data(as_text=True)
+    assert f"More than {SEARCH_COUNT_LIMIT:,} ideas" in first
+    assert f"Page 1 of more than {known:,}" in first and 'rel="next"' in first
+    last_page = -(-total // per_page)
+    last = board.client.get(f"/ideas?sort=new&q=oat&page={last_page}").get_data(as_text=True)
+    assert f"{total} ideas" in last and "More than" not in last
+    assert f"Page {last_page} of {last_page}<" in last and 'rel="next"' not in last
+    assert len(_titles(board, f"?sort=new&q=oat&page={last_page}")) == total % per_page
+    assert board.client.get(f"/ideas?q=oat&page={last_page + 1}").status_code == 404
+    assert f"{total} ideas" in board.client.get("/ideas").get_data(as_text=True)
 
 
 def test_empty_board_says_what_to_do(board: Board) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from feedback_app.store import CorruptDataError, Idea, Store
+from feedback_app.store import BoardQuery, CorruptDataError, Idea, Store
 from tests.conftest import Backend
 
 
@@ -28,6 +28,26 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     assert store.ideas.get(keep).title == "Кава з медом"
     assert store.votes.tally(keep) == (1, 0)
     assert later not in {i.id for i in store.ideas.all()}
+
+
+def test_a_restore_brings_back_what_each_tag_lists(store: Store, tmp_path: Path) -> None:
+    """Listings by tag follow the restored ideas, not the ones they replaced."""
+    vegan = [store.ideas.add(Idea(f"Vegan {n}", "d", "Food", 1, tags=["vegan"])).id
+             for n in range(2)]  # fmt: skip
+    store.ideas.add(Idea("Pumpkin", "d", "Food", 1, tags=["seasonal", "vegan"]))
+    archive = tmp_path / "backup.zip"
+    store.backup(archive)
+    store.ideas.edit(vegan[0], tags=["dessert"])
+    store.ideas.add(Idea("Later", "d", "Food", 1, tags=["dessert"]))
+    store.restore(archive)
+
+    def listed(tag: str) -> tuple[list[str], int]:
+        page = store.ideas.list(BoardQuery(sort="new", tag=tag))
+        return sorted(s.idea.title for s in page.items), page.total
+
+    assert listed("vegan") == (["Pumpkin", "Vegan 0", "Vegan 1"], 3)
+    assert listed("seasonal") == (["Pumpkin"], 1)
+    assert listed("dessert") == ([], 0)
 
 
 def test_restore_refuses_a_damaged_archive_and_changes_nothing(

@@ -1,6 +1,7 @@
 """Rules both backends keep alike, checked against the documented rule itself rather than
-against one backend: ties in every order, text round trips, NotFound, whole-term search,
-trending that ages by the minute, and due work claimed oldest first."""
+against one backend: ties in every order, trending over a board larger than one ranking
+pass, text round trips, NotFound, whole-term search and its capped count, trending that
+ages by the minute, and due work claimed oldest first."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from feedback_app.store import (
+    SEARCH_COUNT_LIMIT,
     SORTS,
     BoardQuery,
     Comment,
@@ -98,6 +100,69 @@ def test_trending_ages_by_the_minute(
         assert _ids(store, query, NOW + timedelta(seconds=seconds)) == _ids(store, query, NOW)
     for later in (NOW + timedelta(minutes=1), NOW + timedelta(hours=5, seconds=17)):
         assert _ids(store, query, later) == _expected(ideas, "trending", tallies, counts, later)
+
+
+# Boards of 600 ideas, one every half hour back from NOW, each with a score by its age in
+# hours: the shapes that decide how a backend may shortcut trending on a large board (see
+# store/postgres/listing.py): new ideas draw the votes; one old idea drew so many that it
+# still trends; the newest ideas are voted down, so older ones rise as they age; and so many
+# older ideas score well that none can be ruled out.
+BOARDS = {
+    "new ideas lead": lambda age: 12 - age // 20,
+    "an old favourite": lambda age: 600 if age == 199 else 12 - age // 20,
+    "newest voted down": lambda age: -1 if age < 60 else 3,
+    "a strong back catalogue": lambda age: 0 if age < 60 else 11 + age % 3,
+}
+
+
+@pytest.mark.parametrize("shape", BOARDS)
+def test_trending_over_a_large_board_is_the_documented_order(store: Store, shape: str) -> None:
+    score = BOARDS[shape]
+    ideas = [
+        Idea(f"Idea {n}", "oat milk" if n % 2 else "rare oat", "Food", 1,
+             created_at=NOW - timedelta(minutes=30 * n))
+        for n in range(600)
+    ]  # fmt: skip
+    for idea, idea_id in zip(ideas, store.ideas.add_many(ideas), strict=True):
+        idea.id = idea_id
+    tallies = {i.id: score(int((NOW - i.created_at).total_seconds()) // 3600) for i in ideas}
+    store.votes.cast_many(
+        Vote(idea_id, voter, 1 if total > 0 else -1)
+        for idea_id, total in tallies.items()
+        for voter in range(abs(total))
+    )
+    searches = (("", ideas), ("milk", ideas[1::2]), ("rare", ideas[::2]), ("7", [ideas[7]]))
+    for text, holders in searches:
+        expected = _expected(holders, "trending", tallies, {}, NOW)
+        for page, per_page in ((1, 20), (3, 20), (2, 50), (1, 150)):
+            query = BoardQuery(sort="trending", text=text, page=page, per_page=per_page)
+            start = (page - 1) * per_page
+            assert _ids(store, query) == expected[start : start + per_page], (text, page)
+
+
+def test_a_search_counts_its_matches_up_to_a_limit(store: Store) -> None:
+    """Past SEARCH_COUNT_LIMIT matches a search says "more than" instead of counting them
+    all, on every backend alike, and still knows whether each page exists and has a next."""
+    extra = 10
+    ideas = [Idea(f"Oat idea {n}", "oat", "Food", 1) for n in range(SEARCH_COUNT_LIMIT + extra)]
+    store.ideas.add_many(ideas)
+    per_page = 20
+    last = -(-(SEARCH_COUNT_LIMIT + extra) // per_page)
+    first = store.ideas.list(BoardQuery(sort="new", text="oat", per_page=per_page))
+    assert (first.total, first.more, first.pages, first.has_next) == (
+        SEARCH_COUNT_LIMIT, True, SEARCH_COUNT_LIMIT // per_page, True
+    )  # fmt: skip
+    deepest = SEARCH_COUNT_LIMIT // per_page
+    edge = store.ideas.list(BoardQuery(sort="new", text="oat", page=deepest, per_page=per_page))
+    assert (len(edge.items), edge.more, edge.has_next) == (per_page, True, True)
+    end = store.ideas.list(BoardQuery(sort="new", text="oat", page=last, per_page=per_page))
+    assert (len(end.items), end.total, end.more, end.pages, end.has_next) == (
+        (SEARCH_COUNT_LIMIT + extra) % per_page, SEARCH_COUNT_LIMIT + extra, False, last, False
+    )  # fmt: skip
+    beyond = store.ideas.list(BoardQuery(sort="new", text="oat", page=last + 1))
+    assert (beyond.items, beyond.more, beyond.pages) == ([], False, last)
+    board = store.ideas.list(BoardQuery(sort="new"))
+    assert (board.total, board.more) == (SEARCH_COUNT_LIMIT + extra, False), "the board counts all"
 
 
 WORDS = [

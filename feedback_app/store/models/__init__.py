@@ -13,6 +13,7 @@ from .followups import RESCUE_WITHIN, FollowUp, FollowUpEvent, FollowUpState
 from .ideas import (
     CLOSED_STATUSES,
     DONE_STATUSES,
+    SEARCH_COUNT_LIMIT,
     SORTS,
     TRANSITIONS,
     TRENDING_GRAVITY,
@@ -82,6 +83,7 @@ __all__ = [
     "RESCUE_WITHIN",
     "REVISE_WINDOW",
     "SCORE_SCALE",
+    "SEARCH_COUNT_LIMIT",
     "SORTS",
     "TESTIMONIAL_INVITE_GAP",
     "TRANSITIONS",

@@ -162,12 +162,17 @@ def _field_kinds(cls: type) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a listing, with what paging links need."""
+    """One page of a listing, with what paging links need.
+
+    `total` counts every item of the listing, unless `more` is set: then more than `total`
+    items match, and the listing stopped counting there (a search does, see
+    `BoardQuery.count_limit`); `pages` is then a lower bound too."""
 
     items: list[T]
     page: int
     per_page: int
     total: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -175,7 +180,7 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more or self.page < self.pages
 
     @property
     def has_prev(self) -> bool:

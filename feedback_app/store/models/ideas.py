@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from .base import LINE, LINES, Record, utcnow
+from .base import LINE, LINES, Page, Record, utcnow
 
 __all__ = [
     "CLOSED_STATUSES",
     "DONE_STATUSES",
+    "SEARCH_COUNT_LIMIT",
     "SORTS",
     "TRANSITIONS",
     "TRENDING_GRAVITY",
@@ -62,6 +63,10 @@ def trending_at(score: int, created_ts: float, now_ts: float) -> float:
 
 # The orders a board can be listed in (see `store.ideas` for what each means).
 SORTS = ("trending", "top", "new", "discussed")
+# A search counts the ideas it finds up to this many, and says "more than" beyond: counting
+# every match of a common word would cost more than ranking a page of them, and nobody pages
+# through a thousand results (see `BoardQuery.count_limit`).
+SEARCH_COUNT_LIMIT = 1000
 
 
 class IdeaStatus(StrEnum):
@@ -254,3 +259,21 @@ class BoardQuery:
     def offset(self) -> int:
         """How many ideas come before this page."""
         return (self.page - 1) * self.per_page
+
+    @property
+    def count_limit(self) -> int | None:
+        """How many matching ideas a listing counts: all of them (None) without search text;
+        with it, `SEARCH_COUNT_LIMIT` or up to the end of this page, whichever is further, so
+        that a page always knows whether it exists and whether another follows."""
+        if not self.text:
+            return None
+        return max(SEARCH_COUNT_LIMIT, self.offset + self.per_page)
+
+    def page_of(self, items: list[IdeaSummary], found: int) -> Page[IdeaSummary]:
+        """This query's page of `items`, `found` being how many ideas match, counted to at
+        least `count_limit` + 1 (a count beyond the limit is reported as the limit, with
+        `Page.more`): every backend reports the same figures for the same board."""
+        limit = self.count_limit
+        if limit is not None and found > limit:
+            return Page(items, self.page, self.per_page, limit, more=True)
+        return Page(items, self.page, self.per_page, found)

@@ -20,9 +20,6 @@ from ...textrules import multi_line
 from ..errors import Conflict, IdeaClosed, NotFound
 from ..models import (
     CLOSED_STATUSES,
-    TRENDING_GRAVITY,
-    TRENDING_OFFSET_HOURS,
-    TRENDING_REFRESH_S,
     BoardQuery,
     Comment,
     Idea,
@@ -37,6 +34,7 @@ from ..models import (
 from ..search import index_terms, similarity, terms
 from .database import Database
 from .doctable import ANALYZE_AFTER, Doc, DocTable
+from .listing import count_statement, page_statement, prepare
 
 __all__ = ["PgComments", "PgFollows", "PgIdeas", "PgVotes"]
 
@@ -62,20 +60,6 @@ def _comment_columns(doc: Doc) -> dict[str, Any]:
         "hidden": bool(doc.get("hidden")),
         "created_at": datetime.fromisoformat(doc["created_at"]),
     }
-
-
-# In float8 throughout, as `trending_at` computes it in Python: the same operations on the same
-# doubles give the same order (numeric arithmetic was 50 times slower, and rounds otherwise).
-_TRENDING = (
-    f"score / power(greatest(0, (%(clock)s - created_ts) / 3600)"
-    f" + {TRENDING_OFFSET_HOURS}, {TRENDING_GRAVITY}) DESC, created_at DESC, id"
-)
-_ORDER = {
-    "trending": _TRENDING,
-    "top": "score DESC, created_at DESC, id",
-    "new": "created_at DESC, id DESC",
-    "discussed": "comments DESC, created_at DESC, id",
-}
 
 
 # A vote's change, in one statement (see `PgVotes.cast_in`): the vote held (0 for none), the
@@ -525,59 +509,20 @@ class PgIdeas:
         return self.table.count()
 
     def list(self, query: BoardQuery, now: datetime | None = None) -> Page[IdeaSummary]:
-        """One page of the ideas `query` asks for: the page's ids ranked on `idea_ranks`
-        alone (a WHERE from its filters, an ORDER BY from its sort, LIMIT and OFFSET from
-        its page), then only those ideas' documents."""
-        where, params = _where(query)
-        now_ts = (now or utcnow()).timestamp()
-        params["clock"] = int(now_ts // TRENDING_REFRESH_S) * TRENDING_REFRESH_S
-        params["limit"], params["offset"] = query.per_page, query.offset
+        """One page of the ideas `query` asks for, and how many match (see listing.py)."""
+        page = page_statement(query, (now or utcnow()).timestamp())
+        count = count_statement(query)
+        planned = prepare(query)
         with self._db.connection() as conn:
-            rows = conn.execute(
-                "SELECT id, (SELECT doc FROM ideas WHERE ideas.id = r.id), promotes, demotes, "
-                f"comments FROM (SELECT * FROM idea_ranks WHERE {where} "
-                f"ORDER BY {_ORDER[query.sort]} LIMIT %(limit)s OFFSET %(offset)s) r "
-                f"ORDER BY {_ORDER[query.sort]}",
-                params,
-            ).fetchall()
-            total_row = conn.execute(
-                f"SELECT count(*) FROM idea_ranks WHERE {where}",
-                params,
-            ).fetchone()
-        total = int(total_row[0]) if total_row else 0
+            rows = conn.execute(*page, prepare=planned).fetchall()  # type: ignore[arg-type]
+            found = conn.execute(*count, prepare=planned).fetchone()  # type: ignore[arg-type]
         items = [
             IdeaSummary(self.table.decode(i, doc), up, down, n) for i, doc, up, down, n in rows
         ]
-        return Page(items, query.page, query.per_page, total)
+        return query.page_of(items, int(found[0]) if found else 0)
 
     def _update(self, idea_id: int, change: Any) -> Idea:
         doc = self.table.update(idea_id, change)
         if doc is None:
             raise NotFound(f"idea {idea_id}")
         return Idea.from_doc(doc, idea_id)
-
-
-def _where(query: BoardQuery) -> tuple[str, dict[str, Any]]:
-    """The SQL condition on `idea_ranks` for the filters of `query` (fixed text, values as
-    parameters); words are looked up in `ideas`, by its search index."""
-    checks = ["TRUE"]
-    params: dict[str, Any] = {}
-    if query.category:
-        checks.append("category = %(category)s")
-        params["category"] = query.category
-    if query.statuses:
-        checks.append("status = ANY(%(statuses)s)")
-        params["statuses"] = sorted(s.value for s in query.statuses)
-    if query.tag:
-        checks.append("tags @> ARRAY[%(tag)s]::text[]")
-        params["tag"] = query.tag
-    if query.author_id is not None:
-        checks.append("author_id = %(author)s")
-        params["author"] = query.author_id
-    if query.voted_by is not None:
-        checks.append("id IN (SELECT idea_id FROM votes WHERE user_id = %(voter)s)")
-        params["voter"] = query.voted_by
-    if query.text:
-        checks.append("id IN (SELECT id FROM ideas WHERE search_terms @> %(terms)s::text[])")
-        params["terms"] = terms(query.text)
-    return " AND ".join(checks), params

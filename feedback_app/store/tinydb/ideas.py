@@ -208,7 +208,7 @@ class Ideas:
             items = [
                 IdeaSummary(ideas[i], *tallies.get(i, (0, 0)), counts.get(i, 0)) for i in chosen
             ]
-            return Page(items, query.page, query.per_page, len(ranking))
+            return query.page_of(items, len(ranking))
 
     def _filter(self, query: BoardQuery, ideas: dict[int, Idea]) -> Callable[[int], bool]:
         """Whether an idea id is one `query` lets through (an idea since deleted is not)."""

@@ -10,7 +10,7 @@ import psycopg
 import psycopg.types.json
 import pytest
 
-from feedback_app.store import Idea, SchemaError
+from feedback_app.store import BoardQuery, Idea, SchemaError
 from feedback_app.store.models import Sale
 from feedback_app.store.postgres import PgStore
 from feedback_app.store.postgres.migrations import MIGRATIONS
@@ -46,6 +46,26 @@ def test_upgrading_again_changes_nothing(new_database: Callable[[], str]) -> Non
     assert again.ideas.get(idea.id).title == "Cornetti vegani"
     store.close()
     again.close()
+
+
+def test_version_3_lists_the_tags_of_ideas_stored_before_it(
+    new_database: Callable[[], str],
+) -> None:
+    """Ideas tagged under version 2 are found by their tags once version 3 is applied."""
+    url = new_database()
+    store = PgStore(url)
+    for n, tags in enumerate([["vegan"], ["vegan", "seasonal"], [], ["сезон", "vegan"]]):
+        store.ideas.add(Idea(f"Idea {n}", "d", "Food", 1, tags=tags))
+    store.close()
+    with psycopg.connect(url) as conn:  # back to version 2, as a database made before 3 was
+        conn.execute("DROP TABLE idea_tags")
+        conn.execute("DROP FUNCTION idea_tags_follow, idea_tags_clear CASCADE")
+        conn.execute("DELETE FROM schema_version WHERE version >= 3")
+    upgraded = PgStore(url)
+    for tag, titles in (("vegan", ["Idea 0", "Idea 1", "Idea 3"]), ("сезон", ["Idea 3"])):
+        page = upgraded.ideas.list(BoardQuery(sort="new", tag=tag))
+        assert (sorted(s.idea.title for s in page.items), page.total) == (titles, len(titles))
+    upgraded.close()
 
 
 def test_a_database_from_a_newer_voicebox_is_refused_and_left_alone(
