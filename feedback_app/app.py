@@ -18,6 +18,7 @@ from .errors import init_errors
 from .ideas.cards import init_cards
 from .limits import init_limits
 from .mail import init_mail
+from .page_cache import init_page_cache
 from .publishing import init_publishing
 from .security import init_security
 from .store import StoreError
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_errors(app)
     init_templating(app)
     init_cards(app)
+    init_page_cache(app)
     init_mail(app)
     init_publishing(app)
     _register_blueprints(app)
