@@ -106,7 +106,9 @@ def kept_for_visitors(view: F) -> F:
         if kept is None:
             revision = store.board_revision(settled=True)
             kept = _render(view, args, kwargs, now)
-            if revision is not None and now < kept.expires:
+            # Rendered for someone signed in some way `_signed_in` does not foresee, the page
+            # is theirs: it is not kept.
+            if revision is not None and now < kept.expires and not current_user.is_authenticated:
                 pages.put((revision, *where), kept)
         return escape(generate_csrf()).encode().join(kept.parts)
 
@@ -132,7 +134,7 @@ def _render(view: Callable[..., str], args: Any, kwargs: Any, now: float) -> _Ke
     try:
         html = view(*args, **kwargs)
     finally:
-        g.pop(_TOKEN_ON_G)  # the visitor's own token is made afresh when asked for
+        g.pop(_TOKEN_ON_G, None)  # the visitor's own token is made afresh when asked for
         expires = g.pop(_EXPIRES)
     return _Kept(html.encode().split(_TOKEN_SLOT.encode()), expires)
 

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app import page_cache
+from feedback_app.auth.current import Account
 from feedback_app.store import Idea, IdeaStatus, Store, open_store, utcnow
 from feedback_app.store.models import TRENDING_REFRESH_S
 from feedback_app.templating import age_changes_at
@@ -173,6 +174,24 @@ def test_signed_in_people_never_get_a_kept_page(app: Flask, store: Store) -> Non
         assert re.search(rf'class="vote-up"\s+aria-pressed="{pressed}"', page)
     after = _page(app.test_client())
     assert "Олена" not in after and "Marta" not in after and "Ideas I voted on" not in after
+
+
+def test_a_page_rendered_for_someone_signed_in_another_way_is_not_kept(
+    app: Flask, store: Store
+) -> None:
+    """Should the app ever sign people in by other means than the session (an API key, say),
+    a page rendered for them is still theirs alone."""
+    _idea(store, "Більше безлактозних десертів")
+    olena = store.users.add("olena@example.com", name="Олена")
+    login_manager = app.login_manager  # type: ignore[attr-defined]  # one for every app
+    login_manager.request_loader(
+        lambda request: Account(olena) if request.headers.get("X-Key") == "olena" else None
+    )
+    try:
+        assert "Олена" in _page(app.test_client(), headers={"X-Key": "olena"})
+        assert "Олена" not in _page(app.test_client())
+    finally:
+        login_manager.request_loader(None)
 
 
 def test_a_flash_message_is_shown_once_and_never_kept(app: Flask, store: Store) -> None:
