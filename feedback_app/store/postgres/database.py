@@ -12,11 +12,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import orjson
 import psycopg
+from psycopg import pq
 from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -40,8 +41,6 @@ _OPTIONS: dict[str, Any] = {
 
 
 _UNREADABLE = "postgresql:…"
-
-T = TypeVar("T")
 
 
 def redact(url: str) -> str:
@@ -148,27 +147,28 @@ class Database:
         finally:
             pool.putconn(conn)  # a broken connection is discarded by the pool
 
-    def read_alone(self, read: Callable[[psycopg.Connection[Any]], T]) -> T:
-        """`read(conn)` outside any transaction (autocommit): one round trip for one
-        statement, where `connection()` adds three (BEGIN, its probe, COMMIT). For the
-        cheapest reads, made on every request. `read` is its own probe: on a connection
-        found broken it is run again on the next, as `connection()` does, so it must only
-        read."""
-        results: list[T] = []
+    def read_alone(self, statement: str) -> str | None:
+        """The first value `statement` answers, as text, read outside any transaction in one
+        round trip: through libpq's own call, on a pooled connection that psycopg sees idle
+        before and after, as PostgreSQL runs a statement sent without BEGIN as a transaction
+        of its own. Through psycopg the same read costs three more round trips (BEGIN, the
+        probe, COMMIT) and its adaptation layers: this is for the cheapest reads, made on
+        every request. The statement is its own probe: on a connection found broken it is
+        run again on the next, as `connection()` does, so it must only read."""
+        values: list[str | None] = []
 
         def probe(conn: psycopg.Connection[Any]) -> None:
-            conn.autocommit = True
-            try:
-                results.append(read(conn))
-            finally:
-                try:
-                    conn.autocommit = False
-                except psycopg.Error:  # never lent again outside a transaction: discarded
-                    conn.close()
+            result = conn.pgconn.exec_(statement.encode())
+            if result.status != pq.ExecStatus.TUPLES_OK:
+                if conn.pgconn.status == pq.ConnStatus.BAD:  # the connection, not the statement
+                    raise psycopg.OperationalError(result.error_message.decode(errors="replace"))
+                raise psycopg.errors.error_from_result(result, conn.info.encoding)
+            raw = result.get_value(0, 0)
+            values.append(None if raw is None else raw.decode())
 
         pool, conn = self._lend(probe)
         pool.putconn(conn)
-        return results[-1]
+        return values[-1]
 
     def _lend(
         self, probe: Callable[[psycopg.Connection[Any]], object] = _empty_query

@@ -23,10 +23,6 @@ every writer would have to remember to advance it; here the database does both.
 
 from __future__ import annotations
 
-from typing import Any
-
-import psycopg
-
 from .database import Database
 
 __all__ = ["BOARD_LOCK_KEY", "PgBoardRevision"]
@@ -49,20 +45,10 @@ class PgBoardRevision:
 
     def read(self, settled: bool = False) -> int | None:
         """The sequence's value; with `settled`, None while a writer counted in it may still
-        be committing."""
-        return self._db.read_alone(_settled if settled else _value)
-
-
-def _value(conn: psycopg.Connection[Any]) -> int:
-    row = conn.execute(_VALUE).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def _settled(conn: psycopg.Connection[Any]) -> int | None:
-    """The value, read first; then whether any writer holds the lock. Two statements, in this
-    order: a writer that advanced the sequence before the value was read took the lock before
-    advancing it, so it is either seen holding the lock or has ended."""
-    value = _value(conn)
-    row = conn.execute(_NO_WRITER).fetchone()
-    return value if row and row[0] else None
+        be committing. The value is read first, then the lock tried: a writer that advanced
+        the sequence before the value was read took the lock before advancing it, so it is
+        either seen holding the lock or has ended."""
+        value = int(self._db.read_alone(_VALUE) or 0)
+        if settled and self._db.read_alone(_NO_WRITER) != "t":
+            return None
+        return value

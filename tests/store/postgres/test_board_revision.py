@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import psycopg
 import pytest
 
 from feedback_app.store import BoardQuery, Idea
@@ -60,3 +61,22 @@ def test_writers_do_not_wait_for_each_other_nor_for_the_settled_read(backend: Ba
         assert time.monotonic() - started < 1.5
     assert [_promotes(store, i) for i in ideas[:2]] == [1, 1]
     assert store.board_revision(settled=True) is not None
+
+
+def test_the_revision_is_read_through_connections_the_server_dropped(backend: Backend) -> None:
+    """As after a restart of the server: every pooled connection is broken, and the read
+    moves on to a new one instead of failing."""
+    store = backend.open()
+    assert isinstance(store, PgStore)
+    with store.db.connection() as one, store.db.connection() as two:  # two in the pool
+        one.execute("SELECT 1")
+        two.execute("SELECT 1")
+    before = store.board_revision(settled=True)
+    with psycopg.connect(backend.url, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    assert len(ended) >= 2
+    assert store.board_revision() == before
+    assert store.board_revision(settled=True) == before
