@@ -16,8 +16,11 @@ byte, the page rendering would give now:
 - **the form token**: every token rendered into a kept page is a slot, and the visitor's own
   token is written into it on each request.
 
-The response is made by the same code as a rendered page's (headers, session cookie, `Vary`).
-While templates reload on change (debug), nothing is kept: an edited template shows at once.
+Every copy expires at the next minute whatever else happens, which also bounds how long a
+change to the board could go unseen were it ever made around the store (a tool writing to the
+database with its triggers off). The response is made by the same code as a rendered page's
+(headers, session cookie, `Vary`). While templates reload on change (debug), nothing is kept:
+an edited template shows at once.
 """
 
 from __future__ import annotations

@@ -32,11 +32,9 @@ __all__ = ["BOARD_LOCK_KEY", "PgBoardRevision"]
 BOARD_LOCK_KEY = 0x566F_6963_426F_6172  # "VoicBoar"
 
 _VALUE = "SELECT last_value FROM board_revision"
-# Tried and given back within the statement: writers wait for it no longer than that.
-_NO_WRITER = (
-    f"SELECT CASE WHEN pg_try_advisory_lock({BOARD_LOCK_KEY}) "
-    f"THEN pg_advisory_unlock({BOARD_LOCK_KEY}) ELSE false END"
-)
+# Sent alone (`Database.read_alone`), the statement is its own transaction: the lock, when
+# taken, is given back as it ends, whatever happens to it; writers wait no longer than that.
+_NO_WRITER = f"SELECT pg_try_advisory_xact_lock({BOARD_LOCK_KEY})"
 
 
 class PgBoardRevision:
