@@ -11,7 +11,7 @@ the locale is part of what is remembered.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from numbers import Number
 from typing import Any
@@ -23,13 +23,14 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from .page_cache import changes_at
 from .page_urls import idea_url
 from .store import IdeaStatus, utcnow
 from .text import plain_text
 
 __all__ = [
-    "STATUS_LABELS", "age", "init_templating", "install_gettext", "localized_number",
-    "status_label", "time_ago", "time_tag", "vote_labels",
+    "STATUS_LABELS", "age", "age_changes_at", "init_templating", "install_gettext",
+    "localized_number", "status_label", "time_ago", "time_tag", "vote_labels",
 ]  # fmt: skip
 
 # How many results each helper remembers per process: far more than the ideas a busy board
@@ -55,8 +56,39 @@ def time_ago(moment: datetime) -> Markup:
 
 
 def age(moment: datetime, now: datetime, locale: Locale | None) -> str:
-    """How long before `now` the moment was, in the reader's words ("3 days ago")."""
+    """How long before `now` the moment was, in the reader's words ("3 days ago"). A page
+    kept for later (page_cache.py) is told when these words will change."""
+    changes_at(age_changes_at(moment, now))
     return dates.format_timedelta(moment - now, add_direction=True, locale=locale)
+
+
+# How Babel's format_timedelta (with its defaults, as `age` calls it) chooses its words: the
+# largest unit of which there is at least this share, the count rounded to a whole number.
+_UNITS = dates.TIMEDELTA_UNITS  # ("year", seconds), ... ("second", 1), largest first
+_THRESHOLD = 0.85
+# Under the exact instant, against floating-point rounding.
+_MARGIN = timedelta(milliseconds=1)
+
+
+def age_changes_at(moment: datetime, now: datetime) -> datetime:
+    """The first instant after `now` from which `age(moment, ...)` may read differently: when
+    the rounded count moves on ("3 minutes" → "4 minutes"), or a larger unit takes over
+    ("59 minutes" → "1 hour"), whichever comes first. A moment not in the past reads "in …"
+    and counts down: it changes at once."""
+    elapsed = (now - moment).total_seconds()
+    if elapsed <= 0:
+        return now
+    used = next(
+        n
+        for n, (unit, size) in enumerate(_UNITS)
+        if elapsed / size >= _THRESHOLD or unit == "second"
+    )
+    size = _UNITS[used][1]
+    shown = round(max(1.0, elapsed / size))  # "1 second", never "0 seconds", once past
+    change = (shown + 0.5) * size
+    if used:
+        change = min(change, _THRESHOLD * _UNITS[used - 1][1])
+    return moment + timedelta(seconds=change) - _MARGIN
 
 
 def time_tag(moment: datetime, relative: str) -> Markup:

@@ -24,6 +24,7 @@ from ..auth.current import staff_required
 from ..auth.service import safe_next
 from ..data import get_store
 from ..forms import ActionForm
+from ..page_cache import kept_for_visitors
 from ..security import csrf
 from ..store import IdeaStatus, NotFound, Page, Stance
 from ..text import render_markdown
@@ -49,6 +50,7 @@ unsubscribe_bp = Blueprint("unsubscribe", __name__)
 
 
 @bp.get("")
+@kept_for_visitors
 def index() -> str:
     filters = FilterForm(request.args)
     filters.validate()

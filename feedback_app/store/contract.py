@@ -40,7 +40,7 @@ rule, not against the other backend):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -381,6 +381,16 @@ class Store(Protocol):
 
     def adopt_secret_key(self, key: str) -> None:
         """Keep `key` as the signing key from now on (`voicebox migrate` moves it over)."""
+
+    def board_revision(self, settled: bool = ...) -> Hashable | None:
+        """An opaque value that changes whenever anything a board listing shows may have
+        changed (an idea added, edited, restatused or merged, a vote, a comment shown or
+        hidden), written by any process or host. Cheap: a page cache reads it on every
+        request, and a read never changes it.
+
+        With `settled`, the value is one under which data read from now on may be kept: every
+        change it counts is visible to later reads. None when that cannot be said at the
+        moment (PostgreSQL: a change counted is still being committed)."""
 
     def check(self) -> int:
         """Decode every record; return how many, or raise CorruptDataError naming one."""

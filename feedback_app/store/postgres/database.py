@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 import orjson
 import psycopg
+from psycopg import pq
 from psycopg.types.json import set_json_dumps, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -80,6 +81,10 @@ def redact(url: str) -> str:
 def _reason(exc: BaseException) -> str:
     """The first line of a connection error: libpq says why (never with the password)."""
     return str(exc).strip().split("\n", 1)[0]
+
+
+def _empty_query(conn: psycopg.Connection[Any]) -> None:
+    conn.execute("")
 
 
 def _dumps(value: Any) -> str:
@@ -197,8 +202,33 @@ class Database:
         finally:
             pool.putconn(conn)  # a broken connection is discarded by the pool
 
-    def _lend(self) -> tuple[ConnectionPool, psycopg.Connection[Any]]:
-        """A pooled connection, tried with an empty query before it is lent.
+    def read_alone(self, statement: str) -> str | None:
+        """The first value `statement` answers, as text, read outside any transaction in one
+        round trip: through libpq's own call, on a pooled connection that psycopg sees idle
+        before and after, as PostgreSQL runs a statement sent without BEGIN as a transaction
+        of its own. Through psycopg the same read costs three more round trips (BEGIN, the
+        probe, COMMIT) and its adaptation layers: this is for the cheapest reads, made on
+        every request. The statement is its own probe: on a connection found broken it is
+        run again on the next, as `connection()` does, so it must only read."""
+        values: list[str | None] = []
+
+        def probe(conn: psycopg.Connection[Any]) -> None:
+            result = conn.pgconn.exec_(statement.encode())
+            if result.status != pq.ExecStatus.TUPLES_OK:
+                if conn.pgconn.status == pq.ConnStatus.BAD:  # the connection, not the statement
+                    raise psycopg.OperationalError(result.error_message.decode(errors="replace"))
+                raise psycopg.errors.error_from_result(result, conn.info.encoding)
+            raw = result.get_value(0, 0)
+            values.append(None if raw is None else raw.decode())
+
+        pool, conn = self._lend(probe)
+        pool.putconn(conn)
+        return values[-1]
+
+    def _lend(
+        self, probe: Callable[[psycopg.Connection[Any]], object] = _empty_query
+    ) -> tuple[ConnectionPool, psycopg.Connection[Any]]:
+        """A pooled connection, tried with `probe` (an empty query) before it is lent.
 
         After the server restarted or failed over every pooled connection is broken: each
         one found so is discarded and the server asked directly. If it answers, the next
@@ -214,11 +244,14 @@ class Database:
                     f"the database {redact(self.url)} is busy: {_reason(exc)}"
                 ) from exc
             try:
-                conn.execute("")
+                probe(conn)
                 return pool, conn
             except psycopg.OperationalError:
                 pool.putconn(conn)
                 self._check_server(pool)
+            except BaseException:
+                pool.putconn(conn)
+                raise
         raise Unavailable(f"the database {redact(self.url)} keeps dropping connections")
 
     def _check_server(self, pool: ConnectionPool) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 
 from ..errors import SchemaError
+from .revision import BOARD_LOCK_KEY
 
 __all__ = ["MIGRATIONS", "current_version", "upgrade"]
 
@@ -215,7 +216,25 @@ CREATE TRIGGER ideas_untagged AFTER TRUNCATE ON ideas
 ANALYZE idea_tags;
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3)]
+# The board's revision (see revision.py): every statement that writes what a listing shows
+# (ideas, and their ranking rows, which votes and comments move) takes the board's advisory
+# lock in shared mode, held until its transaction ends, then advances the sequence. Shared
+# holders never wait for each other: writers are not put in a line.
+_V4 = f"""
+CREATE SEQUENCE board_revision;
+CREATE FUNCTION board_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared({BOARD_LOCK_KEY});
+    PERFORM nextval('board_revision');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER ideas_board_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ideas
+    FOR EACH STATEMENT EXECUTE FUNCTION board_changed();
+CREATE TRIGGER idea_ranks_board_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON idea_ranks FOR EACH STATEMENT EXECUTE FUNCTION board_changed();
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
 
 
 def current_version(conn: psycopg.Connection[Any]) -> int:

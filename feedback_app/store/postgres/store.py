@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from .doctable import DocTable
 from .outbox import PgJobs, PgMessages
 from .people import PgRateLimits, PgTokens, PgUsers
 from .records import PgRecords
+from .revision import PgBoardRevision
 
 __all__ = ["PgStore"]
 
@@ -101,6 +102,7 @@ class PgStore:
         self.jobs = PgJobs(db)
         self.limits = PgRateLimits(db)
         self.status = PgStatus(db)
+        self._revision = PgBoardRevision(db)
 
     @property
     def location(self) -> str:
@@ -191,6 +193,10 @@ class PgStore:
                 row = conn.execute(f"SELECT count(*) FROM {name}").fetchone()
                 total += int(row[0]) if row else 0
         return total
+
+    def board_revision(self, settled: bool = False) -> Hashable | None:
+        """The board's sequence, advanced by every write to it (see revision.py)."""
+        return self._revision.read(settled)
 
     def ping(self) -> None:
         """Raise Unavailable when the database cannot answer."""

@@ -25,6 +25,7 @@ from tinydb import TinyDB
 from ..errors import CorruptDataError
 from ..models import Record
 from ..validation import problem
+from .revision import BoardClock
 from .shard import Shard
 from .storage import Change
 
@@ -46,11 +47,12 @@ class Collection:
         shards: int,
         durable: bool = True,
         model: type[Record] | None = None,
+        clock: BoardClock | None = None,
     ) -> None:
         self.name = name
         self.model = model
         self.folder = Path(root) / name
-        self.shards = [Shard(self.folder / f"{i:02d}.json", durable) for i in range(shards)]
+        self.shards = [Shard(self.folder / f"{i:02d}.json", durable, clock) for i in range(shards)]
 
     @property
     def size(self) -> int:

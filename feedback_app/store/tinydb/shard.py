@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from .lockfile import LockFile
+from .revision import BoardClock
 from .storage import TAKEN, AtomicStorage, Change, write_bytes_atomically
 
 __all__ = ["Shard"]
@@ -39,8 +40,10 @@ _LOCK_TIMEOUT_S = 30.0
 class Shard:
     """A TinyDB database in one file, safe to share between threads and processes."""
 
-    def __init__(self, path: Path, durable: bool = True) -> None:
+    def __init__(self, path: Path, durable: bool = True, clock: BoardClock | None = None) -> None:
+        """`clock`: the board's, for a file of the board's (ticked by every write to it)."""
         self.path = Path(path)
+        self._clock = clock
         self.storage = AtomicStorage(self.path, durable)
         self.db = TinyDB(storage=lambda: self.storage)
         self.db.table_class = _Table
@@ -70,7 +73,7 @@ class Shard:
         (see `AtomicStorage.flush`), still under the thread lock: when the block ends, the
         write is durable.
         """
-        with self._thread_lock:
+        with self._ticking(), self._thread_lock:
             try:
                 with self._file_lock.held(_LOCK_TIMEOUT_S):
                     self.refresh()
@@ -86,9 +89,13 @@ class Shard:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold both locks without writing: a consistent snapshot for backups."""
-        with self._thread_lock, self._file_lock.held(_LOCK_TIMEOUT_S):
+        """Hold both locks: a consistent snapshot for backups, or whole files replaced
+        (restores, clearing)."""
+        with self._ticking(), self._thread_lock, self._file_lock.held(_LOCK_TIMEOUT_S):
             yield
+
+    def _ticking(self) -> AbstractContextManager[None]:
+        return self._clock.ticking() if self._clock else contextlib.nullcontext()
 
     # -- small writes, inside `writing()` ----------------------------------------------------
     def doc(self, table: str, doc_id: int) -> Doc | None:

@@ -22,7 +22,7 @@ import contextlib
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from .jobs import Jobs
 from .limits import RateLimits
 from .messages import Messages
 from .records import Records
+from .revision import BOARD_COLLECTIONS, BoardClock
 from .schema import META_FILE, open_meta
 from .shard import Shard
 from .status import FolderStatus
@@ -70,10 +71,16 @@ class TinyStore:
         self.root = Path(root)
         self.meta = open_meta(self.root, shards)
         self.status = FolderStatus(self.root / "status")
+        self._clock = BoardClock(self.root)
         shards = self.meta["shards"]
         self.collections = {
             name: Collection(
-                self.root, name, n, durable=name not in NOT_DURABLE, model=COLLECTIONS.get(name)
+                self.root,
+                name,
+                n,
+                durable=name not in NOT_DURABLE,
+                model=COLLECTIONS.get(name),
+                clock=self._clock if name in BOARD_COLLECTIONS else None,
             )
             for name, n in shards.items()
         }
@@ -128,6 +135,10 @@ class TinyStore:
 
     def adopt_secret_key(self, key: str) -> None:
         write_bytes_atomically(self.root / "secret_key", key.encode())  # mode 0600
+
+    def board_revision(self, settled: bool = False) -> Hashable | None:
+        """The stamp of the board's clock, ticked by every write to it (see revision.py)."""
+        return self._clock.read(settled)
 
     def ping(self) -> None:
         """Raise CorruptDataError when a data file cannot be read (changed files only are

@@ -60,6 +60,8 @@ def test_version_3_lists_the_tags_of_ideas_stored_before_it(
     with psycopg.connect(url) as conn:  # back to version 2, as a database made before 3 was
         conn.execute("DROP TABLE idea_tags")
         conn.execute("DROP FUNCTION idea_tags_follow, idea_tags_clear CASCADE")
+        conn.execute("DROP FUNCTION board_changed CASCADE")  # and version 4's revision
+        conn.execute("DROP SEQUENCE board_revision")
         conn.execute("DELETE FROM schema_version WHERE version >= 3")
     upgraded = PgStore(url)
     for tag, titles in (("vegan", ["Idea 0", "Idea 1", "Idea 3"]), ("сезон", ["Idea 3"])):
