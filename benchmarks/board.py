@@ -37,6 +37,7 @@ from benchmarks.dataset import board_arguments, parse_board_arguments, seed_boar
 from feedback_app.store import open_store
 
 CLIENTS = 4
+WORKERS = THREADS = 4  # the server's, as `voicebox serve --workers 4 --threads 4`
 VOTES_PER_CLIENT = 250
 READS_PER_CLIENT = 150
 # The floor's requests cost a fraction of a millisecond, and /proc counts CPU time in 10 ms
@@ -167,7 +168,11 @@ def _free_port() -> int:
 
 
 def _serve(command: list[str], port: int, settings: dict[str, Any]) -> subprocess.Popen[bytes]:
-    """Start `python -m <command>` serving on `port` and wait until it answers."""
+    """Start `python -m <command>` serving on `port` and wait until it answers and all its
+    workers run: gunicorn answers once its first worker does, and a worker started after
+    the server's processes are listed would serve requests whose CPU time goes uncounted
+    (the floor, measured straight after its start, was often counted with 2 of its 4
+    workers: from 0.13 to 0.73 ms a request, against 0.45 to 0.55 once all were counted)."""
     env = {
         **os.environ,
         "VOICEBOX_DATABASE_URL": settings["DATABASE_URL"],
@@ -175,20 +180,27 @@ def _serve(command: list[str], port: int, settings: dict[str, Any]) -> subproces
         "VOICEBOX_MAIL_IN_BACKGROUND": "0",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", *command, "--port", str(port), "--workers", "4", "--threads", "4"],
+        [sys.executable, "-m", *command, "--port", str(port), "--workers", str(WORKERS),
+         "--threads", str(THREADS)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
-                return server
-        except urllib.error.HTTPError:
-            return server  # answering
-        except OSError:
-            time.sleep(0.2)
+        if _answers(port) and len(server_pids(server.pid)) == 1 + WORKERS:
+            return server
+        time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start")
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

@@ -390,7 +390,7 @@ class Store(Protocol):
 
         With `settled`, the value is one under which data read from now on may be kept: every
         change it counts is visible to later reads. None when that cannot be said at the
-        moment (PostgreSQL: a change counted is still being committed)."""
+        moment: a write it counts is still under way (being written, or committed)."""
 
     def check(self) -> int:
         """Decode every record; return how many, or raise CorruptDataError naming one."""
