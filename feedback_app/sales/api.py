@@ -40,12 +40,18 @@ def _error(status: int, error: str, message: str, **extra: Any) -> Response:
     return response
 
 
-def _sale_json(sale: Sale) -> dict[str, Any]:
-    return {
-        "id": sale.id, "order_ref": sale.order_ref, "email": sale.email, "name": sale.name,
-        "language": sale.language, "date": sale.sold_at.isoformat(),
-        "touchpoint": sale.touchpoint, "outcome": sale.outcome.value,
+def _sale_json(sale: Sale, personal: bool) -> dict[str, Any]:
+    """The sale as the API answers it. The customer's address and name only in the answer
+    to the call that recorded them: any integration may send any order reference, and a
+    reply about one already stored must not tell it whose order that is."""
+    found = {
+        "id": sale.id, "order_ref": sale.order_ref, "date": sale.sold_at.isoformat(),
+        "outcome": sale.outcome.value,
     }  # fmt: skip
+    if personal:
+        found.update(email=sale.email, name=sale.name, language=sale.language,
+                     touchpoint=sale.touchpoint)  # fmt: skip
+    return found
 
 
 def _token() -> ApiToken | None:
@@ -92,9 +98,10 @@ def create_sale() -> Response:
             409, "conflict",
             _("This order reference is already recorded for another sale (another address, "
               "date or outcome); nothing was changed."),
-            sale=_sale_json(exc.stored),
+            sale=_sale_json(exc.stored, personal=False),
         )  # fmt: skip
-    response = jsonify(created=recorded.created, sale=_sale_json(recorded.sale))
+    response = jsonify(created=recorded.created,
+                       sale=_sale_json(recorded.sale, personal=recorded.created))  # fmt: skip
     response.status_code = 201 if recorded.created else 200
     return response
 
