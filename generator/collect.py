@@ -77,7 +77,8 @@ def collect(store: Store, board_url: str) -> SiteData:
 
 def _published(store: Store, t: Testimonial) -> PublishedTestimonial:
     """What the site shows of a testimonial: the name as the customer chose to be credited
-    (anonymous: no name, role or company), any material connection, and the photo."""
+    (anonymous: no name, role, company or photo: a face names someone as well as a name
+    does), any material connection, and the photo."""
     anonymous = t.credit_style is CreditStyle.ANONYMOUS
     return PublishedTestimonial(
         id=t.id,
@@ -91,7 +92,7 @@ def _published(store: Store, t: Testimonial) -> PublishedTestimonial:
         featured=t.featured,
         date=(t.decided_at or t.created_at).date(),
         connection_kind=t.connection_kind,
-        photo=_photo(store, t.photo_id),
+        photo=b"" if anonymous else _photo(store, t.photo_id),
     )
 
 
