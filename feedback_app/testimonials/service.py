@@ -160,6 +160,7 @@ def submit(
     sent (the demo replays past days); the consent and the record carry that one moment."""
     now = now or utcnow()
     invitation = _invitation(invite_token) if invite_token else None
+    invited = invitation.email if invitation else ""
     _check(entry)
     store = get_store()
     photo = store.photos.add(clean_photo(entry.photo)) if entry.photo else None
@@ -170,7 +171,9 @@ def submit(
         credit_name=entry.name,
         credit_role=entry.role,
         credit_company=entry.company,
-        email=normalise_email(entry.email),
+        # An invitation is for the person it was sent to: whoever holds the link (a forwarded
+        # email), the confirmation goes to the invited address, never to one typed here.
+        email=normalise_email(invited or entry.email),
         credit_style=entry.credit_style,
         consent_text=config["CONSENT_TEXT"],
         consent_version=config["CONSENT_VERSION"],

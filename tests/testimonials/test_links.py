@@ -49,6 +49,18 @@ def test_an_invitation_prefills_the_form_and_works_once(app: Flask, client: Flas
     assert app_store(app).testimonials.count() == 1
 
 
+def test_an_invitation_confirms_only_with_the_invited_address(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A forwarded invitation cannot be used to confirm from another address."""
+    link = _invitation(app)
+    answer = post(client, form_fields(client, link), email="someone.else@example.com")
+    assert answer.status_code == 302
+    [stored] = app_store(app).testimonials.all()
+    assert stored.email == "taras@example.com"
+    assert {m.to for m in mails(app)} == {"taras@example.com"}
+
+
 def test_a_tampered_invitation_says_so(app: Flask, client: FlaskClient) -> None:
     link = _invitation(app)
     answer = client.get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
