@@ -150,21 +150,24 @@ def _record(response: SurveyResponse, now: datetime) -> tuple[SurveyResponse, bo
 
 
 def _route(response: SurveyResponse, first: bool, name: str, now: datetime) -> Recorded:
+    """What follows an answer. Only an answer by a personal link is emailed, or invited by a
+    single-use link: the address of an answer to the open `/survey` is whatever was typed,
+    and emailing it would let anyone have us write to anyone (and use up a real customer's
+    invitation). That answer gets its thanks, and the open testimonial form, on the page."""
     recorded = Recorded(response, first)
+    personal = response.sale_id is not None
     if response.category == "promoter":
-        recorded.invite = _invite(response, name, now)
+        recorded.invite = _invite(response, name, now) if personal else url_for("testimonials.new")
     elif response.category == "detractor" or response.arrived is False:
         recorded.followup = _open_followup(response, name, now)
-    if response.email:
+    if response.email and personal:
         recorded.emailed = emails.thank(response, first, recorded.invite, name)
     return recorded
 
 
 def _invite(response: SurveyResponse, name: str, now: datetime) -> str:
-    """The testimonial invitation for a promoter: personal and single-use when the address is
-    known and was not invited within the gap; the open form for an anonymous answer."""
-    if not response.email:
-        return url_for("testimonials.new")
+    """The testimonial invitation for a promoter who answered by a personal link: single-use,
+    unless the address was invited within the gap."""
     store = get_store()
     contact, _ = store.contacts.add_once(
         Contact(response.email, name=name, language=response.language), "email"

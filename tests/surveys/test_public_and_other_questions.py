@@ -53,9 +53,29 @@ def test_the_same_public_form_sent_twice_is_one_answer(app: Flask, client: Flask
     (stored,) = store.surveys.all()
     assert stored.email == "marco@example.it" and stored.may_contact
     assert store.followups.count() == 1, "one answer, one follow-up"
-    assert len([m for m in store.messages.all() if m.to == "marco@example.it"]) == 1
+    assert store.surveys.count() == 1
     assert client.post("/survey", data={**_public_form(client), "score": "9"}).status_code == 302
     assert store.surveys.count() == 2, "a new copy of the form is a new answer"
+
+
+def test_the_open_survey_emails_nobody_whatever_address_is_typed(
+    app: Flask, client: FlaskClient
+) -> None:
+    """An address typed at /survey is not known to be the person's: emailing it would let
+    anyone have the business write to anyone, with their words in it, and would use up a real
+    customer's testimonial invitation. The page thanks them, and invites a promoter to the
+    open testimonial form."""
+    store = app_store(app)
+    store.users.add("m@voicebox.example", Role.MARKETER)
+    for score, name in (("10", "Click http://evil.example"), ("3", "Win a prize")):
+        data = {**_public_form(client), "score": score, "email": "victim@example.org",
+                "name": name, "may_contact": "y"}  # fmt: skip
+        assert client.post("/survey", data=data).status_code == 302
+        if score == "10":
+            assert "/testimonials/new" in page_text(client.get("/survey/thanks"))
+    assert [m for m in store.messages.all() if m.to == "victim@example.org"] == []
+    assert all(c.testimonial_invited_at is None for c in store.contacts.all())
+    assert store.followups.count() == 1, "the unhappy answer is still called back"
 
 
 def test_a_bad_email_and_a_bot_are_refused(app: Flask, client: FlaskClient) -> None:
