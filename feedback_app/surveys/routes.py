@@ -129,8 +129,11 @@ def _asked_score() -> str | None:
 
 
 def _survey_answer(form: SurveyForm) -> Answer:
+    # WTForms' Optional() passes any blank value, and counts U+2028 and U+2029 as blank: an
+    # effort that is only those is no answer, as an empty one is.
+    effort = (form.effort.data or "").strip()
     return Answer(
-        score=int(form.score.data), effort=int(form.effort.data) if form.effort.data else None,
+        score=int(form.score.data), effort=int(effort) if effort else None,
         touchpoint=form.touchpoint.data or "", comment=form.comment.data or "",
         may_contact=bool(form.may_contact.data),
     )  # fmt: skip

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ from ..store import (
 from ..store.models import QUOTE_LENGTH, ConnectionKind, CreditStyle, normalise_email
 from . import links
 from .photos import clean_photo
+
+# The id `routes.new` gives each copy of the form (secrets.token_urlsafe(16)).
+_FORM_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 __all__ = [
     "RATINGS",
@@ -161,6 +165,7 @@ def submit(
     now = now or utcnow()
     invitation = _invitation(invite_token) if invite_token else None
     invited = invitation.email if invitation else ""
+    form_id = entry.submission if _FORM_ID.fullmatch(entry.submission) else ""
     _check(entry)
     store = get_store()
     photo = store.photos.add(clean_photo(entry.photo)) if entry.photo else None
@@ -184,7 +189,9 @@ def submit(
         photo_id=photo.id if photo else None,
         survey_id=invitation.survey_id if invitation else None,
         invite=invitation.link if invitation else "",
-        submission=entry.submission or secrets.token_urlsafe(16),
+        # The form's id as we made it (token_urlsafe(16)); anything else, a short or
+        # hand-made value that two people could send alike, makes a testimonial of its own.
+        submission=form_id or secrets.token_urlsafe(16),
         language=str(get_locale() or config["LOCALE"]),
         created_at=now,
     )

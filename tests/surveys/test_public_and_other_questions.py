@@ -135,3 +135,13 @@ def test_a_lost_sale_is_asked_what_made_them_decide(app: Flask, client: FlaskCli
 def test_the_home_page_leads_to_the_survey(client: FlaskClient) -> None:
     home = client.get("/").get_data(as_text=True)
     assert re.search(r'<a class="button secondary" href="/survey">Tell us how we did</a>', home)
+
+
+def test_a_blank_looking_effort_is_no_answer_not_an_error(app: Flask, client: FlaskClient) -> None:
+    """Found by the property tests: line and paragraph separators count as blank to WTForms'
+    Optional(), which then let them through as the effort's value."""
+    sale = add_sale(app, "olena@example.com")
+    reply = send(client, links(app, sale)[2], score="2", effort="\u2028\u2029", comment="\u2029")
+    assert reply.status_code == 302
+    (answer,) = app_store(app).surveys.all()
+    assert (answer.score, answer.effort) == (2, None)
