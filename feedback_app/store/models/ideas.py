@@ -64,8 +64,8 @@ def trending_at(score: int, created_ts: float, now_ts: float) -> float:
 # The orders a board can be listed in (see `store.ideas` for what each means).
 SORTS = ("trending", "top", "new", "discussed")
 # A search counts the ideas it finds up to this many, and says "more than" beyond: counting
-# every match of a common word would cost more than ranking a page of them, and nobody pages
-# through a thousand results (see `BoardQuery.count_limit`).
+# every match of a common word costs more than ranking a page of them, and past a thousand a
+# reader learns nothing from the exact figure (see `BoardQuery.count_limit`).
 SEARCH_COUNT_LIMIT = 1000
 
 
