@@ -20,8 +20,9 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..data import get_store
+from ..sales.contacts import contact_for
 from ..store import FollowUp, NotFound, Role, Store, utcnow
-from ..store.models import FollowUpEvent, FollowUpState, normalise_email
+from ..store.models import FollowUpEvent, FollowUpState
 from . import notify
 from .owners import pick_owner
 
@@ -166,8 +167,8 @@ def reachable(store: Store, followup: FollowUp) -> bool:
     nor opt out of our emails, and their address still takes mail."""
     if not followup.may_contact or not followup.email:
         return False
-    contacts = store.contacts.find(email=normalise_email(followup.email))
-    return all(c.reachable for c in contacts)
+    contact = contact_for(store, followup.email)
+    return contact is None or contact.reachable
 
 
 def _unchanged_since(followup: FollowUp, seen: int, field: str = "state") -> None:

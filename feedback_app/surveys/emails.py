@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from ..data import get_store
 from ..mail import mailer
 from ..mail_templates import in_language, render_email
+from ..sales.contacts import contact_for
 from ..sales.stop_links import stop_url
 from ..store import Message, SurveyResponse
-from ..store.models import normalise_email
 from .links import ARRIVAL, LOST
 
 __all__ = ["thank"]
@@ -30,8 +30,8 @@ def thank(response: SurveyResponse, first: bool, invite: str, name: str) -> bool
     if not first and not invite:
         return False
     store = get_store()
-    contacts = store.contacts.find(email=normalise_email(response.email))
-    if any(not c.reachable for c in contacts):
+    contact = contact_for(store, response.email)
+    if contact is not None and not contact.reachable:
         return False
     key = f"survey-{'thanks' if first else 'invite'}:{response.id}"
     stop = stop_url(response.email)

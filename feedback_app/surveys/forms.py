@@ -3,7 +3,6 @@ everything arrive?", and "what made you decide?"."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +10,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, StopValidation
 
+from ..form_ids import new_form_id
 from ..forms import HoneypotForm, VoiceboxForm, text_area, text_field
 from ..store.models import EFFORT_SCALE, SCORE_SCALE
 from ..textrules import one_line
@@ -62,7 +62,7 @@ class PublicSurveyForm(SurveyForm, HoneypotForm):
         ],
     )  # fmt: skip
     name = text_field(_l("Your name (optional)"), 120, required=False)
-    answer = HiddenField(default=lambda: secrets.token_urlsafe(16))
+    answer = HiddenField(default=new_form_id)
 
 
 class ArrivalForm(VoiceboxForm):

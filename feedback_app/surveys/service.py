@@ -13,15 +13,15 @@ an order that did not arrive as promised, opens a follow-up; a passive gets the 
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 
+from .. import form_ids
 from ..data import get_store
 from ..followups.service import Opening, open_followup
+from ..sales.contacts import contact_for
 from ..signed_links import LinkError, read_token
 from ..store import NotFound, SurveyResponse, utcnow
 from ..store.models import Contact, Sale, normalise_email
@@ -34,7 +34,6 @@ __all__ = ["Answer", "Link", "LinkError", "Recorded", "answer_link", "answer_pub
 # What each link purpose asks; a survey link says itself whether it is a check-in.
 _TOUCHES = ("survey", "checkin")
 # The id the public form carries (see forms.PublicSurveyForm).
-_FORM_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass
@@ -97,7 +96,7 @@ def open_link(purpose: str, token: str, now: datetime | None = None) -> Link:
     prior = next(iter(store.surveys.find(link=payload["id"])), None)
     if prior is not None and not prior.revisable(now):
         raise LinkError("answered")
-    contact = _contact(sale.email)
+    contact = contact_for(get_store(), sale.email)
     language = contact.language if contact else sale.language
     return Link(question, payload["id"], sale, language, prior)
 
@@ -121,12 +120,11 @@ def answer_public(
 ) -> Recorded:
     """Record an answer to the public survey; `form_id` names the copy of the form sent."""
     now = now or utcnow()
-    if not _FORM_ID.fullmatch(form_id):  # not a form we made: an answer of its own
-        form_id = secrets.token_urlsafe(16)
     response = SurveyResponse(
         normalise_email(answer.email), "", answer.score, reason=answer.comment,
         effort=answer.effort, touchpoint=answer.touchpoint, may_contact=answer.may_contact,
-        user_id=user_id, link=f"form:{form_id}", language=language, created_at=now,
+        user_id=user_id, link=f"form:{form_ids.form_id(form_id)}", language=language,
+        created_at=now,
     )  # fmt: skip
     stored, first = _record(response, now)
     return _route(stored, first, answer.name, now)
@@ -203,6 +201,3 @@ def _open_followup(response: SurveyResponse, name: str, now: datetime) -> bool:
     open_followup(opening, now)
     return True
 
-
-def _contact(email: str) -> Contact | None:
-    return next(iter(get_store().contacts.find(email=normalise_email(email))), None)

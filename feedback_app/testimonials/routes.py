@@ -4,13 +4,13 @@ a button, and only that post (with its CSRF token) acts."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from ..form_ids import new_form_id
 from ..forms import ActionForm
 from ..store.models import ConnectionKind, CreditStyle, Testimonial
 from . import service, staff
@@ -36,7 +36,7 @@ def new() -> str | Response | tuple[str, int]:
         except service.TestimonialError as exc:
             return _problem(str(exc))
         form.invite.data = invite
-        form.submission.data = secrets.token_urlsafe(16)
+        form.submission.data = new_form_id()
         if invitation is not None:
             form.email.data, form.name.data = invitation.email, invitation.name
         return _form(form)

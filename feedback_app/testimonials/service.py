@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
-import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +24,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
+from .. import form_ids
 from ..data import get_store
 from ..limits import client_address
 from ..mail import job_handler, mailer
@@ -43,9 +42,6 @@ from ..store import (
 from ..store.models import QUOTE_LENGTH, ConnectionKind, CreditStyle, normalise_email
 from . import links
 from .photos import clean_photo
-
-# The id `routes.new` gives each copy of the form (secrets.token_urlsafe(16)).
-_FORM_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 __all__ = [
     "RATINGS",
@@ -165,7 +161,6 @@ def submit(
     now = now or utcnow()
     invitation = _invitation(invite_token) if invite_token else None
     invited = invitation.email if invitation else ""
-    form_id = entry.submission if _FORM_ID.fullmatch(entry.submission) else ""
     _check(entry)
     store = get_store()
     photo = store.photos.add(clean_photo(entry.photo)) if entry.photo else None
@@ -189,9 +184,7 @@ def submit(
         photo_id=photo.id if photo else None,
         survey_id=invitation.survey_id if invitation else None,
         invite=invitation.link if invitation else "",
-        # The form's id as we made it (token_urlsafe(16)); anything else, a short or
-        # hand-made value that two people could send alike, makes a testimonial of its own.
-        submission=form_id or secrets.token_urlsafe(16),
+        submission=form_ids.form_id(entry.submission),
         language=str(get_locale() or config["LOCALE"]),
         created_at=now,
     )
