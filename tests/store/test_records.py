@@ -13,7 +13,7 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
-from feedback_app.store.models import Contact, CreditStyle, JobState, Sale
+from feedback_app.store.models import Contact, CreditStyle, JobState, Sale, credit_line
 from tests.conftest import Backend
 
 
@@ -169,3 +169,11 @@ def test_scheduling_a_job_twice_keeps_one_and_a_cancelled_job_never_runs(store: 
     assert store.jobs.cancel(job.id).state is JobState.DONE, "a job that ran stays done"
     with pytest.raises(NotFound):
         store.jobs.cancel(job.id + 10_000)
+
+
+def test_a_full_name_is_credited_exactly_as_written() -> None:
+    name = "Ana\u00a0 Maria  Santos"
+    assert credit_line(name, CreditStyle.FULL) == name
+    assert credit_line(name, CreditStyle.FIRST_INITIAL) == "Ana M. S."
+    assert credit_line(name, CreditStyle.INITIALS) == "A. M. S."
+    assert credit_line(name, CreditStyle.ANONYMOUS) == ""

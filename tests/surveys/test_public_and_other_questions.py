@@ -72,7 +72,8 @@ def test_the_open_survey_emails_nobody_whatever_address_is_typed(
                 "name": name, "may_contact": "y"}  # fmt: skip
         assert client.post("/survey", data=data).status_code == 302
         if score == "10":
-            assert "/testimonials/new" in page_text(client.get("/survey/thanks"))
+            thanks = page_text(client.get("/survey/thanks"))
+            assert "/testimonials/new" in thanks and "invite=" not in thanks, "the open form"
     assert [m for m in store.messages.all() if m.to == "victim@example.org"] == []
     assert all(c.testimonial_invited_at is None for c in store.contacts.all())
     assert store.followups.count() == 1, "the unhappy answer is still called back"

@@ -91,7 +91,6 @@ def test_a_form_without_a_photo_field_or_sent_urlencoded_still_works(
     assert app_store(app).testimonials.count() == 1
 
 
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [({"consent": False}, "consent box"), ({"rating": 7}, "from 1 to 5 stars"),
@@ -106,3 +105,17 @@ def test_the_service_refuses_what_the_form_would_not_send(
     with app.test_request_context(), pytest.raises(service.TestimonialError, match=message):
         service.submit(dataclasses.replace(entry, **change))  # type: ignore[arg-type]
     assert app_store(app).testimonials.count() == 0
+
+
+def test_a_hand_made_form_id_never_joins_two_peoples_testimonials(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Two people sending the same short id (a bot, a hand-made form) get a testimonial each."""
+    for quote in (
+        "Перший відгук: кава чудова, доставка швидка.",
+        "Secondo: ottimo servizio, grazie!",
+    ):
+        assert (
+            post(client, {**form_fields(client), "submission": "0"}, quote=quote).status_code == 302
+        )
+    assert app_store(app).testimonials.count() == 2
