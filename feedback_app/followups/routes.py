@@ -89,7 +89,9 @@ def _get(followup_id: int) -> FollowUp:
 
 
 def _seen(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and len(raw) < 10 else -1
+    """The number of steps the form was made from; -1 (no match) for anything else, "³" and
+    other digits `int` does not read included."""
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
 
 
 def _render(followup: FollowUp, **forms: object) -> str:

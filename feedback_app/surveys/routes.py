@@ -125,7 +125,7 @@ def _prefill(link: Link) -> dict[str, Any]:
 
 def _asked_score() -> str | None:
     score = request.args.get("score", "")
-    return score if score.isdigit() and int(score) <= 10 else None
+    return score if score.isascii() and score.isdigit() and int(score) <= 10 else None
 
 
 def _survey_answer(form: SurveyForm) -> Answer:

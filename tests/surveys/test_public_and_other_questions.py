@@ -146,3 +146,13 @@ def test_a_blank_looking_effort_is_no_answer_not_an_error(app: Flask, client: Fl
     assert reply.status_code == 302
     (answer,) = app_store(app).surveys.all()
     assert (answer.score, answer.effort) == (2, None)
+
+
+def test_a_score_in_the_link_that_is_not_0_to_10_preselects_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    sale = add_sale(app, "olena@example.com")
+    link = path(links(app, sale)[7]).split("?", 1)[0]
+    for score in ("³", "١٠", "11", "9" * 300):
+        answer = client.get(f"{link}?score={score}")
+        assert answer.status_code == 200 and checked(answer, "score") == [], score
