@@ -14,6 +14,7 @@ from flask import Flask
 from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .admin.nav import init_nav
 from .auth.current import init_auth
 from .config import load_config
 from .data import get_store, init_store
@@ -94,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_errors(app)
     init_templating(app)
+    init_nav(app)
     init_cards(app)
     init_page_cache(app)
     init_mail(app)

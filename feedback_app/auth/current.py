@@ -55,11 +55,12 @@ class Account(UserMixin):  # type: ignore[misc]
 
 @login_manager.user_loader
 def _load(session_id: str) -> Account | None:
-    """The person of a session, unless they signed out since it was made."""
+    """The person of a session, unless they signed out (or were deactivated) since it was
+    made."""
     user_id, _, epoch = session_id.partition(":")
     try:
         user = get_store().users.get(int(user_id))
-        if int(epoch or 0) != user.session_epoch:
+        if int(epoch or 0) != user.session_epoch or not user.active:
             return None
     except (NotFound, ValueError):
         return None

@@ -8,10 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..data import get_store
-from ..store import TokenError
+from ..store import TokenError, User
 from .current import Account
 from .forms import ConfirmForm, NameForm, SignInForm
-from .service import RateLimited, request_link, safe_next, sign_in_with, sign_out
+from .service import Deactivated, RateLimited, request_link, safe_next, sign_in_with, sign_out
 
 __all__ = ["bp"]
 
@@ -51,19 +51,31 @@ def confirm(token: str) -> str | tuple[str, int]:
 @bp.post("/signin/<token>")
 def use_link(token: str) -> Response | tuple[str, int]:
     # Where to go is settled before the one-time token is used: nothing after it can fail.
-    target = safe_next(request.args.get("next")) or url_for("main.index")
+    target = safe_next(request.args.get("next"))
     if not ConfirmForm().validate_on_submit():
         return render_template("auth/invalid.html", form=SignInForm()), 400
     try:
         user = sign_in_with(token)
     except TokenError:
         return render_template("auth/invalid.html", form=SignInForm()), 400
+    except Deactivated:
+        return render_template("auth/deactivated.html"), 403
     login_user(Account(user))
+    target = landing(user, target)
     if not user.name:
         flash(_("Welcome! Tell us what to call you."), "success")
         return redirect(url_for("auth.account", next=target))
     flash(_("You are signed in. Welcome back, %(name)s.", name=user.display_name), "success")
     return redirect(target)
+
+
+def landing(user: User, target: str) -> str:
+    """Where a sign-in ends: where the person was going; staff who were going nowhere in
+    particular (or to the public home page) start their day on the console's dashboard."""
+    home = url_for("main.index")
+    if user.role.is_staff and target in ("", home):
+        return url_for("admin.index")
+    return target or home
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -70,11 +70,21 @@ def request_link(email: str, next_path: str = "") -> None:
     )
 
 
+class Deactivated(Exception):
+    """The link was good, but an admin deactivated the account it signs in to."""
+
+
 def sign_in_with(token: str) -> User:
-    """Use a token up and return its person, creating a customer account on first sign-in."""
+    """Use a token up and return its person, creating a customer account on first sign-in.
+
+    Raises Deactivated for an account an admin deactivated (the link is used up all the
+    same: it was meant for one use)."""
     store = get_store()
     email = store.tokens.redeem(token)
-    return store.users.add(email)
+    user = store.users.add(email)
+    if not user.active:
+        raise Deactivated
+    return user
 
 
 def sign_out(user_id: int) -> None:

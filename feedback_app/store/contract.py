@@ -48,6 +48,7 @@ from typing import Any, Protocol, TypeVar
 
 from .models import (
     ApiToken,
+    AuditEntry,
     BoardQuery,
     Comment,
     Contact,
@@ -63,6 +64,7 @@ from .models import (
     Photo,
     RateCounter,
     Record,
+    ResponseTemplate,
     Role,
     Sale,
     SignInToken,
@@ -125,6 +127,8 @@ COLLECTIONS: dict[str, type[Record]] = {
     "contacts": Contact,
     "photos": Photo,
     "api_tokens": ApiToken,
+    "audit": AuditEntry,
+    "replies": ResponseTemplate,
     "tokens": SignInToken,
     "messages": Message,
     "jobs": Job,
@@ -173,6 +177,10 @@ class Users(Protocol):
     def set_role(self, user_id: int, role: Role) -> User: ...
     def rename(self, user_id: int, name: str) -> User: ...
     def end_sessions(self, user_id: int) -> User: ...
+    def set_active(self, user_id: int, active: bool) -> User:
+        """Deactivate (every session ends, no sign-in link is honoured) or reactivate a
+        person; their account and what they wrote stay."""
+
     def erase(self, user_id: int) -> User:
         """Forget who the person is, keeping the account's id (what they wrote and voted
         refers to it, and an id is never given to someone else): the address becomes
@@ -193,6 +201,7 @@ class Votes(Protocol):
     def cast_many(self, votes: Iterable[Vote]) -> int:
         """Votes stored as given, on any idea (demo data, imports, benchmarks); the tallies
         of the ideas they touch are recounted without losing a vote cast meanwhile."""
+
     def value(self, idea_id: int, user_id: int) -> int: ...
     def voters(self, idea_id: int) -> dict[int, int]: ...
     def tally(self, idea_id: int) -> tuple[int, int]: ...
@@ -250,6 +259,7 @@ class Ideas(Protocol):
     def similar(self, title: str, limit: int = ..., exclude: int | None = ...) -> list[Idea]:
         """Open ideas sharing at least half of the title's terms: the best share first, then
         the newest, then the lower id."""
+
     def all(self) -> list[Idea]: ...
     def count(self) -> int: ...
     def list(self, query: BoardQuery, now: datetime | None = ...) -> Page[IdeaSummary]:
@@ -306,6 +316,7 @@ class Messages(Protocol):
         self, lease: timedelta, now: datetime | None = ..., limit: int | None = ...
     ) -> list[Message]:
         """Up to `limit` due messages, oldest due first, each leased until `now + lease`."""
+
     def settle(self, outcomes: dict[int, Outcome], now: datetime | None = ...) -> None: ...
     def prune(self, sent_before: datetime) -> int: ...
     def remove(self, message_ids: list[int]) -> int:
@@ -363,6 +374,8 @@ class Store(Protocol):
     contacts: Records[Contact]
     photos: Records[Photo]
     api_tokens: Records[ApiToken]
+    audit: Records[AuditEntry]
+    replies: Records[ResponseTemplate]
     tokens: Tokens
     messages: Messages
     jobs: Jobs
@@ -404,6 +417,13 @@ class Store(Protocol):
     def restore(self, source: Path, progress: Progress = ...) -> int:
         """Replace every record with the snapshot `source`, checked completely first, from
         either backend; return how many records it held."""
+
+    def scan(self, collection: str, batch: int = ...) -> Iterator[Batch]:
+        """One collection's records in canonical order, batch by batch, for a download as long
+        as the collection: memory stays one batch, and writers are not held back while it is
+        read (PostgreSQL: one read-only moment through a server-side cursor; TinyDB: the
+        collection's files are read under their locks, which are let go before the first
+        batch). Close the iterator to stop early."""
 
     def exporting(self) -> AbstractContextManager[Export]:
         """An `Export` of one consistent moment for the time of the block (TinyDB: every

@@ -213,3 +213,34 @@ def test_signing_out_ends_a_copied_session_too(app: Flask, client: FlaskClient) 
     link = emailed_link(app, "copy@example.com")
     client.post(link.split("?")[0], data={"csrf_token": token_of(client, link)})
     assert client.get("/account").status_code == 200, "signing in again works"
+
+
+def _sign_in_by_link(app: Flask, client: FlaskClient, email: str) -> tuple[int, str]:
+    assert ask_for_link(client, email)[0] == 200
+    link = emailed_link(app, email).split("?")[0]
+    response = client.post(link, data={"csrf_token": csrf_token(client, link)})
+    return response.status_code, response.headers.get("Location", "")
+
+
+def test_staff_land_on_the_dashboard_and_customers_on_the_home_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    _store(app).users.add("marta@example.com", Role.MARKETER, "Марта")
+    _store(app).users.add("olena@example.com", Role.CUSTOMER, "Олена")
+    assert _sign_in_by_link(app, client, "marta@example.com") == (302, "/admin/")
+    other = app.test_client()
+    assert _sign_in_by_link(app, other, "olena@example.com") == (302, "/")
+
+
+def test_a_deactivated_person_is_signed_out_everywhere_and_cannot_sign_in_again(
+    app: Flask, client: FlaskClient
+) -> None:
+    marta = _store(app).users.add("marta@example.com", Role.MARKETER, "Марта")
+    _sign_in_by_link(app, client, "marta@example.com")
+    assert client.get("/admin/").status_code == 200
+    _store(app).users.set_active(marta.id, False)
+    assert client.get("/admin/").status_code == 302, "the open session ended"
+    status, _ = _sign_in_by_link(app, app.test_client(), "marta@example.com")
+    assert status == 403
+    _store(app).users.set_active(marta.id, True)
+    assert _sign_in_by_link(app, app.test_client(), "marta@example.com") == (302, "/admin/")

@@ -47,3 +47,19 @@ def test_an_address_holding_controls_is_one_account_found_by_any_spelling(store:
     bob = store.users.add("bob\n@example.com")
     assert store.users.find_by_email("bob\n@example.com") == bob
     assert store.users.find_by_email(bob.email) == bob
+
+
+def test_deactivating_ends_sessions_and_reactivating_keeps_the_person(store: Store) -> None:
+    marta = store.users.add("marta@example.com", Role.MARKETER, "Марта")
+    off = store.users.set_active(marta.id, False)
+    assert (off.active, off.session_epoch) == (False, marta.session_epoch + 1)
+    assert store.users.set_active(marta.id, False).session_epoch == off.session_epoch
+    back = store.users.set_active(marta.id, True)
+    assert (back.active, back.name, back.role, back.session_epoch) == (
+        True,
+        "Марта",
+        Role.MARKETER,
+        off.session_epoch,
+    )
+    with pytest.raises(NotFound):
+        store.users.set_active(999, False)

@@ -3,11 +3,12 @@ TinyDB, no Flask.
 
 `base` holds what every record shares (encoding, text rules, `Page`); `people`, `ideas`,
 `sales` (sales and contacts), `surveys`, `testimonials`, `followups`, `integrations` (API
-tokens), `outbox` (mail and background jobs) and `limits` hold each feature's records, enums
-and rules. Import from here or from
-`feedback_app.store`; the feature modules are an arrangement, not an interface.
+tokens), `audit` (what staff did), `replies` (saved official responses), `outbox` (mail and
+background jobs) and `limits` hold each feature's records, enums and rules. Import from here
+or from `feedback_app.store`; the feature modules are an arrangement, not an interface.
 """
 
+from .audit import AuditEntry
 from .base import LINE, LINES, Page, Record, encoded, utcnow, without_nul
 from .followups import RESCUE_WITHIN, FollowUp, FollowUpEvent, FollowUpState
 from .ideas import (
@@ -52,12 +53,14 @@ from .people import (
     SignInToken,
     TokenError,
     User,
+    activation,
     erased,
     erased_address,
     normalise_email,
     token_hash,
     token_problem,
 )
+from .replies import ResponseTemplate
 from .sales import ASK_GAP, TESTIMONIAL_INVITE_GAP, Contact, Sale, SaleOutcome
 from .surveys import EFFORT_SCALE, REVISE_WINDOW, SCORE_SCALE, SurveyResponse, nps_group
 from .testimonials import (
@@ -91,6 +94,7 @@ __all__ = [
     "TRENDING_OFFSET_HOURS",
     "TRENDING_REFRESH_S",
     "ApiToken",
+    "AuditEntry",
     "BoardQuery",
     "Comment",
     "ConnectionKind",
@@ -112,6 +116,7 @@ __all__ = [
     "Photo",
     "RateCounter",
     "Record",
+    "ResponseTemplate",
     "Role",
     "Sale",
     "SaleOutcome",
@@ -124,6 +129,7 @@ __all__ = [
     "TokenError",
     "User",
     "Vote",
+    "activation",
     "cancelled",
     "credit_line",
     "encoded",

@@ -19,6 +19,7 @@ __all__ = [
     "SignInToken",
     "TokenError",
     "User",
+    "activation",
     "erased",
     "erased_address",
     "normalise_email",
@@ -50,7 +51,14 @@ class User(Record):
     # address that reaches nobody, so what they wrote keeps its author id and no one else
     # ever gets it.
     erased_at: datetime | None = None
+    # Set when an admin deactivates the account: its sessions ended then, and it signs in
+    # no more until reactivated.
+    deactivated_at: datetime | None = None
     id: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     @property
     def display_name(self) -> str:
@@ -72,6 +80,21 @@ def erased(user_id: int, now: datetime) -> Callable[[dict[str, Any]], dict[str, 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         return {**doc, "email": erased_address(user_id), "name": "",
                 "role": Role.CUSTOMER.value, "erased_at": doc.get("erased_at") or now.isoformat(),
+                "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
+
+    return change
+
+
+def activation(active: bool, now: datetime) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The change of a user's document that (re)activates it, or deactivates it and ends
+    every session it has (both backends use it)."""
+
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        if active:
+            return {**doc, "deactivated_at": None}
+        if doc.get("deactivated_at"):
+            return doc  # already off: its sessions ended then
+        return {**doc, "deactivated_at": now.isoformat(),
                 "session_epoch": doc.get("session_epoch", 0) + 1}  # fmt: skip
 
     return change

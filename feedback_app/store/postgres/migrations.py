@@ -234,7 +234,16 @@ CREATE TRIGGER idea_ranks_board_changed AFTER INSERT OR UPDATE OR DELETE OR TRUN
     ON idea_ranks FOR EACH STATEMENT EXECUTE FUNCTION board_changed();
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
+# The console: the audit log (one record's history is found by its target, a person's
+# actions by their id) and saved official responses, document tables like surveys.
+_V5 = """
+CREATE TABLE audit (LIKE surveys INCLUDING ALL);
+CREATE TABLE replies (LIKE surveys INCLUDING ALL);
+CREATE INDEX audit_doc ON audit USING gin (doc jsonb_path_ops);
+CREATE INDEX replies_doc ON replies USING gin (doc jsonb_path_ops);
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5)]
 
 
 def current_version(conn: psycopg.Connection[Any]) -> int:

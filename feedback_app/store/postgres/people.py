@@ -19,6 +19,7 @@ from ..models import (
     SignInToken,
     TokenError,
     User,
+    activation,
     erased,
     normalise_email,
     token_hash,
@@ -86,6 +87,13 @@ class PgUsers:
         doc = self.table.update(
             user_id, lambda d: {**d, "session_epoch": d.get("session_epoch", 0) + 1}
         )
+        if doc is None:
+            raise NotFound(f"user {user_id}")
+        return User.from_doc(doc, user_id)
+
+    def set_active(self, user_id: int, active: bool) -> User:
+        """Reactivate, or deactivate and end every session (see `User.deactivated_at`)."""
+        doc = self.table.update(user_id, activation(active, utcnow()))
         if doc is None:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)

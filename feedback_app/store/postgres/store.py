@@ -20,9 +20,11 @@ from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
 from ..errors import LockTimeout
 from ..models import (
     ApiToken,
+    AuditEntry,
     Contact,
     FollowUp,
     Photo,
+    ResponseTemplate,
     Sale,
     SurveyResponse,
     Testimonial,
@@ -97,6 +99,8 @@ class PgStore:
         self.contacts: PgRecords[Contact] = PgRecords(db, "contacts", Contact)
         self.photos: PgRecords[Photo] = PgRecords(db, "photos", Photo)
         self.api_tokens: PgRecords[ApiToken] = PgRecords(db, "api_tokens", ApiToken)
+        self.audit: PgRecords[AuditEntry] = PgRecords(db, "audit", AuditEntry)
+        self.replies: PgRecords[ResponseTemplate] = PgRecords(db, "replies", ResponseTemplate)
         self.tokens = PgTokens(db)
         self.messages = PgMessages(db)
         self.jobs = PgJobs(db)
@@ -175,6 +179,8 @@ class PgStore:
             "contacts": self.contacts.table,
             "photos": self.photos.table,
             "api_tokens": self.api_tokens.table,
+            "audit": self.audit.table,
+            "replies": self.replies.table,
             "tokens": self.tokens.table,
             "messages": self.messages.table,
             "jobs": self.jobs.table,
@@ -216,6 +222,10 @@ class PgStore:
         from ..snapshot import read_snapshot
 
         return read_snapshot(self, source, progress)
+
+    def scan(self, collection: str, batch: int = transfer.EXPORT_BATCH) -> Iterator[Batch]:
+        """One collection's records, batch by batch, from one read-only moment."""
+        return transfer.scan(self, collection, batch)
 
     def exporting(self) -> AbstractContextManager[Export]:
         """Every collection's records at one moment (see transfer.py)."""

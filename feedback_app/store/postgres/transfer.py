@@ -32,7 +32,7 @@ from .database import redact
 if TYPE_CHECKING:  # the PgStore calls this module: importing it here would be circular
     from .store import PgStore
 
-__all__ = ["append_in", "exporting", "replace"]
+__all__ = ["append_in", "exporting", "replace", "scan"]
 
 Conn = psycopg.Connection[Any]
 
@@ -89,6 +89,13 @@ def exporting(store: PgStore) -> Iterator[Export]:
         raise Unavailable(f"the database {redact(store.url)} failed: {exc}") from exc
     finally:
         conn.close()
+
+
+def scan(store: PgStore, name: str, batch: int = EXPORT_BATCH) -> Iterator[Batch]:
+    """The collection `name` at one read-only moment, batch by batch (see `Store.scan`)."""
+    _table(name)
+    with exporting(store) as export:
+        yield from export(name, batch)
 
 
 def _batches(conn: Conn, name: str, batch: int) -> Generator[Batch, None, None]:

@@ -30,8 +30,8 @@ __all__ = [
 # 1: each shard is one TinyDB JSON file. 2: a shard file may go on after its JSON line with
 # lines of later changes (its journal, see `journal.py`), which a reader of schema 1 would take
 # for damage. 3: sales, contacts, photos and API tokens, which an older Voicebox would leave
-# out of its backups.
-CURRENT_SCHEMA = 3
+# out of its backups. 4: the audit log and saved official responses, likewise.
+CURRENT_SCHEMA = 4
 # Backups hold each shard as one JSON document, its journal folded in: those of schema 1 and 2
 # are alike, so either restores.
 RESTORABLE_SCHEMAS = frozenset({1, 2})
@@ -56,6 +56,8 @@ DEFAULT_SHARDS: dict[str, int] = {
     "contacts": 4,
     "photos": 2,
     "api_tokens": 1,
+    "audit": 2,
+    "replies": 1,
 }
 
 Migration = Callable[[Path, dict[str, Any]], None]
@@ -72,8 +74,17 @@ def _follow_up_collections(root: Path, meta: dict[str, Any]) -> None:
     fields with defaults to existing records: no file changes."""
 
 
+def _console_collections(root: Path, meta: dict[str, Any]) -> None:
+    """Schema 3 -> 4 adds collections (the audit log, saved responses), created empty below,
+    and a field with a default to users: no file changes."""
+
+
 # MIGRATIONS[n] upgrades a folder from schema n to n + 1, in place, and may edit the metadata.
-MIGRATIONS: dict[int, Migration] = {1: _journals_allowed, 2: _follow_up_collections}
+MIGRATIONS: dict[int, Migration] = {
+    1: _journals_allowed,
+    2: _follow_up_collections,
+    3: _console_collections,
+}
 
 
 def open_meta(root: Path, shards: dict[str, int] | None = None) -> dict[str, Any]:

@@ -31,7 +31,17 @@ from filelock import FileLock, Timeout
 from ...files import TEMP_PREFIX, fsync_folder
 from ..contract import COLLECTIONS, Batch, Export, Progress, no_progress
 from ..errors import LockTimeout, StoreError
-from ..models import ApiToken, Contact, FollowUp, Photo, Sale, SurveyResponse, Testimonial
+from ..models import (
+    ApiToken,
+    AuditEntry,
+    Contact,
+    FollowUp,
+    Photo,
+    ResponseTemplate,
+    Sale,
+    SurveyResponse,
+    Testimonial,
+)
 from ..validation import check_name
 from . import transfer
 from .collection import Collection
@@ -97,6 +107,8 @@ class TinyStore:
         self.contacts: Records[Contact] = Records(c["contacts"], Contact)
         self.photos: Records[Photo] = Records(c["photos"], Photo)
         self.api_tokens: Records[ApiToken] = Records(c["api_tokens"], ApiToken)
+        self.audit: Records[AuditEntry] = Records(c["audit"], AuditEntry)
+        self.replies: Records[ResponseTemplate] = Records(c["replies"], ResponseTemplate)
         self.tokens = Tokens(c["tokens"])
         self.messages = Messages(c["messages"])
         self.jobs = Jobs(c["jobs"])
@@ -164,6 +176,11 @@ class TinyStore:
         from ..snapshot import read_snapshot
 
         return read_snapshot(self, source, progress)
+
+    def scan(self, collection: str, batch: int = transfer.EXPORT_BATCH) -> Iterator[Batch]:
+        """One collection's records, batch by batch, read under its files' locks and let go
+        before the first batch (TinyDB holds whole files in memory anyway)."""
+        return transfer.scan(self, collection, batch)
 
     def exporting(self) -> AbstractContextManager[Export]:
         """Every collection's records as they are while every file's lock is held."""

@@ -45,7 +45,7 @@ from .users import route_email
 if TYPE_CHECKING:  # the TinyStore calls this module: importing it here would be circular
     from .store import TinyStore
 
-__all__ = ["JOURNAL", "append", "exporting", "finish_interrupted", "replace"]
+__all__ = ["JOURNAL", "append", "exporting", "finish_interrupted", "replace", "scan"]
 
 Tables = dict[str, dict[str, Any]]
 Key = str | int
@@ -90,6 +90,21 @@ def exporting(store: TinyStore) -> Iterator[Export]:
                 yield entries[start : start + batch]
 
         yield export
+
+
+def scan(store: TinyStore, name: str, batch: int = EXPORT_BATCH) -> Iterator[Batch]:
+    """The collection `name` as it is under its files' locks, handed out batch by batch
+    after they are let go (see `Store.scan`)."""
+    if name not in COLLECTIONS:
+        raise ValueError(f"{name!r} is not a collection")
+    collection = store.collections[name]
+    with ExitStack() as locks:
+        for shard in collection.shards:
+            locks.enter_context(shard.locked())
+            shard.refresh()
+        entries = _entries(collection)
+    for start in range(0, len(entries), batch):
+        yield entries[start : start + batch]
 
 
 def _entries(collection: Collection) -> list[Entry]:

@@ -14,7 +14,7 @@ from tinydb import Query
 
 from ...textrules import one_line
 from ..errors import CorruptDataError, NotFound
-from ..models import Role, User, erased, normalise_email, utcnow
+from ..models import Role, User, activation, erased, normalise_email, utcnow
 from .collection import Collection
 from .strays import stray_shards
 
@@ -77,6 +77,13 @@ class Users:
         doc = self._c.update(
             user_id, lambda d: {**d, "session_epoch": d.get("session_epoch", 0) + 1}
         )
+        if doc is None:
+            raise NotFound(f"user {user_id}")
+        return User.from_doc(doc, user_id)
+
+    def set_active(self, user_id: int, active: bool) -> User:
+        """Reactivate, or deactivate and end every session (see `User.deactivated_at`)."""
+        doc = self._c.update(user_id, activation(active, utcnow()))
         if doc is None:
             raise NotFound(f"user {user_id}")
         return User.from_doc(doc, user_id)

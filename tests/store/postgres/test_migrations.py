@@ -62,6 +62,7 @@ def test_version_3_lists_the_tags_of_ideas_stored_before_it(
         conn.execute("DROP FUNCTION idea_tags_follow, idea_tags_clear CASCADE")
         conn.execute("DROP FUNCTION board_changed CASCADE")  # and version 4's revision
         conn.execute("DROP SEQUENCE board_revision")
+        conn.execute("DROP TABLE audit, replies")  # and version 5's console tables
         conn.execute("DELETE FROM schema_version WHERE version >= 3")
     upgraded = PgStore(url)
     for tag, titles in (("vegan", ["Idea 0", "Idea 1", "Idea 3"]), ("сезон", ["Idea 3"])):
@@ -116,8 +117,14 @@ def test_a_database_of_schema_1_keeps_its_records_and_gains_the_follow_up_loop(
     monkeypatch.setattr("feedback_app.store.postgres.migrations.MIGRATIONS", MIGRATIONS[:1])
     old = PgStore(url)
     assert old.schema_version() == 1
-    old_doc = {"email": "olena@example.com", "order_ref": "ORD-1", "score": 3,
-               "reason": "Довго чекав", "user_id": None, "created_at": "2026-11-01T10:00:00+00:00"}
+    old_doc = {
+        "email": "olena@example.com",
+        "order_ref": "ORD-1",
+        "score": 3,
+        "reason": "Довго чекав",
+        "user_id": None,
+        "created_at": "2026-11-01T10:00:00+00:00",
+    }
     with psycopg.connect(url) as conn:
         conn.execute("INSERT INTO surveys (created_at, doc) VALUES (%s, %s)",
                      (old_doc["created_at"], psycopg.types.json.Jsonb(old_doc)))  # fmt: skip

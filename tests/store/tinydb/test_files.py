@@ -20,8 +20,9 @@ from feedback_app.store import (
     StoreError,
     TinyStore,
 )
-from feedback_app.store.models import Sale
+from feedback_app.store.models import AuditEntry, Role, Sale
 from feedback_app.store.tinydb import schema as schema_module
+from feedback_app.store.tinydb.schema import CURRENT_SCHEMA
 
 pytestmark = pytest.mark.backends("tinydb")
 
@@ -218,7 +219,7 @@ def test_a_folder_of_schema_2_keeps_its_records_and_gains_the_follow_up_loop(
     old = TinyStore(data_dir, shards={"surveys": 1})
     old.close()
     meta = orjson.loads((data_dir / "meta.json").read_bytes())
-    for name in ("sales", "contacts", "photos", "api_tokens"):
+    for name in ("sales", "contacts", "photos", "api_tokens", "audit", "replies"):
         del meta["shards"][name]
     meta["schema"] = 2
     (data_dir / "meta.json").write_bytes(orjson.dumps(meta))
@@ -227,10 +228,29 @@ def test_a_folder_of_schema_2_keeps_its_records_and_gains_the_follow_up_loop(
     (data_dir / "surveys").mkdir(exist_ok=True)
     (data_dir / "surveys" / "00.json").write_bytes(orjson.dumps({"surveys": {"1": doc}}))
     store = TinyStore(data_dir)
-    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == 3
+    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == CURRENT_SCHEMA
     (survey,) = store.surveys.all()
     assert (survey.reason, survey.effort, survey.link) == ("Довго чекав", None, "")
     assert store.sales.add_once(Sale("olena@example.com", "ORD-1", survey.created_at), "order_ref")[
         1
     ]
     assert TinyStore(data_dir).sales.count() == 1
+
+
+def test_a_folder_of_schema_3_keeps_its_people_and_gains_the_console(data_dir: Path) -> None:
+    """A folder written before the console: no audit log or saved responses in its meta, and
+    users without the deactivation field. It opens, and both new collections work."""
+    old = TinyStore(data_dir)
+    old.users.add("marta@example.com", Role.MARKETER, "Марта")
+    old.close()
+    meta = orjson.loads((data_dir / "meta.json").read_bytes())
+    for name in ("audit", "replies"):
+        del meta["shards"][name]
+    meta["schema"] = 3
+    (data_dir / "meta.json").write_bytes(orjson.dumps(meta))
+    store = TinyStore(data_dir)
+    assert orjson.loads((data_dir / "meta.json").read_bytes())["schema"] == CURRENT_SCHEMA
+    (marta,) = store.users.all()
+    assert (marta.name, marta.active) == ("Марта", True)
+    store.audit.add(AuditEntry("user.role", marta.id, marta.email, "user", marta.id))
+    assert [e.action for e in TinyStore(data_dir).audit.all()] == ["user.role"]
