@@ -30,6 +30,7 @@ CONSOLE_PAGES: tuple[ConsoleLink, ...] = (
     ConsoleLink("admin_ideas.queue", _l("Ideas")),
     ConsoleLink("followups.index", _l("Follow-ups")),
     ConsoleLink("admin_sales.index", _l("Sales and survey links")),
+    ConsoleLink("admin_mail.index", _l("Emails")),
     ConsoleLink("admin_publishing.index", _l("Publishing")),
     ConsoleLink("admin_exports.index", _l("Exports")),
     ConsoleLink("admin_audit.index", _l("Audit log")),
