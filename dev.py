@@ -2,6 +2,7 @@
 
     python3 dev.py demo   # environment + demo data + the app on http://127.0.0.1:8000
     python3 dev.py test   # environment + Chromium + PostgreSQL + every test (and ruff)
+    python3 dev.py screenshots   # environment + Chromium + the README's pictures of the demo
 
 The environment lives in `.venv/` and is reinstalled only when `pyproject.toml` changes, so the
 second run starts in a second. Uses only the standard library on purpose: it runs before any
@@ -87,15 +88,21 @@ def ensure_postgresql() -> None:
 def main(argv: list[str]) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before pyproject applies
         sys.exit(f"Voicebox needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
-    commands = {"demo", "test"}
+    commands = {"demo", "test", "screenshots"}
     if not argv or argv[0] not in commands:
-        sys.exit("usage: python3 dev.py demo [voicebox demo options] | test [pytest options]")
+        sys.exit(
+            "usage: python3 dev.py demo [voicebox demo options] | test [pytest options] "
+            "| screenshots"
+        )
     os.chdir(ROOT)  # data/, site/ and mkdocs.yml are found from the repository root
     ensure_environment()
     command, rest = argv[0], argv[1:]
     if command == "demo":
         os.execv(BIN / "voicebox", [str(BIN / "voicebox"), "demo", *rest])
     ensure_chromium()
+    if command == "screenshots":
+        run(BIN / "python", "-m", "feedback_app.dev.screenshots")
+        return
     ensure_postgresql()
     run(BIN / "ruff", "check", ".")
     run(BIN / "python", "-m", "pytest", *rest)
