@@ -3,8 +3,8 @@
 The console shows this beside its "publish now" button. It runs the publish's own first steps,
 `collect` and `render` (pure), and compares their files with those in the generated folder
 (`write.compare_files`, which only reads), so it can never disagree with what a publish writes.
-Each file is named for people by its page title (read from the page's front matter: a removed
-page is named from the file still on disk).
+Each file is named for people: a page by its title (read from the page's front matter: a
+removed page is named from the file still on disk), the other files by what they are.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import yaml
 from feedback_app.store import Store
 
 from .collect import collect
-from .i18n import set_locale
+from .i18n import _, set_locale
 from .publish import GENERATED
 from .render import WORD_JOINER, render_site
 from .write import compare_files
@@ -32,7 +32,7 @@ _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 @dataclass(frozen=True)
 class PagePreview:
     path: str  # under the generated folder, as the publish writes it
-    title: str  # "" for a file that is not a page (the feed, a photo)
+    title: str  # the page's title, or what the file is (the feed, a photo)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,19 @@ def page_title_of(content: str | bytes) -> str:
     return html.unescape(title).replace(WORD_JOINER, "") if isinstance(title, str) else ""
 
 
+def _title(path: str, content: str | bytes) -> str:
+    if path.endswith(".md"):
+        return page_title_of(content)
+    if path.startswith("photos/"):
+        return _("A customer's photo")
+    known = {
+        "home.snippet": _("Home page: figures and highlights"),
+        "feed.xml": _("News feed of Ideas in Action"),
+        "testimonials.json": _("Testimonials for other sites (JSON)"),
+    }
+    return known.get(path, "")
+
+
 def preview(store: Store, project: Path, board_url: str, site_url: str,
             locale: str = "en") -> SitePreview:  # fmt: skip
     """The pages the next publish of `project` would add, change and remove."""
@@ -64,11 +77,10 @@ def preview(store: Store, project: Path, board_url: str, site_url: str,
     summary = compare_files(files, folder)
 
     def new(path: str) -> PagePreview:
-        return PagePreview(path, page_title_of(files[path]) if path.endswith(".md") else "")
+        return PagePreview(path, _title(path, files[path]))
 
     def old(path: str) -> PagePreview:
-        title = page_title_of((folder / path).read_bytes()) if path.endswith(".md") else ""
-        return PagePreview(path, title)
+        return PagePreview(path, _title(path, (folder / path).read_bytes()))
 
     return SitePreview(
         tuple(new(p) for p in summary.added),

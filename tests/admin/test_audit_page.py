@@ -114,3 +114,15 @@ def test_customers_and_strangers_cannot_read_it(app: Flask, client: FlaskClient)
     assert next_after_sign_in(reply.headers["Location"]) == "/admin/audit"
     sign_in(client, app_store(app).users.add("olena@example.com").id)
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_days_are_the_business_days_not_utc(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    from feedback_app.audit_query import AuditFilter, read_log
+
+    late = _entry(store, "idea.status", "2026-03-31T22:30")  # already 1 April in Kyiv
+    kyiv = ZoneInfo("Europe/Kyiv")
+    april = AuditFilter(since=datetime(2026, 4, 1).date())
+    assert [e.id for e in read_log(store, april, kyiv).entries] == [late.id]
+    assert read_log(store, april, UTC).entries == []

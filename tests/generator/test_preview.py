@@ -39,7 +39,7 @@ def test_nothing_published_yet_everything_is_added(store: Store, site_project: P
     found = preview(store, site_project, BOARD, SITE)
     assert not found.changed and not found.removed
     assert PagePreview(f"ideas/{idea.id}.md", "Овсяне молоко 燕麦奶") in found.added
-    assert PagePreview("feed.xml", "") in found.added
+    assert PagePreview("feed.xml", "News feed of Ideas in Action") in found.added
 
 
 def test_implement_edit_and_withdraw_show_as_add_change_remove(
