@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,13 @@ from .data import get_store
 from .store import Store
 from .store.models import User
 
-__all__ = ["Publisher", "init_publishing", "publish_now", "published_data_changed", "publisher"]
+__all__ = [
+    "Publisher", "init_publishing", "publish_now", "published_data_changed", "publisher",
+    "stop_publishers",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
+_RUNNING: weakref.WeakSet[Publisher] = weakref.WeakSet()
 
 
 class Publisher:
@@ -37,6 +42,7 @@ class Publisher:
         self._store: Any = None  # opened by the publishing thread, then kept
         self.runs = 0
         self.running = False
+        self._stopping = False
 
     @property
     def busy(self) -> bool:
@@ -53,15 +59,32 @@ class Publisher:
                 self._thread = threading.Thread(
                     target=self._run, name="voicebox-publisher", daemon=True
                 )
+                _RUNNING.add(self)
                 self._thread.start()
             self._cond.notify()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop the publishing thread after the publish in hand, dropping one still waiting,
+        and close its store (tests, at teardown: no publish outlives its test's data)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        _RUNNING.discard(self)
 
     def _run(self) -> None:
         while True:
             with self._cond:
-                while self._due is None or time.monotonic() < self._due:
+                while not self._stopping and (self._due is None or time.monotonic() < self._due):
                     timeout = None if self._due is None else self._due - time.monotonic()
                     self._cond.wait(timeout)
+                if self._stopping:
+                    return
                 self._due = None
                 self.running = True
             self._publish_once()
@@ -98,6 +121,12 @@ def published_data_changed() -> None:
     if current_app.config["AUTO_PUBLISH"]:
         get_store()  # fail here, in the request, if the data cannot be read at all
         publisher().request()
+
+
+def stop_publishers(timeout: float = 60.0) -> None:
+    """Stop every publishing thread this process started (tests call it at teardown)."""
+    for found in list(_RUNNING):
+        found.stop(timeout)
 
 
 def publish_now(store: Store, actor: User) -> None:
