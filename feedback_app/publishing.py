@@ -100,7 +100,7 @@ class Publisher:
             publish(self._store, Path(s["SITE_PROJECT"]), Path(s["SITE_DIR"]),
                     s["BASE_URL"], s["SITE_URL"], s["LOCALE"])  # fmt: skip
         except Exception:  # publish() records it in the store's status; the console shows it
-            log.exception("automatic publish failed")
+            log.exception("publish failed")
         finally:
             self.runs += 1
             self.running = False
