@@ -35,6 +35,7 @@ from feedback_app.cli import cli
 from feedback_app.data import close_store, get_store
 from feedback_app.dev.throwaway_pg import PostgresMissing, ThrowawayPostgres
 from feedback_app.mail import mailer, stop_mailers
+from feedback_app.publishing import stop_publishers
 from feedback_app.store import Store, open_store
 
 # In CI the property-based tests draw the same examples on every run, so a landing is decided by
@@ -79,6 +80,14 @@ def _no_mailer_left_running() -> Iterator[None]:
     """Apps built with background mail start a mailer thread: stop it when the test ends."""
     yield
     stop_mailers()
+
+
+@pytest.fixture(autouse=True)
+def _no_publisher_left_running() -> Iterator[None]:
+    """A publish asked for in a test ("publish now") runs in a thread: let it finish and stop
+    it when the test ends, so it never writes into the next test's data."""
+    yield
+    stop_publishers()
 
 
 def run_mail_jobs(app: Flask) -> int:

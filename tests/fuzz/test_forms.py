@@ -665,6 +665,15 @@ def followup_owner(env: Env, draw: Draw) -> None:
         assert env.store.followups.get(followup.id).owner_id == env.admin_id
 
 
+def publish_now(env: Env, draw: Draw) -> None:
+    asked = env.store.audit.count()
+    extra = draw(st.dictionaries(st.sampled_from(["force", "next", "what"]), TEXT, max_size=2))
+    reply = env.post(env.staff, "/admin/publishing/publish", extra)
+    assert reply.status_code == 302 and reply.headers["Location"] == "/admin/publishing"
+    assert [e.action for e in env.store.audit.all()[: env.store.audit.count() - asked]] == [
+        "site.publish"]  # fmt: skip
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -698,6 +707,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "surveys.lost": _personal("lost"),
     "followups.step": followup_step,
     "followups.owner": followup_owner,
+    "admin_publishing.publish": publish_now,
 }
 
 
@@ -718,8 +728,10 @@ def test_form_survives_any_text(env: Env, endpoint: str, data: st.DataObject) ->
 
 QUERY_PAGES = [
     "/", "/ideas", "/ideas/in-action", "/signin", "/account", "/admin/", "/admin/users",
+    "/admin/audit",
 ]  # fmt: skip
-PARAMS = ["q", "tag", "category", "status", "sort", "page", "mine", "voted", "next", "title"]
+PARAMS = ["q", "tag", "category", "status", "sort", "page", "mine", "voted", "next", "title",
+          "person", "action", "kind", "since", "until"]  # fmt: skip
 
 
 @FUZZ

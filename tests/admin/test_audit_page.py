@@ -1,0 +1,128 @@
+"""/admin/audit: the log, newest first, filtered and paginated, changes shown as old → new."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from feedback_app import audit
+from feedback_app.store import Idea, Role, Store
+from feedback_app.store.models import AuditEntry
+from tests.conftest import app_store, next_after_sign_in, sign_in
+
+
+def _entry(store: Store, action: str, day: str, **fields: object) -> AuditEntry:
+    moment = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    fields = {"actor_email": "marta@example.com", "target_kind": "idea", **fields}
+    return store.audit.add(AuditEntry(action, created_at=moment, **fields))  # type: ignore[arg-type]
+
+
+def _actions(page: str) -> list[str]:
+    return re.findall(r'data-label="Action"><code>([^<]+)</code>', page)
+
+
+def _staff(store: Store) -> int:
+    return store.users.add("marta@example.com", Role.MARKETER).id
+
+
+def test_newest_first_with_each_change_readable_and_a_link_to_the_record(
+    app: Flask, client: FlaskClient
+) -> None:
+    store = app_store(app)
+    marta = store.users.get(_staff(store))
+    sign_in(client, marta.id)
+    idea = store.ideas.add(Idea("Oat milk", "d", "Drinks", marta.id))
+    audit.record(store, marta, "idea.edit", "idea", idea.id,
+                 {"title": "Oat milk"}, {"title": "Овсяне молоко, 燕麦奶"})  # fmt: skip
+    audit.record(store, marta, "idea.status", "idea", idea.id,
+                 {"status": "new"}, {"status": "planned"}, summary="Answered")  # fmt: skip
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert _actions(page) == ["idea.status", "idea.edit"]
+    assert re.search(
+        r"<strong>status</strong>: <del[^>]*>new</del> → <ins[^>]*>planned</ins>", page
+    )
+    assert '<ins dir="auto">Овсяне молоко, 燕麦奶</ins>' in page
+    assert f'<a href="/ideas/{idea.id}">idea {idea.id}</a>' in page
+    assert "Answered" in page
+    assert page.count("<td") == page.count("<td data-label=")
+
+
+def test_filters_by_person_action_kind_and_days(app: Flask, client: FlaskClient) -> None:
+    store = app_store(app)
+    sign_in(client, _staff(store))
+    _entry(store, "idea.status", "2026-03-01")
+    _entry(store, "testimonial.approve", "2026-03-10", target_kind="testimonial")
+    _entry(store, "idea.merge", "2026-03-20", actor_email="root@example.com")
+    _entry(store, "idea.status", "2026-03-31")
+
+    def shown(query: str) -> list[str]:
+        reply = client.get("/admin/audit?" + query)
+        assert reply.status_code == 200, query
+        return _actions(reply.get_data(as_text=True))
+
+    assert shown("person=root%40example.com") == ["idea.merge"]
+    assert shown("action=idea.status") == ["idea.status", "idea.status"]
+    assert shown("kind=testimonial") == ["testimonial.approve"]
+    assert shown("since=2026-03-10&until=2026-03-20") == ["idea.merge", "testimonial.approve"]
+    assert shown("action=idea.status&since=2026-03-02") == ["idea.status"]
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="root@example.com">root@example.com</option>' in page
+    assert '<option value="testimonial.approve">testimonial.approve</option>' in page
+
+
+def test_a_bad_day_is_a_clear_message_never_an_error_page(app: Flask, client: FlaskClient) -> None:
+    store = app_store(app)
+    sign_in(client, _staff(store))
+    _entry(store, "idea.status", "2026-03-01")
+    for query in (
+        "since=31/03/2026",
+        "until=2026-02-30",
+        "since=%00%FF",
+        "since=2026-04-01&until=2026-03-01",
+    ):
+        reply = client.get("/admin/audit?" + query)
+        assert reply.status_code == 400, query
+        page = reply.get_data(as_text=True)
+        said = ("YYYY-MM-DD", "The last day cannot come before the first one.")
+        assert any(message in page for message in said), query
+        assert 'aria-invalid="true"' in page
+    assert _actions(client.get("/admin/audit?since=31/03/2026").get_data(as_text=True)) == [
+        "idea.status"], "a day that cannot be read filters nothing out"  # fmt: skip
+
+
+def test_pages_of_fifty_keep_the_filter(app: Flask, client: FlaskClient) -> None:
+    store = app_store(app)
+    sign_in(client, _staff(store))
+    for n in range(55):
+        _entry(store, "idea.status", f"2026-03-01T10:{n:02}", summary=f"n{n}")
+    _entry(store, "user.role", "2026-03-02")
+    first = client.get("/admin/audit?action=idea.status").get_data(as_text=True)
+    assert len(_actions(first)) == 50 and "n54" in first and "n4<" not in first
+    assert "55 entries" in first
+    assert 'href="/admin/audit?page=2&amp;action=idea.status"' in first
+    second = client.get("/admin/audit?page=2&action=idea.status").get_data(as_text=True)
+    assert _actions(second) == ["idea.status"] * 5 and "n0<" in second
+    beyond = client.get("/admin/audit?page=99&action=idea.status").get_data(as_text=True)
+    assert "Page 2 of 2" in beyond
+
+
+def test_customers_and_strangers_cannot_read_it(app: Flask, client: FlaskClient) -> None:
+    reply = client.get("/admin/audit")
+    assert next_after_sign_in(reply.headers["Location"]) == "/admin/audit"
+    sign_in(client, app_store(app).users.add("olena@example.com").id)
+    assert client.get("/admin/audit").status_code == 403
+
+
+def test_days_are_the_business_days_not_utc(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    from feedback_app.audit_query import AuditFilter, read_log
+
+    late = _entry(store, "idea.status", "2026-03-31T22:30")  # already 1 April in Kyiv
+    kyiv = ZoneInfo("Europe/Kyiv")
+    april = AuditFilter(since=datetime(2026, 4, 1).date())
+    assert [e.id for e in read_log(store, april, kyiv).entries] == [late.id]
+    assert read_log(store, april, UTC).entries == []

@@ -1,0 +1,67 @@
+"""The console's records in Chromium against the real server, on a phone-sized screen: a
+marketer downloads a CSV and reads it, sees what the next publish would add, publishes, and
+finds both in the audit log; no page scrolls sideways at 390 px."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+from playwright.sync_api import Page, expect
+
+from feedback_app.store import Idea, IdeaStatus, Role
+from tests.browser.conftest import LiveServer, marketer_sign_in_link
+
+TITLE = "Овсяне молоко, «без доплати» 燕麦奶"
+
+
+def _fits(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{page.url} scrolls sideways: {width} px"
+
+
+def test_a_marketer_downloads_a_csv_and_publishes_from_a_phone(
+    live_server: LiveServer, page: Page
+) -> None:
+    store = live_server.store
+    author = store.users.add("olena@example.com", Role.CUSTOMER, "Олена").id
+    idea = store.ideas.add(Idea(TITLE, "=1+1, будь ласка", "Drinks", author))
+    store.ideas.set_status(idea.id, IdeaStatus.IMPLEMENTED, "Готово", author, "Тепер у меню")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(marketer_sign_in_link(live_server))
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto(live_server.url + "/admin/exports")
+    _fits(page)
+    with page.expect_download() as started:
+        page.get_by_role("link", name="Download Ideas (CSV)").click()
+    download = started.value
+    assert download.suggested_filename.startswith("voicebox-ideas-")
+    data = download.path().read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    [row] = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert row["Title"] == TITLE and row["Description"] == "'=1+1, будь ласка"
+
+    page.goto(live_server.url + "/admin/publishing")
+    _fits(page)
+    added = page.locator("table.site-pages").first
+    expect(added).to_contain_text(TITLE)
+    expect(added).to_contain_text(f"ideas/{idea.id}.md")
+    page.get_by_role("button", name="Publish now").click()
+    expect(page.get_by_text("Publishing has started.")).to_be_visible()
+    deadline = time.monotonic() + 90
+    while not page.locator(".last-publish").count():
+        assert time.monotonic() < deadline, "the publish never finished"
+        time.sleep(1)
+        page.reload()
+    expect(page.locator(".last-publish")).to_contain_text("Published")
+    expect(page.get_by_text("the site already shows everything there is")).to_be_visible()
+    _fits(page)
+
+    page.goto(live_server.url + "/admin/audit")
+    _fits(page)
+    expect(page.locator("td[data-label=Action]").filter(has_text="site.publish")).to_have_count(1)
+    expect(page.locator("td[data-label=Action]").filter(has_text="export.download")).to_have_count(
+        1
+    )
