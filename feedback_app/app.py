@@ -116,6 +116,8 @@ def _init_babel(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
+    from .admin.sales import bp as admin_sales_bp
+    from .admin.staff import bp as admin_staff_bp
     from .auth.routes import bp as auth_bp
     from .dev.routes import bp as dev_bp
     from .followups.routes import bp as followups_bp
@@ -135,5 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(testimonials_bp)
     app.register_blueprint(followups_bp)
+    app.register_blueprint(admin_sales_bp)
+    app.register_blueprint(admin_staff_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
         app.register_blueprint(dev_bp)
