@@ -106,7 +106,8 @@ def _why_not_email(
         return str(_l("This address opted out of our emails, or mail to it fails: give the "
                       "link in person."))  # fmt: skip
     gap = Cadence.from_config(config).ask_gap
-    if not reserve_ask(store, contact.id, f"console:{sale.id}:survey", now, gap):
+    # A key of its own each time: emailing the link again is a second question.
+    if not reserve_ask(store, contact.id, f"console:{sale.id}:{now.isoformat()}", now, gap):
         return str(_l("This person was asked something less than %(days)d days ago: give the "
                       "link in person, or wait.", days=gap.days))  # fmt: skip
     return ""
