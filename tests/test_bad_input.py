@@ -93,7 +93,8 @@ def test_a_huge_id_in_an_address_is_404(crash_free: Flask, number: str) -> None:
     posts = [f"/ideas/{number}/vote", f"/ideas/{number}/comments", f"/ideas/{number}/follow",
              f"/ideas/{number}/unfollow", f"/ideas/{number}/status", f"/ideas/{number}/merge",
              f"/ideas/{idea}/comments/{number}/hide", f"/ideas/{idea}/comments/{number}/show",
-             f"/admin/staff/{number}/role"]  # fmt: skip
+             f"/admin/staff/{number}/role", f"/admin/staff/{number}/deactivate",
+             f"/admin/staff/{number}/reactivate", f"/admin/sales/jobs/{number}/cancel"]  # fmt: skip
     for url in gets:
         assert admin.get(url).status_code == 404, url
     for url in posts:

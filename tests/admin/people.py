@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -33,3 +34,10 @@ def entries(store: Store, action: str) -> list[AuditEntry]:
 def audit_text(store: Store) -> str:
     """Every audit entry as stored, to search for what must never be in one."""
     return json.dumps([e.to_doc() for e in store.audit.all()], ensure_ascii=False)
+
+
+def assert_cells_labelled(page: str) -> None:
+    """Every table cell says which column it is in: on a phone each row becomes a card."""
+    cells = re.findall(r"<td[^>]*>", page)
+    assert cells, "a table is shown"
+    assert all("data-label=" in cell for cell in cells), cells

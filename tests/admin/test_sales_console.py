@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from feedback_app.sales.cadence import SURVEY, THANKS
 from feedback_app.store import Role, utcnow
 from feedback_app.store.models import JobState
-from tests.admin.people import entries, post, signed_in
+from tests.admin.people import assert_cells_labelled, entries, post, signed_in
 from tests.conftest import app_store, csrf_token, next_after_sign_in
 from tests.sales.conftest import record
 
@@ -55,6 +55,7 @@ def test_a_marketer_imports_a_file_and_sees_whom_it_schedules(app: Flask) -> Non
     assert "Imported 2 new sales" in page
     assert page.count("Олена Коваленко") == 2 and "Survey invitation" in page
     assert "4 emails waiting" in page
+    assert_cells_labelled(page)
     only = client.get("/admin/sales/?email=LI.WEI@example.com").get_data(as_text=True)
     assert "李伟" in only and "Олена" not in only
     again = _upload(client, GOOD)
@@ -77,6 +78,7 @@ def test_a_bad_file_keeps_nothing_and_says_why(app: Flask, data: bytes, says: st
     page = reply.get_data(as_text=True)
     assert reply.status_code == 422
     assert "Nothing was imported" in page
+    assert_cells_labelled(page)
     assert says in page or says.split()[-1] in page
     assert store.sales.count() == 0 and store.jobs.all() == []
     assert entries(store, "sales.import") == []
