@@ -39,8 +39,8 @@ def invite(store: Store, actor: User, email: str, role: Role, name: str = "") ->
     address = normalise_email(email)
     known = store.users.find_by_email(address)
     if known is not None and known.role.is_staff:
-        raise AccountError(_l("%(email)s is already on the staff: change their role in the list.",
-                              email=address))  # fmt: skip
+        raise AccountError(_l("%(email)s is already on the staff: they can ask for a sign-in "
+                              "link on the sign-in page.", email=address))  # fmt: skip
     if known is not None and not known.active:
         raise AccountError(_l("%(email)s is deactivated: reactivate them in the list first.",
                               email=address))  # fmt: skip
