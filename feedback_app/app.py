@@ -119,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.exports_page import bp as admin_exports_bp
     from .admin.publishing_page import bp as admin_publishing_bp
     from .admin.routes import bp as admin_bp
+    from .admin.sales import bp as admin_sales_bp
+    from .admin.staff import bp as admin_staff_bp
     from .auth.routes import bp as auth_bp
     from .dev.routes import bp as dev_bp
     from .followups.routes import bp as followups_bp
@@ -141,5 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_audit_bp)
     app.register_blueprint(admin_exports_bp)
     app.register_blueprint(admin_publishing_bp)
+    app.register_blueprint(admin_sales_bp)
+    app.register_blueprint(admin_staff_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
         app.register_blueprint(dev_bp)

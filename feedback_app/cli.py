@@ -430,21 +430,17 @@ def _address(email: str) -> str:
 @click.pass_context
 def person_export(ctx: click.Context, email: str, output: Path | None) -> None:
     """Print, as JSON, every record about EMAIL in every collection (one consistent moment)."""
-    import json
-
     from .privacy import find_person
     from .store import utcnow
 
     dossier = find_person(_store(ctx), _address(email))
-    found = {"exported_at": utcnow().isoformat(), **dossier.as_json()}
-    text = json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True)
+    text = dossier.export_text(utcnow())
     if output is None:
         click.echo(text)
         return
     output.touch(mode=0o600)
     output.write_text(text + "\n", encoding="utf-8")
-    total = sum(len(v) for v in found["collections"].values())
-    click.echo(f"Wrote {total} records about {dossier.email} to {output}.")
+    click.echo(f"Wrote {dossier.total} records about {dossier.email} to {output}.")
 
 
 @person.command("erase")

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .demo_loop import replay_sales
+from .sales.tokens import create_token
 from .store import (
     Comment,
     Idea,
@@ -479,6 +480,7 @@ def seed_demo(
                 else None,
             )
         )
+    _shop_token(store, staff)
     return {
         "users": store.users.count(),
         "ideas": store.ideas.count(),
@@ -490,6 +492,13 @@ def seed_demo(
         "testimonials": store.testimonials.count(),
         "followups": store.followups.count(),
     }
+
+
+def _shop_token(store: Store, staff: dict[str, int]) -> None:
+    """The API token the demo's shop would report its sales with, so the console's token page
+    has one to revoke (its secret is thrown away: the demo's sales come in through the CSV
+    road)."""
+    create_token(store, "Online shop (demo)", created_by=staff["admin@voicebox.example"])
 
 
 def _response_for(status: IdeaStatus) -> str:

@@ -93,7 +93,8 @@ def test_a_huge_id_in_an_address_is_404(crash_free: Flask, number: str) -> None:
     posts = [f"/ideas/{number}/vote", f"/ideas/{number}/comments", f"/ideas/{number}/follow",
              f"/ideas/{number}/unfollow", f"/ideas/{number}/status", f"/ideas/{number}/merge",
              f"/ideas/{idea}/comments/{number}/hide", f"/ideas/{idea}/comments/{number}/show",
-             f"/admin/users/{number}/role"]  # fmt: skip
+             f"/admin/staff/{number}/role", f"/admin/staff/{number}/deactivate",
+             f"/admin/staff/{number}/reactivate", f"/admin/sales/jobs/{number}/cancel"]  # fmt: skip
     for url in gets:
         assert admin.get(url).status_code == 404, url
     for url in posts:
@@ -188,7 +189,7 @@ def test_odd_forms_on_every_route_never_answer_500(crash_free: Flask) -> None:
             f"/ideas/{idea}/vote", f"/ideas/{idea}/comments", f"/ideas/{idea}/follow",
             f"/ideas/{idea}/unfollow", f"/ideas/{idea}/status", f"/ideas/{idea}/merge",
             f"/ideas/{idea}/comments/{comment}/edit", f"/ideas/{idea}/comments/{comment}/hide",
-            "/admin/users/1/role", "/unsubscribe/x",
+            "/admin/staff/1/role", "/unsubscribe/x",
             f"/signin/{token}", "/signout"]  # last: these two sign in and out  # fmt: skip
     for client in (admin, customer, visitor):
         form_token = csrf_token(client, "/signin")

@@ -46,11 +46,11 @@ def test_a_post_from_another_site_leaves_a_signed_in_session_alone(
     admin = _store(app).users.add("admin@example.com", Role.ADMIN, "Ada")
     victim = _store(app).users.add("victim@example.com", Role.CUSTOMER)
     sign_in(client, admin.id)
-    client.get("/admin/users")  # the session now holds its CSRF secret, as after any page
+    client.get("/admin/staff/")  # the session now holds its CSRF secret, as after any page
     before = client.get_cookie("session")
     assert before is not None
     for headers in (CROSS_SITE, SAME_SITE_OTHER_ORIGIN):
-        reply = client.post(f"/admin/users/{victim.id}/role", headers=headers,
+        reply = client.post(f"/admin/staff/{victim.id}/role", headers=headers,
                             data={f"u{victim.id}-role": "admin"})  # fmt: skip
         page = reply.get_data(as_text=True)
         assert reply.status_code == 400
@@ -58,7 +58,7 @@ def test_a_post_from_another_site_leaves_a_signed_in_session_alone(
         assert client.get_cookie("session").value == before.value  # type: ignore[union-attr]
         assert "sent from another website" in page
         assert "Send again" not in page and "u2-role" not in page, "nothing to re-send"
-    assert client.get("/admin/users").status_code == 200, "still signed in"
+    assert client.get("/admin/staff/").status_code == 200, "still signed in"
     assert _store(app).users.get(victim.id).role is Role.CUSTOMER
 
 

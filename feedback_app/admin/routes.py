@@ -1,18 +1,14 @@
-"""The console's front page (what needs attention) and people's roles."""
+"""The console's front page: what needs attention."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.wrappers import Response
+from flask import Blueprint, render_template
 
 from generator.publish import last_publish
 
-from ..auth.current import role_required, staff_required
+from ..auth.current import staff_required
 from ..data import get_store
-from ..store import Role, TestimonialState, utcnow
-from .forms import RoleForm
+from ..store import TestimonialState, utcnow
 
 __all__ = ["bp"]
 
@@ -37,26 +33,3 @@ def index() -> str:
         "ideas": store.ideas.count(),
     }
     return render_template("admin/index.html", figures=figures, published=last_publish(store))
-
-
-@bp.get("/users")
-@role_required(Role.ADMIN)
-def users() -> str:
-    people = get_store().users.all()
-    forms = {u.id: RoleForm(role=u.role.value, prefix=f"u{u.id}") for u in people}
-    return render_template("admin/users.html", people=people, forms=forms)
-
-
-@bp.post("/users/<int:user_id>/role")
-@role_required(Role.ADMIN)
-def set_role(user_id: int) -> Response:
-    form = RoleForm(prefix=f"u{user_id}")
-    if not form.validate_on_submit():
-        flash(_("Choose one of the roles listed."), "error")
-        return redirect(url_for("admin.users"))
-    if user_id == current_user.id and form.role.data != Role.ADMIN.value:
-        flash(_("You cannot take away your own admin role; ask another admin."), "error")
-        return redirect(url_for("admin.users"))
-    person = get_store().users.set_role(user_id, Role(form.role.data))
-    flash(_("%(email)s is now a %(role)s.", email=person.email, role=form.role.data), "success")
-    return redirect(url_for("admin.users"))

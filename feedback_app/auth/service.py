@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 from flask import current_app
@@ -12,8 +13,11 @@ from ..limits import allow, client_address
 from ..links import public_url
 from ..mail import send
 from ..store import User
+from ..store.models import LINK_LIFETIME
 
-__all__ = ["RateLimited", "request_link", "safe_next", "sign_in_with", "sign_out"]
+__all__ = [
+    "RateLimited", "request_link", "safe_next", "sign_in_link", "sign_in_with", "sign_out",
+]  # fmt: skip
 
 
 class RateLimited(Exception):
@@ -51,11 +55,7 @@ def request_link(email: str, next_path: str = "") -> None:
         f"signin-client:{client_address()}", (rate[0] * 4, rate[1])
     ):
         raise RateLimited
-    token = get_store().tokens.issue(email)
-    params = {"token": token}
-    if safe_next(next_path):
-        params["next"] = safe_next(next_path)
-    link = public_url("auth.confirm", **params)
+    link = sign_in_link(email, next_path)
     site = current_app.config["SITE_NAME"]
     send(
         email,
@@ -68,6 +68,15 @@ def request_link(email: str, next_path: str = "") -> None:
             link=link,
         ),
     )
+
+
+def sign_in_link(email: str, next_path: str = "", ttl: timedelta = LINK_LIFETIME) -> str:
+    """A new one-time sign-in link for `email` that works for `ttl`, leading to `next_path`
+    afterwards: the one way links are made, for the sign-in page and for invitations."""
+    params = {"token": get_store().tokens.issue(email, ttl)}
+    if safe_next(next_path):
+        params["next"] = safe_next(next_path)
+    return public_url("auth.confirm", **params)
 
 
 class Deactivated(Exception):

@@ -10,7 +10,7 @@
 """
 
 from .dossier import Dossier, find_person
-from .erasure import Erasure, erase_person
+from .erasure import Erasure, erase_person, planned_erasure
 from .retention import RETENTION_JOB, anonymise_sale, anonymise_sales
 from .suppression import lift_suppression, refusal, suppress
 
@@ -23,6 +23,7 @@ __all__ = [
     "erase_person",
     "find_person",
     "lift_suppression",
+    "planned_erasure",
     "refusal",
     "suppress",
 ]

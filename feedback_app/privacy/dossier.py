@@ -15,8 +15,10 @@ here. What belongs to the person:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from ..store.contract import COLLECTIONS, Doc, Store
@@ -62,6 +64,16 @@ class Dossier:
             for name, entries in self.found.items()
         }
         return {"email": self.email, "collections": collections}
+
+    def export_text(self, now: datetime) -> str:
+        """The export as the person receives it: JSON, their own text unescaped, stable
+        order (the command line prints it, the console downloads it)."""
+        found = {"exported_at": now.isoformat(), **self.as_json()}
+        return json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True)
+
+    @property
+    def total(self) -> int:
+        return sum(len(entries) for entries in self.found.values())
 
 
 def find_person(store: Store, email: str) -> Dossier:

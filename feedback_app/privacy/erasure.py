@@ -36,7 +36,12 @@ from ..store.models import SurveyResponse, Testimonial
 from .dossier import Dossier, find_person
 from .retention import anonymise_sale
 
-__all__ = ["Erasure", "erase_person"]
+__all__ = ["Erasure", "erase_person", "planned_erasure"]
+
+# What `erase_person` does with each collection (see the module docstring).
+REMOVED = ("testimonials", "photos", "followups", "contacts", "messages", "jobs", "tokens")
+ANONYMISED = ("sales", "surveys", "users")
+KEPT = ("ideas", "comments", "votes")
 
 
 @dataclass
@@ -64,10 +69,24 @@ def erase_person(store: Store, email: str, now: datetime) -> Erasure:
     return done
 
 
+def planned_erasure(dossier: Dossier) -> Erasure:
+    """What erasing the person of `dossier` would do, counted before anything is done, so
+    staff read what goes and what stays before they confirm."""
+    plan = Erasure(dossier.email)
+    for into, names in ((plan.removed, REMOVED), (plan.anonymised, ANONYMISED),
+                        (plan.kept, KEPT)):  # fmt: skip
+        for name in names:
+            _count(into, name, len(dossier.found.get(name, [])))
+    plan.published_testimonials = _published(dossier)
+    return plan
+
+
+def _published(dossier: Dossier) -> int:
+    return sum(1 for doc in dossier.docs("testimonials") if Testimonial.from_doc(doc).publishable)
+
+
 def _remove(store: Store, dossier: Dossier, done: Erasure) -> None:
-    done.published_testimonials = sum(
-        1 for doc in dossier.docs("testimonials") if Testimonial.from_doc(doc).publishable
-    )
+    done.published_testimonials = _published(dossier)
     for name in ("testimonials", "photos", "followups", "contacts"):
         records = getattr(store, name)
         for record_id in dossier.ids(name):

@@ -30,10 +30,12 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(store: Store, name: str) -> tuple[ApiToken, str]:
-    """A new token named `name`: the stored record, and the secret (never stored)."""
+def create_token(store: Store, name: str, created_by: int | None = None) -> tuple[ApiToken, str]:
+    """A new token named `name` (made by the account `created_by`, None from the command
+    line): the stored record, and the secret (never stored)."""
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = store.api_tokens.add(ApiToken(name, _hash(secret), prefix=secret[: len(PREFIX) + 6]))
+    token = store.api_tokens.add(ApiToken(name, _hash(secret), prefix=secret[: len(PREFIX) + 6],
+                                          created_by=created_by))  # fmt: skip
     return token, secret
 
 
@@ -54,10 +56,13 @@ def authenticate(store: Store, secret: str, now: datetime) -> ApiToken | None:
     return token
 
 
-def revoke_token(store: Store, which: str, now: datetime) -> ApiToken:
-    """Revoke the active token with id `which`, or else the one active token named `which`."""
+def revoke_token(store: Store, which: str, now: datetime, by_id: bool = False) -> ApiToken:
+    """Revoke the active token with id `which`, or else (unless `by_id`) the one active token
+    named `which`."""
     active = [t for t in store.api_tokens.all() if t.active]
-    chosen = [t for t in active if str(t.id) == which] or [t for t in active if t.name == which]
+    chosen = [t for t in active if str(t.id) == which]
+    if not chosen and not by_id:
+        chosen = [t for t in active if t.name == which]
     if len(chosen) != 1:
         raise TokenNotFound(which)
 

@@ -11,7 +11,10 @@ from ..links import public_url
 from ..signed_links import make_token
 from ..store.models import Sale
 
-__all__ = ["ARRIVAL", "LOST", "SURVEY", "arrival_urls", "lost_url", "survey_token", "survey_urls"]
+__all__ = [
+    "ARRIVAL", "LOST", "SURVEY", "arrival_urls", "lost_url", "personal_url", "survey_token",
+    "survey_urls",
+]  # fmt: skip
 
 SURVEY = "survey"
 ARRIVAL = "arrival"
@@ -27,6 +30,11 @@ def survey_urls(sale: Sale, touch: str = "survey") -> list[str]:
     """The eleven links of the 0-10 question, one token shared by all of them."""
     token = survey_token(sale, touch)
     return [public_url("surveys.personal", token=token, score=score) for score in range(11)]
+
+
+def personal_url(sale: Sale) -> str:
+    """The survey link without a score chosen: the one staff hand out themselves."""
+    return public_url("surveys.personal", token=survey_token(sale))
 
 
 def arrival_urls(sale: Sale) -> dict[str, str]:

@@ -64,20 +64,20 @@ def test_admin_changes_a_role_but_not_their_own(app: Flask, client: FlaskClient)
     admin = store.users.add("admin@example.com", Role.ADMIN)
     other = store.users.add("ana@example.com")
     sign_in(client, admin.id)
-    token = csrf_token(client, "/admin/users")
+    token = csrf_token(client, "/admin/staff/")
     client.post(
-        f"/admin/users/{other.id}/role", data={"csrf_token": token, f"u{other.id}-role": "marketer"}
+        f"/admin/staff/{other.id}/role", data={"csrf_token": token, f"u{other.id}-role": "marketer"}
     )
     assert store.users.get(other.id).role is Role.MARKETER
     page = client.post(
-        f"/admin/users/{admin.id}/role",
+        f"/admin/staff/{admin.id}/role",
         data={"csrf_token": token, f"u{admin.id}-role": "customer"},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "cannot take away your own admin role" in page
     assert store.users.get(admin.id).role is Role.ADMIN
     bad = client.post(
-        f"/admin/users/{other.id}/role", data={"csrf_token": token, f"u{other.id}-role": "king"},
+        f"/admin/staff/{other.id}/role", data={"csrf_token": token, f"u{other.id}-role": "king"},
         follow_redirects=True,
     )  # fmt: skip
     assert "Choose one of the roles listed." in bad.get_data(as_text=True)

@@ -27,12 +27,12 @@ def test_a_post_from_another_site_neither_signs_out_nor_offers_to_resend(
     admin = store.users.add("ada@example.com", Role.ADMIN, "Ada")
     victim = store.users.add("li.wei@example.com", Role.CUSTOMER, "李伟")
     _sign_in(page, live_server, admin.email, "Ada")
-    target = f"{live_server.url}/admin/users/{victim.id}/role"
+    target = f"{live_server.url}/admin/staff/{victim.id}/role"
     page.route("http://evil.test/**", _attacker_page(target, {f"u{victim.id}-role": "admin"}))
     page.goto("http://evil.test/prize")
     page.wait_for_url(f"{target}*")
     answer = page.locator("main").inner_text()
-    page.goto(f"{live_server.url}/admin/users")
+    page.goto(f"{live_server.url}/admin/staff/")
     assert "/signin" not in page.url, "still signed in"
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert "Not sent from this site" in answer

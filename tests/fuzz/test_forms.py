@@ -460,7 +460,7 @@ def signout(env: Env, draw: Draw) -> None:
 def set_role(env: Env, draw: Draw) -> None:
     person = draw(st.one_of(st.sampled_from([env.customer_id, env.staff_id]), IDS))
     role = draw(st.one_of(st.sampled_from([r.value for r in Role]), TEXT))
-    reply = env.post(env.admin, f"/admin/users/{person}/role", {f"u{person}-role": role})
+    reply = env.post(env.admin, f"/admin/staff/{person}/role", {f"u{person}-role": role})
     assert reply.status_code in (302, 404)
     if reply.status_code == 302:
         assert_same_site(reply.headers["Location"])
@@ -674,6 +674,109 @@ def publish_now(env: Env, draw: Draw) -> None:
         "site.publish"]  # fmt: skip
 
 
+# -- the console's people pages: staff, tokens, one person's data, sales ---------------------
+def _answered(reply: TestResponse, typed: dict[str, tuple[str, bool]]) -> None:
+    """A redirect on the site, or the form again with the typed text and a message."""
+    if reply.status_code == 302:
+        assert_same_site(reply.headers["Location"])
+    else:
+        _refused(reply, typed)
+
+
+def staff_invite(env: Env, draw: Draw) -> None:
+    email = draw(st.one_of(st.emails(), TEXT))
+    name = draw(TEXT)
+    role = draw(st.one_of(st.sampled_from([r.value for r in Role]), TEXT))
+    reply = env.post(env.admin, "/admin/staff/invite", {"email": email, "name": name,
+                                                        "role": role})  # fmt: skip
+    _answered(reply, {"name": (name, True)})
+
+
+def _staff_access(kind: str) -> Callable[[Env, Draw], None]:
+    def strategy(env: Env, draw: Draw) -> None:
+        person = draw(st.one_of(st.sampled_from([env.customer_id, env.admin_id]), IDS))
+        reply = env.post(env.admin, f"/admin/staff/{person}/{kind}", {"back": draw(TEXT)})
+        assert reply.status_code in (302, 404)
+        if reply.status_code == 302:
+            assert_same_site(reply.headers["Location"])
+        assert env.store.users.get(env.admin_id).active, "never oneself"
+
+    return strategy
+
+
+def token_create(env: Env, draw: Draw) -> None:
+    name = draw(TEXT)
+    reply = env.post(env.admin, "/admin/staff/tokens", {"name": name})
+    if reply.status_code == 200:
+        assert "vbx_" in reply.get_data(as_text=True)
+        assert reply.headers["Cache-Control"] == "no-store"
+        return
+    _refused(reply, {"name": (name, True)})
+
+
+def token_revoke(env: Env, draw: Draw) -> None:
+    from feedback_app.sales.tokens import create_token
+
+    made = create_token(env.store, "fuzz")[0].id
+    which = draw(st.one_of(st.just(made), IDS))
+    reply = env.post(env.admin, f"/admin/staff/tokens/{which}/revoke", {})
+    assert reply.status_code in (302, 404)
+
+
+def _person(path: str) -> Callable[[Env, Draw], None]:
+    def strategy(env: Env, draw: Draw) -> None:
+        email = draw(st.one_of(st.sampled_from(["olena@example.com", "marta@example.com"]),
+                               st.emails(), TEXT))  # fmt: skip
+        confirmed = draw(st.one_of(st.just(""), st.just("yes"), TEXT))
+        reply = env.post(env.admin, path, {"email": email, "confirmed": confirmed})
+        assert reply.status_code in (200, 302, 400, 422), reply.status_code
+        if reply.status_code >= 400:
+            _refused(reply, {})
+        assert env.store.users.get(env.admin_id).role is Role.ADMIN
+
+    return strategy
+
+
+def sales_import(env: Env, draw: Draw) -> None:
+    from io import BytesIO
+
+    rows = draw(st.lists(st.lists(st.one_of(TEXT, st.emails()), max_size=8), max_size=5))
+    head = draw(st.one_of(st.just("email,order_ref,date,name"), TEXT))
+    text = "\n".join([head, *(",".join(r) for r in rows)])
+    data = draw(st.one_of(st.just(text.encode("utf-8", "replace")), st.binary(max_size=200)))
+    before = env.store.sales.count()
+    reply = env.post(env.staff, "/admin/sales/import", {"file": (BytesIO(data), "sales.csv")},
+                     content_type="multipart/form-data")  # fmt: skip
+    assert reply.status_code in (302, 400, 409, 422), reply.status_code
+    if reply.status_code in (400, 422):
+        assert env.store.sales.count() == before, "a bad file keeps nothing"
+
+
+def sales_link(env: Env, draw: Draw) -> None:
+    env.store.sales.add_once(Sale("olena@example.com", "ORD-FUZZ", utcnow()), "order_ref")
+    email = draw(st.one_of(st.just("olena@example.com"), st.emails(), TEXT))
+    ref = draw(st.one_of(st.just("ORD-FUZZ"), TEXT))
+    fields = {"email": email, "order_ref": ref}
+    if draw(st.booleans()):
+        fields["send"] = draw(st.one_of(st.just("y"), TEXT))
+    reply = env.post(env.staff, "/admin/sales/link", fields)
+    if reply.status_code == 200:
+        assert "/survey/" in reply.get_data(as_text=True)
+        return
+    _refused(reply, {"order_ref": (ref, True)})
+
+
+def sales_cancel(env: Env, draw: Draw) -> None:
+    from feedback_app.store import Job
+
+    job = env.store.jobs.add(Job("sale_survey", {"sale": 1})).id
+    which = draw(st.one_of(st.just(job), IDS))
+    reply = env.post(env.staff, f"/admin/sales/jobs/{which}/cancel", {"back": draw(TEXT)})
+    assert reply.status_code in (302, 404)
+    if reply.status_code == 302:
+        assert_same_site(reply.headers["Location"])
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -690,7 +793,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "auth.use_link": use_link,
     "auth.account": account,
     "auth.signout": signout,
-    "admin.set_role": set_role,
+    "admin_staff.set_role": set_role,
     "sales.stop": sales_stop,
     "sales.api.create_sale": api_sale,
     "sales.api.unknown": api_unknown,
@@ -708,6 +811,16 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "followups.step": followup_step,
     "followups.owner": followup_owner,
     "admin_publishing.publish": publish_now,
+    "admin_staff.invite": staff_invite,
+    "admin_staff.deactivate": _staff_access("deactivate"),
+    "admin_staff.reactivate": _staff_access("reactivate"),
+    "admin_staff.tokens": token_create,
+    "admin_staff.revoke_token": token_revoke,
+    "admin_staff.export": _person("/admin/staff/export"),
+    "admin_staff.erase": _person("/admin/staff/erase"),
+    "admin_sales.import_sales": sales_import,
+    "admin_sales.link": sales_link,
+    "admin_sales.cancel": sales_cancel,
 }
 
 
@@ -727,11 +840,11 @@ def test_form_survives_any_text(env: Env, endpoint: str, data: st.DataObject) ->
 
 
 QUERY_PAGES = [
-    "/", "/ideas", "/ideas/in-action", "/signin", "/account", "/admin/", "/admin/users",
-    "/admin/audit",
+    "/", "/ideas", "/ideas/in-action", "/signin", "/account", "/admin/", "/admin/staff/",
+    "/admin/sales/", "/admin/staff/tokens", "/admin/audit",
 ]  # fmt: skip
-PARAMS = ["q", "tag", "category", "status", "sort", "page", "mine", "voted", "next", "title",
-          "person", "action", "kind", "since", "until"]  # fmt: skip
+PARAMS = ["q", "email", "tag", "category", "status", "sort", "page", "mine", "voted", "next",
+          "title", "person", "action", "kind", "since", "until"]  # fmt: skip
 
 
 @FUZZ

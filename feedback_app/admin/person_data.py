@@ -1,0 +1,55 @@
+"""One person's data from the console: the export download and the erasure, audited.
+
+The audit entries name the person by their account id (when they have one) and count the
+records, but never hold the address: an entry that kept it would outlive the erasure it
+records, and the export's entry would still say who the export was about after an erasure.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..privacy import Dossier, Erasure, erase_person, find_person, planned_erasure
+from ..store import Store, User
+from .accounts import AccountError
+
+__all__ = ["erase", "export", "preview_erasure"]
+
+
+def _account(dossier: Dossier) -> int | None:
+    ids = dossier.ids("users")
+    return ids[0] if ids else None
+
+
+def export(store: Store, actor: User, email: str) -> Dossier:
+    """Everything stored about `email`; AccountError when nothing is."""
+    dossier = find_person(store, email)
+    if dossier.empty:
+        raise AccountError(_l("Nothing is stored about %(email)s.", email=dossier.email))
+    audit.record(store, actor, "person.export", "user", _account(dossier), {},
+                 {"records": dossier.total}, summary="export of one person's data")  # fmt: skip
+    return dossier
+
+
+def preview_erasure(store: Store, actor: User, email: str) -> Erasure:
+    """What erasing `email` would remove, anonymise and keep (nothing is changed)."""
+    dossier = find_person(store, email)
+    if dossier.empty:
+        raise AccountError(_l("Nothing is stored about %(email)s.", email=dossier.email))
+    if actor.id in dossier.ids("users"):
+        raise AccountError(_l("You cannot erase yourself; ask another admin."))
+    return planned_erasure(dossier)
+
+
+def erase(store: Store, actor: User, email: str, now: datetime) -> Erasure:
+    """Forget `email` (see privacy.erasure for what goes and what stays)."""
+    plan = preview_erasure(store, actor, email)
+    account = store.users.find_by_email(plan.email)
+    done = erase_person(store, plan.email, now)
+    audit.record(store, actor, "person.erase", "user", account.id if account else None, {},
+                 {"removed": done.removed, "anonymised": done.anonymised, "kept": done.kept},
+                 summary="erasure of one person's data")  # fmt: skip
+    return done
