@@ -707,7 +707,8 @@ def followup_act(env: Env, draw: Draw) -> None:
         followup_owner(env, draw)
     else:
         followup = _followup(env)
-        reply = env.post(env.staff, f"/admin/followups/{followup.id}", {"do": draw(TEXT.filter(lambda t: t not in ("step", "owner")))})
+        do = draw(TEXT.filter(lambda t: t not in ("step", "owner")))
+        reply = env.post(env.staff, f"/admin/followups/{followup.id}", {"do": do})
         assert reply.status_code == 400
         assert env.store.followups.get(followup.id).events == followup.events
 
