@@ -68,6 +68,8 @@ def test_the_list_filters_by_state_with_waiting_ones_first(app: Flask, client: F
     raw = client.get(LIST).get_data(as_text=True)
     assert raw.count("<td") == raw.count("<td data-label=") == 10, "each cell says what it is"
     assert f'id="t{approved.id}"' not in client.get(f"{LIST}?state=pending").get_data(True)
+    pending = client.get(f"{LIST}?state=pending").get_data(as_text=True)
+    assert f'action="{LIST}?state=pending"' in pending, "decisions come back to this very list"
 
 
 def test_approve_from_the_list_publishes_and_logs_it(app: Flask, client: FlaskClient) -> None:
@@ -142,6 +144,7 @@ def test_edit_keeps_the_typed_text_when_refused_and_logs_the_new_wording(
     token = csrf_token(client, page)
     short = client.post(page, data={"csrf_token": token, "do": "edit", "text": "Коротко ✓"})
     assert short.status_code == 400 and "Коротко ✓" in _text(short)
+    assert short.get_data(as_text=True).count(f'action="{page}"') == 4, "every form posts here"
     assert store.testimonials.get(t.id).approved_text == ""
     edited = "Кава чудова, доставка швидка. Рекомендую!"
     saved = client.post(page, data={"csrf_token": token, "do": "edit", "text": edited})
