@@ -146,8 +146,7 @@ def move(
     else:
         action = "note"
     old, new = audit.changes(before, followup, STEP_FIELDS)
-    audit.record(store, actor, f"{KIND}.{action}", KIND, followup_id, old, new,
-                 summary=followup.name or followup.email)  # fmt: skip
+    audit.record(store, actor, f"{KIND}.{action}", KIND, followup_id, old, new)
     if followup.customer_note and followup.done_at == now:
         notify.send_customer_note(followup)
     return followup

@@ -77,8 +77,7 @@ def _decide(
     if TestimonialState.APPROVED in (before.state, after.state):
         published_data_changed()
     old, new = audit.changes(before, after, fields)
-    audit.record(store, actor, f"{KIND}.{action}", KIND, testimonial_id, old, new,
-                 summary=after.published_text[:80])  # fmt: skip
+    audit.record(store, actor, f"{KIND}.{action}", KIND, testimonial_id, old, new)
     return after
 
 

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from feedback_app.privacy.erasure import erase_person
 from feedback_app.store import Role, Store, SurveyResponse, Testimonial, TestimonialState, utcnow
 from feedback_app.store.models import ConnectionKind
 from tests.conftest import app_store, csrf_token, next_after_sign_in, sign_in
@@ -211,3 +212,22 @@ def test_only_staff_decide(app: Flask, client: FlaskClient, do: str) -> None:
     assert (unchanged.state, unchanged.tags, unchanged.featured) == (
         TestimonialState.PENDING, [], False)
     assert store.audit.count() == 0
+
+
+def test_erasing_the_customer_empties_the_values_of_the_log_about_them(
+    app: Flask, client: FlaskClient
+) -> None:
+    store = app_store(app)
+    t = _add(store, WAITING)
+    kept = _add(store, APPROVED, email="giulia@example.com")
+    staff(client, store)
+    for tid, reason in ((t.id, "Згадує Олену Коваленко"), (kept.id, "Troppo corto")):
+        page = f"{LIST}/{tid}"
+        client.post(page, data={"csrf_token": csrf_token(client, page), "do": "reject",
+                                "reason": reason})  # fmt: skip
+    done = erase_person(store, "olena@example.com", utcnow())
+    assert done.anonymised["audit log entries"] == 1
+    [entry] = store.audit.find(target_kind="testimonial", target_id=t.id)
+    assert (entry.action, entry.actor_email) == ("testimonial.reject", "marketer@example.com")
+    assert (entry.before, entry.after) == ({}, {}), "who did what stays; the words go"
+    assert _entries(store, kept.id)[0][2]["rejected_reason"] == "Troppo corto"
