@@ -9,8 +9,8 @@ from playwright.sync_api import Browser, expect
 
 from feedback_app.store import FollowUp, utcnow
 from feedback_app.store.models import FollowUpEvent, FollowUpState
-from tests.browser.conftest import LiveServer, marketer_sign_in_link
-from tests.browser.test_testimonial_queue import _fits
+from tests.browser.conftest import LiveServer
+from tests.browser.test_testimonial_queue import fits, marketer_on_a_phone
 
 
 def test_the_overdue_follow_ups_on_a_phone(live_server: LiveServer, browser: Browser) -> None:
@@ -20,21 +20,17 @@ def test_the_overdue_follow_ups_on_a_phone(live_server: LiveServer, browser: Bro
         due_at=now - timedelta(hours=3), name="Петро Іваненко",
         events=[FollowUpEvent(at=now - timedelta(hours=51), by=None, state="open")],
     ))  # fmt: skip
-    staff = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}).new_page()
-    staff.set_default_timeout(10_000)
-    staff.goto(marketer_sign_in_link(live_server))
-    staff.get_by_role("button", name="Sign in").click()
-    expect(staff.get_by_role("link", name="Console")).to_be_visible()
+    staff = marketer_on_a_phone(live_server, browser)
     staff.goto(live_server.url + "/admin/followups?state=overdue")
     expect(staff.locator("tr.overdue")).to_contain_text("overdue")
-    _fits(staff)
+    fits(staff)
     staff.get_by_role("link", name="Петро Іваненко").click()
     expect(staff.get_by_text("Пакет був розірваний").first).to_be_visible()
-    _fits(staff)
+    fits(staff)
     staff.get_by_label("State").select_option("contacted")
     staff.get_by_label("Note (for the team)").fill("Подзвонив, надішлемо нову пачку")
     staff.get_by_role("button", name="Save the step").click()
     expect(staff.get_by_text("Recorded.")).to_be_visible()
-    _fits(staff)
+    fits(staff)
     assert live_server.store.followups.get(late.id).state is FollowUpState.CONTACTED
     assert [e.action for e in live_server.store.audit.all()] == ["followup.step"]

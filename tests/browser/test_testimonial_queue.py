@@ -22,7 +22,17 @@ def _waiting(live_server: LiveServer, text: str, email: str) -> Testimonial:
     ))  # fmt: skip
 
 
-def _fits(page: Page) -> None:
+def marketer_on_a_phone(live_server: LiveServer, browser: Browser) -> Page:
+    """A new marketer signed in on a 390×844 screen."""
+    staff = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}).new_page()
+    staff.set_default_timeout(10_000)
+    staff.goto(marketer_sign_in_link(live_server))
+    staff.get_by_role("button", name="Sign in").click()
+    expect(staff.get_by_role("link", name="Console")).to_be_visible()
+    return staff
+
+
+def fits(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{page.url} is {width} px wide: it scrolls sideways on a phone"
 
@@ -41,20 +51,16 @@ def test_a_marketer_decides_from_the_list_on_a_phone(
 ) -> None:
     good = _waiting(live_server, GOOD, "olena@example.com")
     odd = _waiting(live_server, ODD, "giulia@example.com")
-    staff = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}).new_page()
-    staff.set_default_timeout(10_000)
-    staff.goto(marketer_sign_in_link(live_server))
-    staff.get_by_role("button", name="Sign in").click()
-    expect(staff.get_by_role("link", name="Console")).to_be_visible()
+    staff = marketer_on_a_phone(live_server, browser)
     staff.goto(live_server.url + "/admin/testimonials")
     expect(staff.get_by_role("heading", name="Testimonials")).to_be_visible()
-    _fits(staff)
+    fits(staff)
 
     row = staff.locator(f"#t{good.id}")
     row.get_by_role("button", name="Approve — it appears on the site at the next publish").click()
     expect(staff.get_by_text("Approved: it is on the site after the next publish.")).to_be_visible()
     assert live_server.store.testimonials.get(good.id).state is TestimonialState.APPROVED
-    _fits(staff)
+    fits(staff)
 
     staff.locator("body").focus()
     _tab_to(staff, f"#r{odd.id}-reason")
@@ -66,10 +72,10 @@ def test_a_marketer_decides_from_the_list_on_a_phone(
     rejected = live_server.store.testimonials.get(odd.id)
     assert (rejected.state, rejected.rejected_reason) == (TestimonialState.REJECTED, REASON)
     expect(staff.locator(f"#t{odd.id}")).to_contain_text(REASON)
-    _fits(staff)
+    fits(staff)
 
     staff.locator(f"#t{odd.id}").get_by_role("link").click()
     expect(staff.get_by_text("I agree.")).to_be_visible()
-    _fits(staff)
+    fits(staff)
     assert [e.action for e in live_server.store.audit.all()] == [
         "testimonial.reject", "testimonial.approve"]
