@@ -764,8 +764,10 @@ def test_form_survives_any_text(env: Env, endpoint: str, data: st.DataObject) ->
 
 QUERY_PAGES = [
     "/", "/ideas", "/ideas/in-action", "/signin", "/account", "/admin/", "/admin/users",
+    "/admin/testimonials", "/admin/followups",
 ]  # fmt: skip
-PARAMS = ["q", "tag", "category", "status", "sort", "page", "mine", "voted", "next", "title"]
+PARAMS = ["q", "tag", "category", "status", "sort", "page", "mine", "voted", "next", "title",
+          "state", "owner"]  # fmt: skip
 
 
 @FUZZ
