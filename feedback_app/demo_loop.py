@@ -26,7 +26,7 @@ from .followups.service import move
 from .mail import mailer
 from .sales.cadence import Cadence
 from .sales.service import record_sale
-from .store import FollowUp, Message, Store, utcnow
+from .store import FollowUp, Message, Store, User, utcnow
 from .store.models import CreditStyle, FollowUpState, Sale, SaleOutcome
 from .surveys.links import ARRIVAL, LOST, SURVEY
 from .surveys.service import Answer, answer_link, open_link
@@ -222,10 +222,10 @@ class _Replay:
             when = at + timedelta(days=n, hours=-3)
             if when >= self.now:
                 return
-            followup = _step(followup, self.marketer, step, when)
+            followup = _step(followup, self.store.users.get(self.marketer), step, when)
 
 
-def _step(followup: FollowUp, by: int, step: str, when: datetime) -> FollowUp:
+def _step(followup: FollowUp, by: User, step: str, when: datetime) -> FollowUp:
     state = FollowUpState(step)
     resolving = state is FollowUpState.RESOLVED
     return move(followup.id, by, len(followup.events), state, note=_CALL_NOTES[step],

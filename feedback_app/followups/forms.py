@@ -9,12 +9,21 @@ from wtforms.fields import SelectChoice
 from ..forms import VoiceboxForm, text_area
 from ..store.models import FollowUpState
 
-__all__ = ["STATE_LABELS", "MoveForm", "OwnerForm"]
+__all__ = ["STATE_FILTER_LABELS", "STATE_LABELS", "MoveForm", "OwnerForm"]
 
 STATE_LABELS = {
     FollowUpState.OPEN: _l("Open"),
     FollowUpState.CONTACTED: _l("Contacted"),
     FollowUpState.RESOLVED: _l("Resolved"),
+}
+# The list's state filter (see queue.STATE_FILTERS), in the order offered.
+STATE_FILTER_LABELS = {
+    "active": _l("Not resolved yet"),
+    "overdue": _l("Overdue"),
+    "open": _l("Open"),
+    "contacted": _l("Contacted"),
+    "resolved": _l("Resolved"),
+    "all": _l("All"),
 }
 
 

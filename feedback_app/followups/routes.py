@@ -1,5 +1,8 @@
-"""The staff pages of follow-ups, under /admin/followups: the list, one follow-up, and its
-two actions. Each action: check the form, call one service function, flash, redirect."""
+"""The staff pages of follow-ups, under /admin/followups: the list (filtered by state and
+owner, overdue ones first and marked), and one follow-up with its two forms: record a step,
+give it to someone else. Both forms post to the follow-up's own address, told apart by the
+button pressed (`do`), so a refused one comes back there with its text. Each action: check
+the form, call one service function, flash, redirect."""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from wtforms.fields import SelectChoice
 
 from ..auth.current import staff_required
 from ..data import get_store
-from ..store import FollowUp, NotFound, SurveyResponse, utcnow
+from ..store import FollowUp, NotFound, utcnow
 from ..store.models import FollowUpState
+from ..surveys.answers import customer_answers
 from . import service
-from .forms import STATE_LABELS, MoveForm, OwnerForm
+from .forms import STATE_FILTER_LABELS, STATE_LABELS, MoveForm, OwnerForm
 from .owners import staff
+from .queue import NOBODY, followups_for
 
 __all__ = ["bp"]
 
@@ -25,14 +30,15 @@ bp = Blueprint("followups", __name__, url_prefix="/admin/followups")
 @bp.get("")
 @staff_required
 def index() -> str:
-    showing = request.args.get("show", "open")
-    followups = get_store().followups.all()
-    if showing != "all":
-        followups = [f for f in followups if f.state is not FollowUpState.RESOLVED]
-    followups.sort(key=lambda f: (f.state is FollowUpState.RESOLVED, f.due_at))
+    state = request.args.get("state", "active")
+    state = state if state in STATE_FILTER_LABELS else "active"
+    owner = request.args.get("owner", "")
+    names = _staff_names()
+    owner = owner if owner == NOBODY or owner in {str(i) for i in names} else ""
     return render_template(
-        "followups/list.html", followups=followups, showing=showing, moment=utcnow(),
-        names=_staff_names(), labels=STATE_LABELS,
+        "followups/list.html", followups=followups_for(get_store(), state, owner, utcnow()),
+        state=state, owner=owner, moment=utcnow(), names=names, labels=STATE_LABELS,
+        state_filters=STATE_FILTER_LABELS, nobody=NOBODY,
     )  # fmt: skip
 
 
@@ -42,28 +48,40 @@ def show(followup_id: int) -> str:
     return _render(_get(followup_id))
 
 
-@bp.post("/<int:followup_id>/step")
+@bp.post("/<int:followup_id>")
 @staff_required
-def step(followup_id: int) -> str | Response | tuple[str, int]:
+def act(followup_id: int) -> str | Response | tuple[str, int]:
+    """Record a step (`do=step`) or reassign (`do=owner`)."""
+    do = request.form.get("do")
+    if do == "step":
+        return _step(followup_id)
+    if do == "owner":
+        return _owner(followup_id)
+    abort(400)
+
+
+def _step(followup_id: int) -> str | Response | tuple[str, int]:
     followup = _get(followup_id)
     form = MoveForm()
     if not form.validate_on_submit():
         return _render(followup, move_form=form), 400
     try:
-        service.move(
-            followup_id, current_user.id, _seen(form.seen.data), FollowUpState(form.state.data),
-            form.note.data or "", form.outcome.data or "", form.customer_note.data or "",
+        moved = service.move(
+            followup_id, current_user.user, _seen(form.seen.data),
+            FollowUpState(form.state.data), form.note.data or "", form.outcome.data or "",
+            form.customer_note.data or "",
         )  # fmt: skip
     except service.FollowUpError as exc:
         form[exc.field].errors.append(str(exc))
         return _render(_get(followup_id), move_form=form), 422
-    flash(_("Recorded."), "success")
+    if moved.state is FollowUpState.RESOLVED and moved.done_at == moved.events[-1].at:
+        flash(_("Resolved: it leaves the list of customers to call back."), "success")
+    else:
+        flash(_("Recorded."), "success")
     return redirect(url_for("followups.show", followup_id=followup_id))
 
 
-@bp.post("/<int:followup_id>/owner")
-@staff_required
-def owner(followup_id: int) -> str | Response | tuple[str, int]:
+def _owner(followup_id: int) -> str | Response | tuple[str, int]:
     followup = _get(followup_id)
     form = OwnerForm()
     form.owner.choices = _owner_choices()
@@ -71,7 +89,7 @@ def owner(followup_id: int) -> str | Response | tuple[str, int]:
         return _render(followup, owner_form=form), 400
     try:
         changed = service.reassign(
-            followup_id, current_user.id, _seen(form.seen.data), int(form.owner.data)
+            followup_id, current_user.user, _seen(form.seen.data), int(form.owner.data)
         )
     except service.FollowUpError as exc:
         form[exc.field].errors.append(str(exc))
@@ -96,12 +114,6 @@ def _seen(raw: str | None) -> int:
 
 def _render(followup: FollowUp, **forms: object) -> str:
     store = get_store()
-    answer: SurveyResponse | None = None
-    if followup.survey_id is not None:
-        try:
-            answer = store.surveys.get(followup.survey_id)
-        except NotFound:  # erased at the customer's request
-            answer = None
     seen = str(len(followup.events))
     move_form = forms.get("move_form") or MoveForm(state=followup.state.value, seen=seen)
     owner_form = forms.get("owner_form") or OwnerForm(owner=str(followup.owner_id), seen=seen)
@@ -109,7 +121,8 @@ def _render(followup: FollowUp, **forms: object) -> str:
     move_form.seen.data = seen  # type: ignore[attr-defined]
     owner_form.seen.data = seen  # type: ignore[attr-defined]
     return render_template(
-        "followups/detail.html", followup=followup, answer=answer, names=_staff_names(),
+        "followups/detail.html", followup=followup, names=_staff_names(),
+        answers=customer_answers(store, followup.email, followup.survey_id),
         move_form=move_form, owner_form=owner_form, labels=STATE_LABELS, moment=utcnow(),
         may_email=service.reachable(store, followup),
     )  # fmt: skip

@@ -13,20 +13,26 @@ queued under one key per follow-up, so it goes once.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import audit
 from ..data import get_store
 from ..sales.contacts import contact_for
-from ..store import FollowUp, NotFound, Role, Store, utcnow
+from ..store import FollowUp, NotFound, Role, Store, User, utcnow
 from ..store.models import FollowUpEvent, FollowUpState
 from . import notify
 from .owners import pick_owner
 
-__all__ = ["FollowUpError", "Opening", "move", "open_followup", "reachable", "reassign"]
+__all__ = ["KIND", "FollowUpError", "Opening", "move", "open_followup", "reachable", "reassign"]
+
+KIND = "followup"  # the audit log's name for what staff act on here
+# What a step may change, as the audit entry records it.
+STEP_FIELDS = ("state", "notes", "outcome", "customer_note", "done_by")
 
 # Where each state may go: forward, or stay (to add a note).
 NEXT_STATES = {
@@ -87,7 +93,7 @@ def open_followup(opening: Opening, now: datetime | None = None) -> tuple[Follow
 
 def move(
     followup_id: int,
-    by: int,
+    actor: User,
     seen: int,
     state: FollowUpState,
     note: str = "",
@@ -96,12 +102,16 @@ def move(
     now: datetime | None = None,
 ) -> FollowUp:
     """Record a step: a new state (or the same, with a note); resolving needs the outcome and
-    may send the customer `customer_note`."""
+    may send the customer `customer_note`. Logged as `followup.close` (resolving),
+    `followup.step` (another state) or `followup.note` (a note alone)."""
     store = get_store()
     now = now or utcnow()
+    by = actor.id
+    seen_before: list[FollowUp] = []
 
     def change(f: FollowUp) -> None:
         _unchanged_since(f, seen)
+        seen_before[:] = [copy.deepcopy(f)]
         if state not in NEXT_STATES[f.state]:
             raise FollowUpError(_("A resolved follow-up stays resolved; add a note instead."))
         resolving = state is FollowUpState.RESOLVED and f.state is not FollowUpState.RESOLVED
@@ -130,16 +140,24 @@ def move(
             f.customer_note = customer_note
 
     followup = store.followups.update(followup_id, change)
+    before = seen_before[0]
+    if followup.state is not before.state:
+        action = "close" if followup.state is FollowUpState.RESOLVED else "step"
+    else:
+        action = "note"
+    old, new = audit.changes(before, followup, STEP_FIELDS)
+    audit.record(store, actor, f"{KIND}.{action}", KIND, followup_id, old, new)
     if followup.customer_note and followup.done_at == now:
         notify.send_customer_note(followup)
     return followup
 
 
 def reassign(
-    followup_id: int, by: int, seen: int, owner_id: int, now: datetime | None = None
+    followup_id: int, actor: User, seen: int, owner_id: int, now: datetime | None = None
 ) -> FollowUp:
-    """Give the follow-up to another staff member, who is told by email."""
+    """Give the follow-up to another staff member, who is told by email (`followup.owner`)."""
     store = get_store()
+    by = actor.id
     now = now or utcnow()
     try:
         owner = store.users.get(owner_id)
@@ -148,16 +166,21 @@ def reassign(
     if owner is None or owner.role not in (Role.MARKETER, Role.ADMIN):
         raise FollowUpError(_("Choose a marketer or an admin."), "owner")
 
+    previous: list[int | None] = []
+
     def change(f: FollowUp) -> None:
         _unchanged_since(f, seen, "owner")
         if f.owner_id == owner_id:
             raise FollowUpError(
                 _("It already belongs to %(name)s.", name=owner.display_name), "owner"
             )
+        previous[:] = [f.owner_id]
         f.owner_id = owner_id
         f.events.append(FollowUpEvent(at=now, by=by, state=f.state.value, owner_id=owner_id))
 
     followup = store.followups.update(followup_id, change)
+    audit.record(store, actor, f"{KIND}.owner", KIND, followup_id, {"owner_id": previous[0]},
+                 {"owner_id": owner_id}, summary=owner.email)  # fmt: skip
     notify.tell_owner(notify.assigned_job(followup))
     return followup
 

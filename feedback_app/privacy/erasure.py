@@ -6,7 +6,9 @@ What happens to each kind of record, and why:
   words and name: once removed it is no longer publishable, so the next publish takes it off
   the site), follow-ups (a call about them, with their words and staff notes), sign-in
   links, every email to the address (a queued one is then never sent) and the background
-  jobs about them (a scheduled survey invitation never runs).
+  jobs about them (a scheduled survey invitation never runs). The audit log's entries about
+  those testimonials and follow-ups keep who did what and when, and lose the values (the
+  edited wording, the reason, the notes).
 - **Anonymised**: sales lose the address and name, as after the retention period (the
   order reference stays, so re-importing the shop's CSV does not add the sale again and
   start the emails over); survey answers lose the address, the comment, the account and the
@@ -32,7 +34,7 @@ from datetime import datetime
 
 from ..store.contract import Store
 from ..store.errors import NotFound
-from ..store.models import SurveyResponse, Testimonial
+from ..store.models import AuditEntry, SurveyResponse, Testimonial
 from .dossier import Dossier, find_person
 from .retention import anonymise_sale
 
@@ -93,9 +95,26 @@ def _remove(store: Store, dossier: Dossier, done: Erasure) -> None:
             with contextlib.suppress(NotFound):  # gone since it was read: nothing left to remove
                 records.remove(record_id)
         _count(done.removed, name, len(dossier.ids(name)))
+    _count(done.anonymised, "audit log entries", _forget_values(store, dossier))
     _count(done.removed, "messages", store.messages.remove(dossier.ids("messages")))
     _count(done.removed, "jobs", store.jobs.remove(dossier.ids("jobs")))
     _count(done.removed, "tokens", store.tokens.forget(dossier.email))
+
+
+def _forget_values(store: Store, dossier: Dossier) -> int:
+    """Empty the before/after of the audit entries about the removed testimonials and
+    follow-ups (their values are the person's words and staff notes about them)."""
+    forgotten = 0
+    for kind, name in (("testimonial", "testimonials"), ("followup", "followups")):
+        for record_id in dossier.ids(name):
+            for entry in store.audit.find(target_kind=kind, target_id=record_id):
+                store.audit.update(entry.id, _without_values)
+                forgotten += 1
+    return forgotten
+
+
+def _without_values(entry: AuditEntry) -> None:
+    entry.before, entry.after, entry.summary = {}, {}, ""
 
 
 def _anonymise(store: Store, dossier: Dossier, done: Erasure, now: datetime) -> None:

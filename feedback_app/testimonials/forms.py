@@ -15,7 +15,9 @@ from ..forms import HoneypotForm, VoiceboxForm, email_field, text_area, text_fie
 from ..store.models import QUOTE_LENGTH, ConnectionKind, CreditStyle
 from ..textrules import multi_line
 
-__all__ = ["EditForm", "RejectForm", "ReviewEditForm", "TestimonialForm", "photo_limit"]
+__all__ = [
+    "EditForm", "RejectForm", "ReviewEditForm", "TagsForm", "TestimonialForm", "photo_limit",
+]  # fmt: skip
 
 CREDIT_LABELS = {
     CreditStyle.FULL: _l("My full name"),
@@ -139,3 +141,7 @@ class EditForm(VoiceboxForm):
 
 class RejectForm(VoiceboxForm):
     reason = text_area(_l("Why it is rejected (kept with it)"), max_length=1000)
+
+
+class TagsForm(VoiceboxForm):
+    tags = text_field(_l("Tags (separated by commas)"), max_length=160, required=False)

@@ -1,11 +1,10 @@
-"""The rules of testimonials: what a submission must hold, what each personal link may do,
-and what staff may decide.
+"""The rules of testimonials: what a submission must hold, and what each personal link may do.
 
 A testimonial is stored once per form sent (or per invitation), with the consent text and
 version in force, the moment and an HMAC of the client address. It reaches staff only once
 its address is confirmed through the emailed link; that email also carries the withdrawal
-link. Staff approve, reject with a reason, or edit: an edit is kept beside the original words
-and published only after the customer approves that wording through their own link.
+link. Staff decisions are in `moderation.py`; a staff edit is published only after the
+customer approves that wording through their own link (`answer_edit`, here).
 Anything that changes what the site shows asks for a publish (`published_data_changed`).
 
 `TestimonialError` carries a message for the person; views show it instead of an error page.
@@ -15,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,20 +43,17 @@ from . import links
 from .photos import clean_photo
 
 __all__ = [
+    "EDIT_MAIL",
     "RATINGS",
     "Invitation",
     "Submission",
     "TestimonialError",
     "answer_edit",
-    "approve",
     "confirm",
-    "edit",
-    "for_moderation",
     "read_confirmation",
     "read_edit",
     "read_invitation",
     "read_withdrawal",
-    "reject",
     "submit",
     "withdraw",
 ]
@@ -292,72 +288,6 @@ def answer_edit(token: str, accept: bool) -> Testimonial:
     if answered.state is TestimonialState.APPROVED:
         published_data_changed()
     return answered
-
-
-def for_moderation() -> list[Testimonial]:
-    """What staff see: testimonials whose address is confirmed, waiting ones first."""
-    found = [t for t in get_store().testimonials.all() if t.email_confirmed_at is not None]
-    return sorted(found, key=lambda t: t.state is not TestimonialState.PENDING)
-
-
-def _moderated(testimonial_id: int, change: Callable[[Testimonial], None]) -> Testimonial:
-    """Apply a staff decision to a testimonial staff may see, atomically."""
-
-    def guarded(t: Testimonial) -> None:
-        if t.email_confirmed_at is None:
-            raise TestimonialError(_("This testimonial's email address is not confirmed yet."))
-        if t.withdrawn_at is not None:
-            raise TestimonialError(_("The customer withdrew this testimonial."))
-        change(t)
-
-    before = get_store().testimonials.get(testimonial_id)
-    after = get_store().testimonials.update(testimonial_id, guarded)
-    if TestimonialState.APPROVED in (before.state, after.state):
-        published_data_changed()
-    return after
-
-
-def approve(testimonial_id: int, by: int) -> Testimonial:
-    def change(t: Testimonial) -> None:
-        t.state, t.decided_at, t.decided_by = TestimonialState.APPROVED, utcnow(), by
-        t.rejected_reason = ""
-
-    return _moderated(testimonial_id, change)
-
-
-def reject(testimonial_id: int, by: int, reason: str) -> Testimonial:
-    if not reason.strip():
-        raise TestimonialError(_("Say why it is rejected: the reason is kept with it."))
-
-    def change(t: Testimonial) -> None:
-        t.state, t.decided_at, t.decided_by = TestimonialState.REJECTED, utcnow(), by
-        t.rejected_reason = reason
-
-    return _moderated(testimonial_id, change)
-
-
-def edit(testimonial_id: int, by: int, text: str) -> Testimonial:
-    """Keep a staff edit beside the original; when the wording changed, ask the customer to
-    approve it (the edited form is not published until they do). The original words
-    back undo the edit."""
-    if len(text) not in QUOTE_LENGTH:
-        raise TestimonialError(_("A testimonial is 20 to 1,000 characters long."))
-
-    def change(t: Testimonial) -> None:
-        if text == t.original_text:
-            t.approved_text, t.customer_approved_edit = "", False
-        elif text != t.approved_text:
-            t.approved_text, t.customer_approved_edit = text, False
-            t.edit_answered_at = None
-        t.edited_at, t.edited_by = utcnow(), by
-
-    edited = _moderated(testimonial_id, change)
-    if edited.edit_awaiting_customer:
-        wording = links.wording_digest(edited.approved_text)
-        get_store().jobs.schedule(Job(EDIT_MAIL, {"id": edited.id, "wording": wording},
-                                      key=f"{EDIT_MAIL}:{edited.id}:{wording}"))  # fmt: skip
-        mailer().wake()
-    return edited
 
 
 def _mail(testimonial: Testimonial, subject: str, template: str,

@@ -98,7 +98,7 @@ def test_a_sale_becomes_a_published_testimonial_and_a_3_a_follow_up(
 
     staff.goto(live_server.url + "/admin/testimonials")
     staff.get_by_role("link", name=QUOTE[:40], exact=False).click()
-    staff.get_by_role("button", name="Approve").click()
+    staff.get_by_role("button", name="Approve — it appears on the site").click()
     expect(staff.get_by_text("Approved: it is on the site after the next publish.")).to_be_visible()
 
     _wait_for(page, live_server.url + "/dev/site/generated/testimonials/", QUOTE, 90)

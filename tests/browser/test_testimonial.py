@@ -60,7 +60,7 @@ def test_a_ukrainian_testimonial_from_the_form_to_the_published_site(
     staff.goto(live_server.url + "/admin/testimonials")
     staff.get_by_role("link", name=QUOTE[:40], exact=False).click()
     expect(staff.locator("img.testimonial-photo")).to_be_visible()
-    staff.get_by_role("button", name="Approve").click()
+    staff.get_by_role("button", name="Approve — it appears on the site").click()
     expect(staff.get_by_text("Approved: it is on the site after the next publish.")).to_be_visible()
 
     _wait_for(page, live_server.url + "/dev/site/generated/testimonials/", QUOTE, 90)

@@ -75,8 +75,8 @@ def test_the_overdue_email_goes_once_when_due_and_only_if_nobody_called(
 
     sign_in(client, owner.id)
     page = f"/admin/followups/{called.id}"
-    client.post(f"{page}/step", data={"csrf_token": csrf_token(client, page), "seen": "1",
-                                      "state": "contacted", "note": "Rang, all fine"})  # fmt: skip
+    client.post(page, data={"csrf_token": csrf_token(client, page), "seen": "1", "do": "step",
+                            "state": "contacted", "note": "Rang, all fine"})  # fmt: skip
     assert store.followups.get(called.id).state is FollowUpState.CONTACTED
 
     assert _run_jobs_at(app, late.due_at + timedelta(minutes=1)) == 1
@@ -125,16 +125,17 @@ def test_moving_through_the_states_with_notes_outcome_and_a_note_to_the_customer
     followup = _detractor(app, client, "olena@example.com", may_contact="y")
     sign_in(client, owner.id)
     page = f"/admin/followups/{followup.id}"
-    step = f"{page}/step"
+    step = page
     token = csrf_token(client, page)
 
-    contacted = {"csrf_token": token, "seen": "1", "state": "contacted", "note": "Подзвонила"}
+    contacted = {"csrf_token": token, "do": "step", "seen": "1", "state": "contacted",
+                 "note": "Подзвонила"}
     assert client.post(step, data=contacted).status_code == 302
     again = client.post(step, data=contacted)
     assert again.status_code == 422 and "changed since you opened it" in page_text(again)
     assert len(store.followups.get(followup.id).events) == 2, "a form sent twice records once"
 
-    no_outcome = {"csrf_token": token, "seen": "2", "state": "resolved",
+    no_outcome = {"csrf_token": token, "do": "step", "seen": "2", "state": "resolved",
                   "customer_note": "Дякуємо, що сказали нам. Наступна кава за наш рахунок."}
     refused = client.post(step, data=no_outcome)
     assert refused.status_code == 422 and "the outcome is needed" in page_text(refused)
@@ -160,8 +161,8 @@ def test_no_note_by_email_to_someone_who_said_no(app: Flask, client: FlaskClient
     sign_in(client, owner.id)
     page = f"/admin/followups/{followup.id}"
     assert "asked not to be contacted" in page_text(client.get(page))
-    refused = client.post(f"{page}/step", data={
-        "csrf_token": csrf_token(client, page), "seen": "1", "state": "resolved",
+    refused = client.post(page, data={
+        "csrf_token": csrf_token(client, page), "do": "step", "seen": "1", "state": "resolved",
         "outcome": "Read it", "customer_note": "Hello"})  # fmt: skip
     assert refused.status_code == 422
     assert store.followups.get(followup.id).state is FollowUpState.OPEN
@@ -176,14 +177,15 @@ def test_reassigning_tells_the_new_owner(app: Flask, client: FlaskClient) -> Non
     run_mail_jobs(app)
     sign_in(client, one.id)
     page = f"/admin/followups/{followup.id}"
-    data = {"csrf_token": csrf_token(client, page), "seen": "1", "owner": str(admin.id)}
-    assert client.post(f"{page}/owner", data=data).status_code == 302
+    data = {"csrf_token": csrf_token(client, page), "do": "owner", "seen": "1",
+            "owner": str(admin.id)}
+    assert client.post(page, data=data).status_code == 302
     assert store.followups.get(followup.id).owner_id == admin.id
     customer = store.users.add("c@example.com")
-    bad = client.post(f"{page}/owner", data={**data, "seen": "2", "owner": str(customer.id)})
+    bad = client.post(page, data={**data, "seen": "2", "owner": str(customer.id)})
     assert bad.status_code == 400
     # a digit Python's int() cannot read (found by the property tests: it answered 500)
-    stale = client.post(f"{page}/owner", data={**data, "seen": "³", "owner": str(one.id)})
+    stale = client.post(page, data={**data, "seen": "³", "owner": str(one.id)})
     assert stale.status_code == 422 and store.followups.get(followup.id).owner_id == admin.id
     run_mail_jobs(app)
     assert _mail_to(store, "admin@voicebox.example") == ["A customer to call back: z@example.com"]

@@ -543,14 +543,47 @@ def _testimonial_link(path: str) -> Callable[[Env, Draw], None]:
     return use
 
 
-def _moderate(action: str) -> Callable[[Env, Draw], None]:
-    def decide(env: Env, draw: Draw) -> None:
-        tid = draw(IDS)
-        data = {"reason": draw(TEXT), "text": draw(TEXT)}
-        reply = env.post(env.staff, f"/admin/testimonials/{tid}/{action}", data)
-        assert reply.status_code in (302, 400, 404)
+def _confirmed_testimonial(env: Env) -> int:
+    now = utcnow()
+    return env.store.testimonials.add(Testimonial(
+        original_text="Good coffee, fast delivery, thank you!", rating=5, credit_name="Olena",
+        email="olena@example.com", email_confirmed_at=now, consented_at=now,
+    )).id  # fmt: skip
 
-    return decide
+
+# The field each staff decision with typed text reads, and whether it is one line.
+TYPED = {"reject": ("reason", False), "edit": ("text", False), "tags": ("tags", True)}
+DECISIONS = ["approve", "reject", "edit", "tags", "feature", "unfeature"]
+
+
+def decide_testimonial(env: Env, draw: Draw) -> None:
+    """A testimonial's page: any button, any text; a refused form comes back with its text."""
+    real = draw(st.booleans())
+    tid = _confirmed_testimonial(env) if real else draw(IDS)
+    do = draw(st.one_of(st.sampled_from(DECISIONS), TEXT))
+    fields = {"do": do, "reason": draw(TEXT), "text": draw(TEXT), "tags": draw(TEXT)}
+    reply = env.post(env.staff, f"/admin/testimonials/{tid}", fields)
+    assert reply.status_code in (302, 400, 404, 422)
+    if real and do in TYPED and reply.status_code != 302:
+        name, single = TYPED[do]
+        _refused(reply, {name: (fields[name], single)})
+
+
+def decide_listed(env: Env, draw: Draw) -> None:
+    """Approve or reject from the list: a refused reason comes back in its own row."""
+    tid = _confirmed_testimonial(env)
+    raw = draw(st.one_of(st.just(str(tid)), TEXT))
+    do = draw(st.one_of(st.sampled_from(["approve", "reject"]), TEXT))
+    reason = draw(TEXT)
+    token = env.tokens.get(env.staff) or env._token(env.staff)
+    fields = {"testimonial": raw, "do": do, f"a{raw}-csrf_token": token,
+              f"r{raw}-csrf_token": token, f"r{raw}-reason": reason}  # fmt: skip
+    reply = env.post(env.staff, "/admin/testimonials?state=pending", fields)
+    assert reply.status_code in (302, 400, 404, 422)
+    if reply.status_code == 302:
+        assert_same_site(reply.headers["Location"])
+    elif raw == str(tid) and do == "reject":
+        _refused(reply, {f"r{tid}-reason": (reason, False)})
 
 
 # -- the answer pages and follow-ups of the follow-up loop ------------------------------------
@@ -643,7 +676,7 @@ def followup_step(env: Env, draw: Draw) -> None:
         "state": draw(st.one_of(st.sampled_from(["open", "contacted", "resolved"]), TEXT)),
         "note": draw(TEXT), "outcome": draw(TEXT), "customer_note": draw(TEXT),
     }  # fmt: skip
-    reply = env.post(env.staff, f"/admin/followups/{followup.id}/step", fields)
+    reply = env.post(env.staff, f"/admin/followups/{followup.id}", {"do": "step", **fields})
     stored = env.store.followups.get(followup.id)
     if reply.status_code != 302:
         _refused(reply, {name: (fields[name], False)
@@ -658,8 +691,8 @@ def followup_step(env: Env, draw: Draw) -> None:
 def followup_owner(env: Env, draw: Draw) -> None:
     followup = _followup(env)
     owner = draw(st.one_of(st.sampled_from([str(env.admin_id), str(env.customer_id)]), TEXT))
-    reply = env.post(env.staff, f"/admin/followups/{followup.id}/owner",
-                     {"seen": draw(st.one_of(st.just("1"), TEXT)), "owner": owner})  # fmt: skip
+    reply = env.post(env.staff, f"/admin/followups/{followup.id}", {
+        "do": "owner", "seen": draw(st.one_of(st.just("1"), TEXT)), "owner": owner})  # fmt: skip
     assert reply.status_code in (302, 400, 422)
     if reply.status_code == 302:
         assert env.store.followups.get(followup.id).owner_id == env.admin_id
@@ -777,6 +810,21 @@ def sales_cancel(env: Env, draw: Draw) -> None:
         assert_same_site(reply.headers["Location"])
 
 
+def followup_act(env: Env, draw: Draw) -> None:
+    """A follow-up's page: a step, a reassignment, or a button no form has."""
+    choice = draw(st.sampled_from(["step", "owner", "other"]))
+    if choice == "step":
+        followup_step(env, draw)
+    elif choice == "owner":
+        followup_owner(env, draw)
+    else:
+        followup = _followup(env)
+        do = draw(TEXT.filter(lambda t: t not in ("step", "owner")))
+        reply = env.post(env.staff, f"/admin/followups/{followup.id}", {"do": do})
+        assert reply.status_code == 400
+        assert env.store.followups.get(followup.id).events == followup.events
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -801,15 +849,13 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "testimonials.confirm": _testimonial_link("confirm"),
     "testimonials.withdraw": _testimonial_link("withdraw"),
     "testimonials.review_edit": _testimonial_link("edit"),
-    "testimonials.approve": _moderate("approve"),
-    "testimonials.reject": _moderate("reject"),
-    "testimonials.edit": _moderate("edit"),
+    "testimonials.decide": decide_testimonial,
+    "testimonials.decide_listed": decide_listed,
     "surveys.public": survey_public,
     "surveys.personal": _personal("survey"),
     "surveys.arrival": _personal("arrival"),
     "surveys.lost": _personal("lost"),
-    "followups.step": followup_step,
-    "followups.owner": followup_owner,
+    "followups.act": followup_act,
     "admin_publishing.publish": publish_now,
     "admin_staff.invite": staff_invite,
     "admin_staff.deactivate": _staff_access("deactivate"),
@@ -841,10 +887,11 @@ def test_form_survives_any_text(env: Env, endpoint: str, data: st.DataObject) ->
 
 QUERY_PAGES = [
     "/", "/ideas", "/ideas/in-action", "/signin", "/account", "/admin/", "/admin/staff/",
-    "/admin/sales/", "/admin/staff/tokens", "/admin/audit",
+    "/admin/sales/", "/admin/staff/tokens", "/admin/audit", "/admin/testimonials",
+    "/admin/followups",
 ]  # fmt: skip
 PARAMS = ["q", "email", "tag", "category", "status", "sort", "page", "mine", "voted", "next",
-          "title", "person", "action", "kind", "since", "until"]  # fmt: skip
+          "title", "person", "action", "kind", "since", "until", "state", "owner"]  # fmt: skip
 
 
 @FUZZ

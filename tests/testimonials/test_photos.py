@@ -104,8 +104,8 @@ def test_photo_credit_and_disclosure_reach_the_published_site(
         press(client, link_in(mail, "/testimonials/confirm/"))
     for t in store.testimonials.all():
         client.post(
-            f"/admin/testimonials/{t.id}/approve",
-            data={"csrf_token": csrf_token(client, f"/admin/testimonials/{t.id}")},
+            f"/admin/testimonials/{t.id}",
+            data={"csrf_token": csrf_token(client, f"/admin/testimonials/{t.id}"), "do": "approve"},
         )
     site = site_project / "site"
     publish(store, site_project, site, "http://board", "http://127.0.0.1/")

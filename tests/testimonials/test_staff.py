@@ -32,7 +32,8 @@ def _page(client: FlaskClient, url: str) -> str:
 
 def _staff_post(client: FlaskClient, tid: int, action: str, **data: str) -> object:
     token = csrf_token(client, f"/admin/testimonials/{tid}")
-    return client.post(f"/admin/testimonials/{tid}/{action}", data={"csrf_token": token, **data})
+    data = {"csrf_token": token, "do": action, **data}
+    return client.post(f"/admin/testimonials/{tid}", data=data)
 
 
 def _approved_then_edited(app: Flask, client: FlaskClient) -> tuple[int, Store]:
