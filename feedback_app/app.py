@@ -115,6 +115,7 @@ def _init_babel(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin.emails import bp as admin_mail_bp
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .dev.routes import bp as dev_bp
@@ -135,5 +136,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(testimonials_bp)
     app.register_blueprint(followups_bp)
+    app.register_blueprint(admin_mail_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
         app.register_blueprint(dev_bp)
