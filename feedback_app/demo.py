@@ -13,10 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .demo_loop import replay_sales
+from .mail import MAX_ATTEMPTS
 from .store import (
     Comment,
     Idea,
     IdeaStatus,
+    MessageState,
+    Outcome,
     Role,
     Stance,
     StatusChange,
@@ -452,6 +455,8 @@ def seed_demo(
     progress("sales")
     replay_sales(store, CUSTOMERS, marketer, settings, now)
 
+    _failed_email(store, now)
+
     progress("testimonials")
     for n, (text, rating, name, role, company, link, state, featured) in enumerate(TESTIMONIALS):
         consented = now - timedelta(days=30 - n)
@@ -490,6 +495,20 @@ def seed_demo(
         "testimonials": store.testimonials.count(),
         "followups": store.followups.count(),
     }
+
+
+def _failed_email(store: Store, now: datetime) -> None:
+    """A thank-you whose mail server kept hanging up until the mailer gave up on it: the
+    console's emails page has one to show and to send again."""
+    thanks = next((m for m in store.messages.all() if m.state is MessageState.QUEUED
+                   and "Thank you for your order" in m.subject), None)  # fmt: skip
+    if thanks is None:
+        return
+    error = "SMTPServerDisconnected: Connection unexpectedly closed"
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        retry = now + timedelta(hours=attempt) if attempt < MAX_ATTEMPTS else None
+        store.messages.settle({thanks.id: Outcome(error=error, retry_at=retry)},
+                              now - timedelta(hours=MAX_ATTEMPTS - attempt))  # fmt: skip
 
 
 def _response_for(status: IdeaStatus) -> str:

@@ -178,6 +178,8 @@ _STYLE = Style(
     major_label_font_size=13,
     legend_font_size=13,
     value_font_size=13,
+    opacity=".9",
+    opacity_hover="1",
     colors=("#2b59c3", "#b45309", "#b42318", "#067647", "#7c3aed", "#0f766e"),
 )
 
@@ -204,10 +206,12 @@ def render_svg(chart: Chart) -> bytes:
     options: dict[str, Any] = dict(
         js=[], style=_STYLE, width=640, height=360,
         show_legend=several, legend_at_bottom=True, legend_at_bottom_columns=3,
-        x_label_rotation=-40 if chart.kind in ("line", "stacked", "bar") else 0,
         truncate_label=-1, truncate_legend=-1, print_values=False, no_data_text=_("No data yet"),
-        margin=12, dots_size=3,
+        margin=12, margin_bottom=30, dots_size=3,
+        order_min=0,  # counts: no ticks between whole numbers
     )  # fmt: skip
+    if len(chart.x_labels) > 6 and chart.kind != "horizontal":  # weeks: every other one named
+        options.update(x_labels_major_every=2, show_minor_x_labels=False)
     if chart.ranges is not None:
         options["range"] = chart.ranges
     drawing = _KINDS[chart.kind](**options)

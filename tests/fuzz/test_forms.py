@@ -34,6 +34,9 @@ from feedback_app.store import (
     FollowUp,
     Idea,
     IdeaStatus,
+    Message,
+    MessageState,
+    Outcome,
     Role,
     Stance,
     Store,
@@ -665,6 +668,22 @@ def followup_owner(env: Env, draw: Draw) -> None:
         assert env.store.followups.get(followup.id).owner_id == env.admin_id
 
 
+def send_email_again(env: Env, draw: Draw) -> None:
+    """A failed email sent again, or any number in its place: queued with one audit entry,
+    or refused (404 for no such email), never a 500."""
+    failed = env.store.messages.enqueue(Message("olena@example.com", draw(TEXT), draw(TEXT)))
+    env.store.messages.settle({failed.id: Outcome(error=draw(TEXT))})
+    target = draw(st.one_of(st.just(failed.id), IDS))
+    entries = env.store.audit.count()
+    reply = env.post(env.staff, f"/admin/emails/{target}/send-again", {"extra": draw(TEXT)})
+    assert reply.status_code in (302, 404), reply.status_code
+    if reply.status_code == 302:
+        assert_same_site(reply.headers["Location"])
+    if target == failed.id:
+        assert env.store.messages.get(failed.id).state is MessageState.QUEUED  # type: ignore[union-attr]
+        assert env.store.audit.count() == entries + 1
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -698,6 +717,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "surveys.lost": _personal("lost"),
     "followups.step": followup_step,
     "followups.owner": followup_owner,
+    "admin_mail.send_again": send_email_again,
 }
 
 
