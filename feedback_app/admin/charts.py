@@ -59,21 +59,22 @@ def _touchpoint(name: str) -> str:
 
 
 def _nps(store: Store, now: datetime) -> Chart:
-    weeks = stats.nps_by_week(store, now)
+    found = stats.nps_by_week(store, now)
+    weeks = [(w.week, w.groups) for w in found]
     return Chart(
         title=_("Net Promoter Score by week"),
         alt=_("A line of the Net Promoter Score (from -100 to 100) for each of the last "
               "%(num)d weeks, with the number of answers; the table below has the numbers.",
               num=len(weeks)),
         kind="line",
-        x_labels=[_week(w.week) for w in weeks],
-        series=[(_("NPS"), [w.nps for w in weeks])],
-        secondary=[(_("Answers"), [w.answers for w in weeks])],
+        x_labels=[_week(week) for week, _g in weeks],
+        series=[(_("NPS"), [g.nps for _w, g in weeks])],
+        secondary=[(_("Answers"), [g.answers for _w, g in weeks])],
         ranges=(-100, 100),
         columns=[_("Week"), _("NPS"), _("Answers"), _("Promoters (9–10)"),
                  _("Passives (7–8)"), _("Detractors (0–6)")],
-        rows=[[_week_long(w.week), w.nps, w.answers, w.promoters, w.passives, w.detractors]
-              for w in weeks],
+        rows=[[_week_long(week), g.nps, g.answers, g.promoters, g.passives, g.detractors]
+              for week, g in weeks],
     )  # fmt: skip
 
 
@@ -100,13 +101,13 @@ def _answers(store: Store, now: datetime) -> Chart:
               "promoters, passives and detractors; the table below has the numbers."),
         kind="stacked",
         x_labels=[_touchpoint(p.touchpoint) for p in places],
-        series=[(_("Promoters"), [p.promoters for p in places]),
-                (_("Passives"), [p.passives for p in places]),
-                (_("Detractors"), [p.detractors for p in places])],
+        series=[(_("Promoters"), [p.groups.promoters for p in places]),
+                (_("Passives"), [p.groups.passives for p in places]),
+                (_("Detractors"), [p.groups.detractors for p in places])],
         columns=[_("Touchpoint"), _("Answers"), _("Promoters (9–10)"), _("Passives (7–8)"),
                  _("Detractors (0–6)")],
-        rows=[[_touchpoint(p.touchpoint), p.answers, p.promoters, p.passives, p.detractors]
-              for p in places],
+        rows=[[_touchpoint(p.touchpoint), p.groups.answers, p.groups.promoters,
+               p.groups.passives, p.groups.detractors] for p in places],
     )  # fmt: skip
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "Attention",
     "EffortAt",
     "FollowUpTiming",
+    "NpsGroups",
     "NpsWeek",
     "TouchpointAnswers",
     "VoteWeek",
@@ -116,14 +117,17 @@ def attention(store: Store, now: datetime) -> Attention:
 
 
 @dataclass(frozen=True)
-class NpsWeek:
-    """One week's Net Promoter Score: promoters (9-10) minus detractors (0-6), as a share of
-    every scored answer that week."""
+class NpsGroups:
+    """Scored answers by Net Promoter group, and the score they make: promoters (9-10) minus
+    detractors (0-6), as a share of every answer."""
 
-    week: date
     promoters: int
     passives: int
     detractors: int
+
+    @classmethod
+    def counted(cls, categories: Counter[str]) -> NpsGroups:
+        return cls(categories["promoter"], categories["passive"], categories["detractor"])
 
     @property
     def answers(self) -> int:
@@ -131,10 +135,18 @@ class NpsWeek:
 
     @property
     def nps(self) -> int | None:
-        """-100 to 100; None in a week without answers (no score, not a score of 0)."""
+        """-100 to 100; None without answers (no score, not a score of 0)."""
         if not self.answers:
             return None
         return _percent(self.promoters - self.detractors, self.answers)
+
+
+@dataclass(frozen=True)
+class NpsWeek:
+    """One week's answers and Net Promoter Score."""
+
+    week: date
+    groups: NpsGroups
 
 
 def _scored(store: Store) -> Iterable[SurveyResponse]:
@@ -150,8 +162,7 @@ def nps_by_week(store: Store, now: datetime, weeks: int = WEEKS) -> list[NpsWeek
         found = groups.get(week_of(answer.created_at))
         if found is not None:
             found[answer.category] += 1
-    return [NpsWeek(week, g["promoter"], g["passive"], g["detractor"])
-            for week, g in groups.items()]  # fmt: skip
+    return [NpsWeek(week, NpsGroups.counted(g)) for week, g in groups.items()]
 
 
 @dataclass(frozen=True)
@@ -181,13 +192,7 @@ class TouchpointAnswers:
     """The scored answers given about one touchpoint, by Net Promoter group."""
 
     touchpoint: str  # "" for answers that named none
-    promoters: int
-    passives: int
-    detractors: int
-
-    @property
-    def answers(self) -> int:
-        return self.promoters + self.passives + self.detractors
+    groups: NpsGroups
 
 
 def answers_by_touchpoint(store: Store) -> list[TouchpointAnswers]:
@@ -195,9 +200,8 @@ def answers_by_touchpoint(store: Store) -> list[TouchpointAnswers]:
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     for answer in _scored(store):
         groups[answer.touchpoint][answer.category] += 1
-    found = [TouchpointAnswers(place, g["promoter"], g["passive"], g["detractor"])
-             for place, g in groups.items()]  # fmt: skip
-    return sorted(found, key=lambda t: (-t.answers, t.touchpoint == "", t.touchpoint))
+    found = [TouchpointAnswers(place, NpsGroups.counted(g)) for place, g in groups.items()]
+    return sorted(found, key=lambda t: (-t.groups.answers, t.touchpoint == "", t.touchpoint))
 
 
 def ideas_by_status(store: Store) -> list[tuple[IdeaStatus, int]]:

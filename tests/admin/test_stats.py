@@ -51,17 +51,17 @@ def test_nps_by_week_is_promoters_minus_detractors_over_answers(store: Store) ->
     _answer(store, 9, NOW - timedelta(weeks=20))  # before the chart's window
     weeks = stats.nps_by_week(store, NOW, weeks=4)
     assert [w.week for w in weeks] == [date(2026, 11, 2), date(2026, 11, 9), LAST_WEEK, THIS_WEEK]
-    this, last = weeks[-1], weeks[-2]
+    this, last = weeks[-1].groups, weeks[-2].groups
     assert (this.answers, this.promoters, this.passives, this.detractors) == (7, 4, 1, 2)
     assert this.nps == 29  # (4 - 2) / 7 = 28.6 %
     assert (last.answers, last.nps) == (1, -100)
-    assert weeks[0].answers == 0 and weeks[0].nps is None, "no answers: no score, not 0"
+    assert weeks[0].groups.answers == 0 and weeks[0].groups.nps is None, "no score, not 0"
 
 
 def test_nps_rounds_halves_away_from_zero(store: Store) -> None:
     for score in (10, 8, 8, 8, 8, 8, 8, 8):  # 1 promoter of 8 answers: 12.5 -> 13
         _answer(store, score, NOW)
-    assert stats.nps_by_week(store, NOW, weeks=1)[0].nps == 13
+    assert stats.nps_by_week(store, NOW, weeks=1)[0].groups.nps == 13
 
 
 def test_effort_is_averaged_by_touchpoint(store: Store) -> None:
@@ -81,8 +81,8 @@ def test_answers_by_touchpoint_split_by_nps_group(store: Store) -> None:
         _answer(store, score, NOW, "Online shop")
     _answer(store, 6, NOW, "Магазин на Подолі")
     _answer(store, None, NOW, "Online shop", question="lost")  # no score: not counted
-    rows = [(t.touchpoint, t.answers, t.promoters, t.passives, t.detractors)
-            for t in stats.answers_by_touchpoint(store)]  # fmt: skip
+    rows = [(t.touchpoint, t.groups.answers, t.groups.promoters, t.groups.passives,
+             t.groups.detractors) for t in stats.answers_by_touchpoint(store)]  # fmt: skip
     assert rows == [("Online shop", 4, 2, 1, 1), ("Магазин на Подолі", 1, 0, 0, 1)]
 
 
