@@ -41,7 +41,8 @@ class Chart:
     series: list[tuple[str, list[float | None]]]
     columns: list[str]
     rows: list[list[Cell]]
-    secondary: list[tuple[str, list[float | None]]] = field(default_factory=list)
+    # Written beside each point of the first series ("n=3": the answers a score is made of).
+    notes: list[str] = field(default_factory=list)
     ranges: tuple[float, float] | None = None
 
 
@@ -51,7 +52,8 @@ def _week(monday: date) -> str:
 
 
 def _week_long(monday: date) -> str:
-    return _("Week of %(date)s", date=dates.format_skeleton("yMMMd", monday, locale=get_locale()))
+    """A week as its Monday's full date ("24 Nov 2026"), under the heading "Week starting"."""
+    return dates.format_skeleton("yMMMd", monday, locale=get_locale())
 
 
 def _touchpoint(name: str) -> str:
@@ -64,14 +66,15 @@ def _nps(store: Store, now: datetime) -> Chart:
     return Chart(
         title=_("Net Promoter Score by week"),
         alt=_("A line of the Net Promoter Score (from -100 to 100) for each of the last "
-              "%(num)d weeks, with the number of answers; the table below has the numbers.",
+              "%(num)d weeks, each point marked with its number of answers (n); the table "
+              "below has the numbers.",
               num=len(weeks)),
         kind="line",
         x_labels=[_week(week) for week, _g in weeks],
         series=[(_("NPS"), [g.nps for _w, g in weeks])],
-        secondary=[(_("Answers"), [g.answers for _w, g in weeks])],
+        notes=[_("n=%(num)d", num=g.answers) for _w, g in weeks],
         ranges=(-100, 100),
-        columns=[_("Week"), _("NPS"), _("Answers"), _("Promoters (9–10)"),
+        columns=[_("Week starting"), _("NPS"), _("Answers"), _("Promoters (9–10)"),
                  _("Passives (7–8)"), _("Detractors (0–6)")],
         rows=[[_week_long(week), g.nps, g.answers, g.promoters, g.passives, g.detractors]
               for week, g in weeks],
@@ -134,7 +137,7 @@ def _votes(store: Store, now: datetime) -> Chart:
         x_labels=[_week(w.week) for w in weeks],
         series=[(_("Promotions"), [w.promotions for w in weeks]),
                 (_("Demotions"), [w.demotions for w in weeks])],
-        columns=[_("Week"), _("Promotions"), _("Demotions")],
+        columns=[_("Week starting"), _("Promotions"), _("Demotions")],
         rows=[[_week_long(w.week), w.promotions, w.demotions] for w in weeks],
     )  # fmt: skip
 
@@ -203,12 +206,12 @@ def _without_scripts(root: Any) -> Any:
 
 def render_svg(chart: Chart) -> bytes:
     """The chart as a standalone SVG document: no script, no link out, its own <style>."""
-    several = len(chart.series) + len(chart.secondary) > 1
+    several = len(chart.series) > 1
     options: dict[str, Any] = dict(
         js=[], style=_STYLE, width=640, height=360,
         show_legend=several, legend_at_bottom=True, legend_at_bottom_columns=3,
-        truncate_label=-1, truncate_legend=-1, print_values=False, no_data_text=_("No data yet"),
-        margin=12, margin_bottom=30, dots_size=3,
+        truncate_label=-1, truncate_legend=-1, print_values=bool(chart.notes),
+        no_data_text=_("No data yet"), margin=12, margin_bottom=30, margin_right=30, dots_size=3,
         order_min=0,  # counts: no ticks between whole numbers
     )  # fmt: skip
     if len(chart.x_labels) > 6 and chart.kind != "horizontal":  # weeks: every other one named
@@ -218,12 +221,19 @@ def render_svg(chart: Chart) -> bytes:
     drawing = _KINDS[chart.kind](**options)
     drawing.add_xml_filter(_without_scripts)
     drawing.x_labels = chart.x_labels
-    for name, values in chart.series:
-        drawing.add(name, values)
-    for name, values in chart.secondary:
-        drawing.add(name, values, secondary=True)
+    for n, (name, values) in enumerate(chart.series):
+        if n == 0 and chart.notes:
+            noted = [_noted(v, note) for v, note in zip(values, chart.notes, strict=True)]
+            drawing.add(name, noted)
+        else:
+            drawing.add(name, values)
     svg: bytes = drawing.render()
     return svg
+
+
+def _noted(value: float | None, note: str) -> dict[str, Any]:
+    """A point that prints `note` beside it instead of its value."""
+    return {"value": value, "formatter": lambda _value: note}
 
 
 def format_cell(value: Cell) -> str:

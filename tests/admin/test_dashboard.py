@@ -10,7 +10,9 @@ from datetime import timedelta
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from flask_babel import format_date
 
+from feedback_app.admin import stats
 from feedback_app.admin.charts import CHARTS
 from feedback_app.store import (
     FollowUp,
@@ -145,11 +147,16 @@ def test_the_tables_hold_the_numbers(app: Flask, client: FlaskClient) -> None:
                                          touchpoint=place, created_at=now))  # fmt: skip
     tables = read_dashboard(client.get("/admin/").get_data(as_text=True)).tables
     header, *weeks = tables["nps"]
-    assert header == ["Week", "NPS", "Answers", "Promoters (9–10)", "Passives (7–8)",
+    assert header == ["Week starting", "NPS", "Answers", "Promoters (9–10)", "Passives (7–8)",
                       "Detractors (0–6)"]  # fmt: skip
-    assert len(weeks) == 12 and weeks[-1][0].startswith("Week of ")
+    with app.test_request_context():
+        monday = format_date(stats.week_of(now), "medium")  # "Nov 23, 2026"
+    assert len(weeks) == 12 and weeks[-1][0] == monday
     assert weeks[-1][1:] == ["0", "5", "2", "1", "2"], "(2 - 2) / 5 answers"
     assert weeks[0][1:] == ["–", "0", "0", "0", "0"], "a week without answers has no score"
+    svg = client.get("/admin/charts/nps.svg").get_data(as_text=True)
+    assert ">n=5<" in svg, "the week's point says how many answers make its score"
+    assert ">n=0<" not in svg, "a week without a score has no point"
     assert tables["effort"][1:] == [["Online shop", "6.5", "2"], ["Магазин", "3", "2"]]
     assert tables["answers"][1:] == [["Магазин", "3", "0", "1", "2"],
                                      ["Online shop", "2", "2", "0", "0"]]  # fmt: skip
