@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from generator.publish import last_publish
+
 from ..store import Store
 from ..store.models import (
     FollowUp,
@@ -101,8 +103,6 @@ def _waiting(testimonial: Testimonial) -> bool:
 
 
 def attention(store: Store, now: datetime) -> Attention:
-    from generator.publish import last_publish  # the generator's status record
-
     followups = [f for f in store.followups.all() if f.done_at is None]
     messages = Counter(m.state for m in store.messages.all())
     return Attention(

@@ -4,6 +4,8 @@ Every number here is worked out by hand from the records added, on each backend.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 from feedback_app.admin import stats
@@ -20,6 +22,7 @@ from feedback_app.store import (
     Vote,
 )
 from feedback_app.store.models import FollowUpEvent, FollowUpState
+from tests.conftest import ROOT
 
 # A Wednesday: its ISO week starts on Monday 23 November 2026.
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -152,3 +155,14 @@ def test_what_needs_attention_counts_each_queue(store: Store) -> None:
             needs.followups_overdue, needs.emails_failed, needs.emails_queued) == (
         2, 1, 2, 1, 1, 2)  # fmt: skip
     assert needs.publish is None, "never published"
+
+
+def test_the_figures_and_the_outbox_service_need_no_flask() -> None:
+    """A report or a command can compute them without the web app."""
+    check = ("import sys, feedback_app.admin.stats, feedback_app.admin.outbox; "
+             "web = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('flask', 'flask_babel', 'flask_login', 'werkzeug', 'pygal')); "
+             "assert not web, web")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
