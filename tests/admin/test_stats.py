@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from feedback_app.admin import stats
 from feedback_app.store import (
@@ -104,10 +104,12 @@ def test_votes_per_week_counts_promotions_and_demotions(store: Store) -> None:
         Vote(idea.id, 10, 1, NOW), Vote(idea.id, 11, 1, NOW), Vote(idea.id, 12, -1, NOW),
         Vote(idea.id, 13, 1, NOW - timedelta(weeks=1)),
         Vote(idea.id, 14, 1, NOW - timedelta(weeks=30)),  # outside the chart
+        # Monday 01:00 in Kyiv is Sunday 23:00 in UTC: last week
+        Vote(idea.id, 15, -1, datetime(2026, 11, 23, 1, 0, tzinfo=timezone(timedelta(hours=2)))),
     ])  # fmt: skip
     weeks = stats.votes_by_week(store, NOW, weeks=3)
     assert [(w.week, w.promotions, w.demotions) for w in weeks] == [
-        (date(2026, 11, 9), 0, 0), (LAST_WEEK, 1, 0), (THIS_WEEK, 2, 1)]  # fmt: skip
+        (date(2026, 11, 9), 0, 0), (LAST_WEEK, 1, 1), (THIS_WEEK, 2, 1)]  # fmt: skip
 
 
 def _followup(store: Store, due: datetime, reached: datetime | None = None,
