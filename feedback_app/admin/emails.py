@@ -50,3 +50,17 @@ def send_again(message_id: int) -> Response:
     flash(_("“%(subject)s” to %(to)s is queued again: it goes out within a minute.",
             subject=message.subject, to=message.to), "success")  # fmt: skip
     return redirect(url_for("admin_mail.index"))
+
+
+@bp.post("/suppressed/<int:contact_id>/allow")
+@staff_required
+def allow_mail_again(contact_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        contact = outbox.allow_mail_again(get_store(), current_user.user, contact_id)
+    except NotFound:
+        abort(404)
+    flash(_("Mail may go to %(email)s again. Send its failed emails again if they are still "
+            "wanted.", email=contact.email), "success")  # fmt: skip
+    return redirect(url_for("admin_mail.index"))

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .. import audit
-from ..privacy import refusal
+from ..privacy import lift_suppression, refusal
 from ..store import Message, MessageState, NotFound, Store, utcnow
 from ..store.models import Contact, User
 
-__all__ = ["CannotSendAgain", "FailedEmail", "failed_emails", "send_again", "suppressed_contacts"]
+__all__ = [
+    "CannotSendAgain", "FailedEmail", "allow_mail_again", "failed_emails", "send_again",
+    "suppressed_contacts",
+]  # fmt: skip
 
 
 class CannotSendAgain(Exception):
@@ -73,3 +76,19 @@ def send_again(store: Store, actor: User, message_id: int, now: datetime | None 
         summary=message.subject,
     )  # fmt: skip
     return queued
+
+
+def allow_mail_again(store: Store, actor: User, contact_id: int) -> Contact:
+    """Let mail go to a suppressed address again (the mailbox works again, or the address was
+    corrected) and write the audit entry; an address not suppressed is left as it is, with
+    no entry. NotFound when there is no such contact."""
+    contact = store.contacts.get(contact_id)
+    if contact.suppressed_at is None or not lift_suppression(store, contact.email):
+        return contact
+    audit.record(
+        store, actor, "contact.unsuppress", "contact", contact_id,
+        before={"suppressed_at": contact.suppressed_at,
+                "suppressed_reason": contact.suppressed_reason},
+        after={"suppressed_at": None, "suppressed_reason": ""},
+    )  # fmt: skip
+    return store.contacts.get(contact_id)

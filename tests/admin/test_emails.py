@@ -125,3 +125,41 @@ def test_requeue_puts_only_a_failed_message_back_in_the_queue(store: Store) -> N
     assert store.messages.requeue(sent.id, now).state is MessageState.SENT, "sent stays sent"
     with pytest.raises(NotFound):
         store.messages.requeue(10_000, now)
+
+
+def test_staff_allow_mail_again_to_a_suppressed_address(app: Flask, client: FlaskClient) -> None:
+    store = _marketer(app, client)
+    since = utcnow() - timedelta(days=1)
+    contact = store.contacts.add(Contact("petro@example.com", suppressed_at=since,
+                                         suppressed_reason="552 mailbox full"))  # fmt: skip
+    message_id = _failed(store, "petro@example.com", "552 mailbox full")
+    token = csrf_token(client, "/admin/emails/")
+    reply = client.post(f"/admin/emails/suppressed/{contact.id}/allow",
+                        data={"csrf_token": token}, follow_redirects=True)  # fmt: skip
+    page = reply.get_data(as_text=True)
+    assert "Mail may go to petro@example.com again" in page
+    assert store.contacts.get(contact.id).suppressed_at is None
+    (entry,) = store.audit.find(action="contact.unsuppress")
+    assert (entry.target_kind, entry.target_id, entry.actor_email) == (
+        "contact", contact.id, "marta@example.com")  # fmt: skip
+    assert entry.before == {"suppressed_at": since.isoformat(),
+                            "suppressed_reason": "552 mailbox full"}  # fmt: skip
+    assert entry.after == {"suppressed_at": None, "suppressed_reason": ""}
+    assert "No address is suppressed" in page
+    assert f"/admin/emails/{message_id}/send-again" in page, "its failed email may go now"
+
+    client.post(f"/admin/emails/suppressed/{contact.id}/allow", data={"csrf_token": token})
+    assert store.audit.count() == 1, "allowing an address already allowed changes nothing"
+    reply = client.post("/admin/emails/suppressed/999/allow", data={"csrf_token": token})
+    assert reply.status_code == 404
+
+
+def test_customers_cannot_allow_mail_again(app: Flask, client: FlaskClient) -> None:
+    store = app_store(app)
+    contact = store.contacts.add(Contact("petro@example.com", suppressed_at=utcnow(),
+                                         suppressed_reason="550"))  # fmt: skip
+    sign_in(client, store.users.add("c@example.com", Role.CUSTOMER).id)
+    token = csrf_token(client, "/signin")
+    reply = client.post(f"/admin/emails/suppressed/{contact.id}/allow", data={"csrf_token": token})
+    assert reply.status_code == 403
+    assert store.contacts.get(contact.id).suppressed_at is not None

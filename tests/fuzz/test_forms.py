@@ -44,7 +44,7 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
-from feedback_app.store.models import FollowUpEvent, Sale
+from feedback_app.store.models import Contact, FollowUpEvent, Sale
 from feedback_app.surveys.links import arrival_urls, lost_url, survey_urls
 from generator.collect import collect
 from generator.i18n import set_locale
@@ -684,6 +684,19 @@ def send_email_again(env: Env, draw: Draw) -> None:
         assert env.store.audit.count() == entries + 1
 
 
+def allow_mail_again(env: Env, draw: Draw) -> None:
+    """A suppressed address allowed mail again, or any number in its place: lifted with one
+    audit entry, or 404, never a 500."""
+    address = f"s{env.store.contacts.count()}@example.com"
+    contact = env.store.contacts.add(Contact(address, suppressed_at=utcnow(),
+                                             suppressed_reason=draw(TEXT)))  # fmt: skip
+    target = draw(st.one_of(st.just(contact.id), IDS))
+    reply = env.post(env.staff, f"/admin/emails/suppressed/{target}/allow", {"x": draw(TEXT)})
+    assert reply.status_code in (302, 404), reply.status_code
+    if target == contact.id:
+        assert env.store.contacts.get(contact.id).suppressed_at is None
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -718,6 +731,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "followups.step": followup_step,
     "followups.owner": followup_owner,
     "admin_mail.send_again": send_email_again,
+    "admin_mail.allow_mail_again": allow_mail_again,
 }
 
 
