@@ -36,7 +36,7 @@ class Chart:
 
     title: str
     alt: str  # what the picture shows, in one sentence, for people who cannot see it
-    kind: str  # "line", "bar", "stacked" or "horizontal"
+    kind: str  # "line", "stacked" (bars) or "horizontal" (bars)
     x_labels: list[str]
     series: list[tuple[str, list[float | None]]]
     columns: list[str]
@@ -189,7 +189,6 @@ _STYLE = Style(
 
 _KINDS: dict[str, Callable[..., Any]] = {
     "line": pygal.Line,
-    "bar": pygal.Bar,
     "stacked": pygal.StackedBar,
     "horizontal": pygal.HorizontalBar,
 }
@@ -220,13 +219,15 @@ def render_svg(chart: Chart) -> bytes:
         options["range"] = chart.ranges
     drawing = _KINDS[chart.kind](**options)
     drawing.add_xml_filter(_without_scripts)
-    drawing.x_labels = chart.x_labels
+    # pygal draws horizontal bars from the bottom up: reversed, they read top-down like the table
+    order = (lambda items: items[::-1]) if chart.kind == "horizontal" else list
+    drawing.x_labels = order(chart.x_labels)
     for n, (name, values) in enumerate(chart.series):
         if n == 0 and chart.notes:
             noted = [_noted(v, note) for v, note in zip(values, chart.notes, strict=True)]
-            drawing.add(name, noted)
+            drawing.add(name, order(noted))
         else:
-            drawing.add(name, values)
+            drawing.add(name, order(values))
     svg: bytes = drawing.render()
     return svg
 
