@@ -116,6 +116,7 @@ def _init_babel(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.audit_page import bp as admin_audit_bp
+    from .admin.emails import bp as admin_mail_bp
     from .admin.exports_page import bp as admin_exports_bp
     from .admin.publishing_page import bp as admin_publishing_bp
     from .admin.routes import bp as admin_bp
@@ -145,5 +146,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_publishing_bp)
     app.register_blueprint(admin_sales_bp)
     app.register_blueprint(admin_staff_bp)
+    app.register_blueprint(admin_mail_bp)
     if app.config["DEMO"]:  # the outbox page must not exist outside demo mode
         app.register_blueprint(dev_bp)

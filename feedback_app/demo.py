@@ -13,11 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .demo_loop import replay_sales
+from .mail import MAX_ATTEMPTS
 from .sales.tokens import create_token
 from .store import (
     Comment,
     Idea,
     IdeaStatus,
+    MessageState,
+    Outcome,
     Role,
     Stance,
     StatusChange,
@@ -453,6 +456,8 @@ def seed_demo(
     progress("sales")
     replay_sales(store, CUSTOMERS, marketer, settings, now)
 
+    _failed_email(store, now)
+
     progress("testimonials")
     for n, (text, rating, name, role, company, link, state, featured) in enumerate(TESTIMONIALS):
         consented = now - timedelta(days=30 - n)
@@ -499,6 +504,20 @@ def _shop_token(store: Store, staff: dict[str, int]) -> None:
     has one to revoke (its secret is thrown away: the demo's sales come in through the CSV
     road)."""
     create_token(store, "Online shop (demo)", created_by=staff["admin@voicebox.example"])
+
+
+def _failed_email(store: Store, now: datetime) -> None:
+    """A thank-you whose mail server kept hanging up until the mailer gave up on it: the
+    console's emails page has one to show and to send again."""
+    thanks = next((m for m in store.messages.all() if m.state is MessageState.QUEUED
+                   and "Thank you for your order" in m.subject), None)  # fmt: skip
+    if thanks is None:
+        return
+    error = "SMTPServerDisconnected: Connection unexpectedly closed"
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        retry = now + timedelta(hours=attempt) if attempt < MAX_ATTEMPTS else None
+        store.messages.settle({thanks.id: Outcome(error=error, retry_at=retry)},
+                              now - timedelta(hours=MAX_ATTEMPTS - attempt))  # fmt: skip
 
 
 def _response_for(status: IdeaStatus) -> str:

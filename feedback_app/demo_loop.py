@@ -100,6 +100,9 @@ STORIES: list[Story] = [
     *(Story(n, days) for n, days in ((4, 110), (9, 81), (1, 38), (11, 6))),
 ]  # fmt: skip
 
+# Where each demo sale was made (in turn): the dashboard's charts compare them.
+TOUCHPOINTS = ("Online shop", "Podil café", "Phone order", "Market stall")
+
 # What the marketer writes at each step of a follow-up, a day apart.
 _CALL_NOTES = {
     "contacted": "Called, apologised and sent a fresh bag today.",
@@ -151,7 +154,8 @@ class _Replay:
             ref = f"BR-{2400 + n}"
             self.stories[ref] = story
             self.sales.append(Sale(email, ref, sold_at, story.outcome, name=name,
-                                   language=LANGUAGES[story.customer], source="demo"))  # fmt: skip
+                                   language=LANGUAGES[story.customer], source="demo",
+                                   touchpoint=TOUCHPOINTS[n % len(TOUCHPOINTS)]))  # fmt: skip
         self.sales.sort(key=lambda s: s.sold_at)
 
     def run(self) -> None:
@@ -185,6 +189,7 @@ class _Replay:
                 link = open_link(purpose, found.group(1), at)
                 answer = _answer_to(purpose, link.question, self.stories[link.sale.order_ref])
                 if answer is not None:
+                    answer.touchpoint = link.sale.touchpoint  # as the survey form offers it
                     recorded = answer_link(link, answer, at)
                     self.answered = True
                     if recorded.followup:

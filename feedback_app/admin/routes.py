@@ -1,18 +1,22 @@
-"""The console's front page: what needs attention."""
+"""The console's front page: what needs someone now, then how customers are doing (charts)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-
-from generator.publish import last_publish
+from werkzeug.wrappers import Response
 
 from ..auth.current import staff_required
 from ..data import get_store
-from ..store import TestimonialState, utcnow
+from ..store import utcnow
+from . import stats
+from .charts import CHARTS, format_cell, render_svg
 
-__all__ = ["bp"]
+__all__ = ["CHART_CSP", "bp"]
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# A chart is a picture with its own <style> and nothing else: no script, nothing fetched.
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 @bp.get("/")
@@ -20,16 +24,23 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def index() -> str:
     store = get_store()
     now = utcnow()
-    open_followups = [f for f in store.followups.all() if f.done_at is None]
-    figures = {
-        "pending_testimonials": sum(  # unconfirmed ones do not reach staff
-            1 for t in store.testimonials.all()
-            if t.state is TestimonialState.PENDING and t.email_confirmed_at is not None
-        ),
-        "open_followups": len(open_followups),
-        "overdue_followups": sum(1 for f in open_followups if f.overdue(now)),
-        "queued_mail": store.messages.pending(),
-        "suppressed": sum(1 for c in store.contacts.all() if c.suppressed_at is not None),
-        "ideas": store.ideas.count(),
-    }
-    return render_template("admin/index.html", figures=figures, published=last_publish(store))
+    return render_template(
+        "admin/index.html", needs=stats.attention(store, now),
+        charts=[(name, build(store, now)) for name, build in CHARTS.items()],
+        cell=format_cell,
+    )  # fmt: skip
+
+
+@staff_required
+def chart(name: str) -> Response:
+    """One chart as an SVG picture (`url_for("admin.chart", name=...)`)."""
+    svg = render_svg(CHARTS[name](get_store(), utcnow()))
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = CHART_CSP
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+for _name in CHARTS:  # one fixed address per chart: no name to guess or to check
+    bp.add_url_rule(f"/charts/{_name}.svg", "chart", chart, defaults={"name": _name})
+

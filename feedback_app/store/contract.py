@@ -318,6 +318,11 @@ class Messages(Protocol):
         """Up to `limit` due messages, oldest due first, each leased until `now + lease`."""
 
     def settle(self, outcomes: dict[int, Outcome], now: datetime | None = ...) -> None: ...
+    def requeue(self, message_id: int, now: datetime | None = ...) -> Message:
+        """Queue a failed message again, due at `now`, its attempts counted afresh (staff
+        sending it again); a message in any other state is returned unchanged. NotFound
+        when there is none."""
+
     def prune(self, sent_before: datetime) -> int: ...
     def remove(self, message_ids: list[int]) -> int:
         """Forget these messages, whatever their state (erasing a person: a queued one is

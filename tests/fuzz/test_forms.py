@@ -34,6 +34,9 @@ from feedback_app.store import (
     FollowUp,
     Idea,
     IdeaStatus,
+    Message,
+    MessageState,
+    Outcome,
     Role,
     Stance,
     Store,
@@ -41,7 +44,7 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
-from feedback_app.store.models import FollowUpEvent, Sale
+from feedback_app.store.models import Contact, FollowUpEvent, Sale
 from feedback_app.surveys.links import arrival_urls, lost_url, survey_urls
 from generator.collect import collect
 from generator.i18n import set_locale
@@ -825,6 +828,35 @@ def followup_act(env: Env, draw: Draw) -> None:
         assert env.store.followups.get(followup.id).events == followup.events
 
 
+def send_email_again(env: Env, draw: Draw) -> None:
+    """A failed email sent again, or any number in its place: queued with one audit entry,
+    or refused (404 for no such email), never a 500."""
+    failed = env.store.messages.enqueue(Message("olena@example.com", draw(TEXT), draw(TEXT)))
+    env.store.messages.settle({failed.id: Outcome(error=draw(TEXT))})
+    target = draw(st.one_of(st.just(failed.id), IDS))
+    entries = env.store.audit.count()
+    reply = env.post(env.staff, f"/admin/emails/{target}/send-again", {"extra": draw(TEXT)})
+    assert reply.status_code in (302, 404), reply.status_code
+    if reply.status_code == 302:
+        assert_same_site(reply.headers["Location"])
+    if target == failed.id:
+        assert env.store.messages.get(failed.id).state is MessageState.QUEUED  # type: ignore[union-attr]
+        assert env.store.audit.count() == entries + 1
+
+
+def allow_mail_again(env: Env, draw: Draw) -> None:
+    """A suppressed address allowed mail again, or any number in its place: lifted with one
+    audit entry, or 404, never a 500."""
+    address = f"s{env.store.contacts.count()}@example.com"
+    contact = env.store.contacts.add(Contact(address, suppressed_at=utcnow(),
+                                             suppressed_reason=draw(TEXT)))  # fmt: skip
+    target = draw(st.one_of(st.just(contact.id), IDS))
+    reply = env.post(env.staff, f"/admin/emails/suppressed/{target}/allow", {"x": draw(TEXT)})
+    assert reply.status_code in (302, 404), reply.status_code
+    if target == contact.id:
+        assert env.store.contacts.get(contact.id).suppressed_at is None
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -867,6 +899,8 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "admin_sales.import_sales": sales_import,
     "admin_sales.link": sales_link,
     "admin_sales.cancel": sales_cancel,
+    "admin_mail.send_again": send_email_again,
+    "admin_mail.allow_mail_again": allow_mail_again,
 }
 
 

@@ -62,7 +62,7 @@ def test_an_unconfirmed_testimonial_never_reaches_staff(app: Flask, client: Flas
     staff(client, app_store(app))
     assert QUOTE not in _page(client, "/admin/testimonials")
     assert client.get(f"/admin/testimonials/{tid}").status_code == 404
-    waiting = '<strong>{}</strong> <a href="/admin/testimonials">testimonials waiting'
+    waiting = '<a href="/admin/testimonials"><strong>{}</strong> testimonial'
     assert waiting.format(0) in _page(client, "/admin/")
     press(client, link_in(mails(app)[0], "/testimonials/confirm/"))
     assert QUOTE in _page(client, "/admin/testimonials")

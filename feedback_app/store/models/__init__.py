@@ -43,6 +43,7 @@ from .outbox import (
     Outcome,
     cancelled,
     finished,
+    requeued,
     retried,
     settle_change,
 )
@@ -139,6 +140,7 @@ __all__ = [
     "follower_set",
     "normalise_email",
     "nps_group",
+    "requeued",
     "retried",
     "settle_change",
     "token_hash",

@@ -19,6 +19,7 @@ __all__ = [
     "Outcome",
     "cancelled",
     "finished",
+    "requeued",
     "retried",
     "settle_change",
 ]
@@ -128,6 +129,21 @@ def cancelled(now: datetime) -> Callable[[dict[str, Any]], dict[str, Any] | None
         if doc["state"] != JobState.QUEUED.value:
             return None
         return {**doc, "state": JobState.CANCELLED.value, "done_at": done, "lease_until": None}
+
+    return change
+
+
+def requeued(now: datetime) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """The change of a message's document that queues a failed message again, due at `now`,
+    with a fresh set of attempts (both backends use it); any other message is left alone.
+    Its last error stays, to be read until the next attempt replaces it."""
+    due = now.isoformat()
+
+    def change(doc: dict[str, Any]) -> dict[str, Any] | None:
+        if doc["state"] != MessageState.FAILED.value:
+            return None
+        return {**doc, "state": MessageState.QUEUED.value, "attempts": 0,
+                "next_attempt_at": due, "lease_until": None}  # fmt: skip
 
     return change
 

@@ -23,6 +23,7 @@ from ..models import (
     Record,
     cancelled,
     finished,
+    requeued,
     retried,
     settle_change,
     utcnow,
@@ -109,6 +110,12 @@ class PgMessages:
         self.table.update_many(
             {message_id: settle_change(outcome, stamp) for message_id, outcome in outcomes.items()}
         )
+
+    def requeue(self, message_id: int, now: datetime | None = None) -> Message:
+        doc = self.table.update(message_id, requeued(now or utcnow()))
+        if doc is None:
+            raise NotFound(f"messages {message_id}")
+        return Message.from_doc(doc, message_id)
 
     def prune(self, sent_before: datetime) -> int:
         return self.table.delete(

@@ -19,7 +19,8 @@ import zlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..models import Message, MessageState, Outcome, settle_change, utcnow
+from ..errors import NotFound
+from ..models import Message, MessageState, Outcome, requeued, settle_change, utcnow
 from .collection import Collection
 from .leases import claim_due
 from .strays import stray_shards
@@ -72,6 +73,12 @@ class Messages:
         self._c.update_many(
             {message_id: settle_change(outcome, stamp) for message_id, outcome in outcomes.items()}
         )
+
+    def requeue(self, message_id: int, now: datetime | None = None) -> Message:
+        doc = self._c.update(message_id, requeued(now or utcnow()))
+        if doc is None:
+            raise NotFound(f"messages {message_id}")
+        return Message.from_doc(doc, message_id)
 
     def prune(self, sent_before: datetime) -> int:
         """Forget mail sent before `sent_before` (queued and failed mail is kept); return how
