@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..data import get_store
+from ..textrules import one_line
 from ..store import DONE_STATUSES, BoardQuery, IdeaSummary, Page
 
 __all__ = ["board_page", "board_query", "in_action_page"]
@@ -26,7 +27,7 @@ def board_query(form: Any, user_id: int | None, per_page: int) -> BoardQuery:
         text=(form.q.data or "").strip()[:200],
         category=ok(form.category) or "",
         statuses=frozenset({status}) if status else frozenset(),
-        tag=(form.tag.data or "").strip().casefold()[:30],
+        tag=one_line(form.tag.data).casefold()[:30],  # cleaned as stored tags are
         author_id=user_id if user_id and form.mine.data else None,
         voted_by=user_id if user_id and form.voted.data else None,
     )
