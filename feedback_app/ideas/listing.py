@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..data import get_store
-from ..textrules import one_line
 from ..store import DONE_STATUSES, BoardQuery, IdeaSummary, Page
+from ..textrules import one_line
 
 __all__ = ["board_page", "board_query", "in_action_page"]
 
