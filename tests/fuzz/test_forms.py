@@ -328,15 +328,22 @@ DATES = st.one_of(
 )
 
 
+def _staff_form(env: Env, idea: int, which: str, data: dict[str, str]) -> TestResponse:
+    """One form of the idea page's staff panel, posted to the page's own address."""
+    fields = {f"{which}-{name}": value for name, value in data.items()}
+    return env.post(env.staff, f"/ideas/{idea}", {"staff_form": which, **fields})
+
+
 def set_status(env: Env, draw: Draw) -> None:
     idea = env.idea_from(draw(TEXT))
     status = draw(st.one_of(st.sampled_from(STATUSES), TEXT))
     response, note, when = draw(TEXT), draw(TEXT), draw(DATES)
-    reply = env.post(env.staff, f"/ideas/{idea}/status",
-                     {"status": status, "response": response, "changed_note": note,
-                      "changed_on": when})  # fmt: skip
+    notify = draw(st.sampled_from(["y", ""]))
+    reply = _staff_form(env, idea, "status", {"status": status, "response": response,
+                        "changed_note": note, "changed_on": when, "notify": notify})  # fmt: skip
     if reply.status_code != 302:
-        _refused(reply, {"response": (response, False), "changed_note": (note, True)})
+        _refused(reply, {"status-response": (response, False),
+                         "status-changed_note": (note, True)})  # fmt: skip
     else:
         assert_same_site(reply.headers["Location"])
         assert not _must_refuse(response, False, 5000, True)
@@ -356,10 +363,9 @@ def merge(env: Env, draw: Draw) -> None:
         st.just(str(env.open_idea)), st.just(str(env.closed_idea)), IDS.map(str),
         st.integers().map(str), TEXT))  # fmt: skip
     response = draw(TEXT)
-    reply = env.post(env.staff, f"/ideas/{duplicate}/merge",
-                     {"original": original, "response": response})  # fmt: skip
+    reply = _staff_form(env, duplicate, "merge", {"original": original, "response": response})
     if reply.status_code != 302:
-        _refused(reply, {"response": (response, False)})
+        _refused(reply, {"merge-response": (response, False)})
         return
     assert_same_site(reply.headers["Location"])
     stored = env.store.ideas.get(duplicate)
@@ -368,6 +374,32 @@ def merge(env: Env, draw: Draw) -> None:
     assert stored.merged_into == int(original) != env.closed_idea
     assert not env.store.ideas.get(int(original)).status.is_closed
     assert stored.history[-1].response in multi_line(response)
+
+
+def edit_idea(env: Env, draw: Draw) -> None:
+    idea = env.store.ideas.add(Idea("To edit", "d", "Drinks", env.customer_id)).id
+    title, description = draw(TEXT), draw(TEXT)
+    reply = _staff_form(env, idea, "edit", {"title": title, "description": description})
+    if reply.status_code != 302:
+        _refused(reply, {"edit-title": (title, True), "edit-description": (description, False)})
+        return
+    stored = env.store.ideas.get(idea)
+    assert matches(stored.title, one_line(title), True)
+    env.get(env.customer, f"/ideas/{idea}")
+
+
+def staff_action(env: Env, draw: Draw) -> None:
+    which = draw(st.sampled_from(["status", "merge", "edit", "spam", "", "bogus"]))
+    if which == "status":
+        set_status(env, draw)
+    elif which == "merge":
+        merge(env, draw)
+    elif which == "edit":
+        edit_idea(env, draw)
+    else:
+        idea = draw(st.one_of(st.sampled_from([env.open_idea, env.closed_idea]), IDS))
+        reply = _staff_form(env, idea, which, {})
+        assert reply.status_code in (302, 400, 404), reply.status_code
 
 
 def _follow(action: str) -> Callable[[Env, Draw], None]:
@@ -672,8 +704,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.edit_comment": edit_comment,
     "ideas.hide_comment": _hide_or_show("hide"),
     "ideas.unhide_comment": _hide_or_show("show"),
-    "ideas.set_status": set_status,
-    "ideas.merge": merge,
+    "ideas.show": staff_action,
     "ideas.follow": _follow("follow"),
     "ideas.unfollow": _follow("unfollow"),
     "unsubscribe.unsubscribe": unsubscribe,
