@@ -115,6 +115,7 @@ def _init_babel(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin.ideas import bp as admin_ideas_bp
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .dev.routes import bp as dev_bp
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(unsubscribe_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_ideas_bp)
     app.register_blueprint(sales_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(testimonials_bp)

@@ -697,6 +697,60 @@ def followup_owner(env: Env, draw: Draw) -> None:
         assert env.store.followups.get(followup.id).owner_id == env.admin_id
 
 
+def idea_queue(env: Env, draw: Draw) -> None:
+    """The console's idea queue: an answer from a row or a bulk decision, with any text."""
+    idea = env.idea_from(draw(TEXT))
+    query = draw(st.sampled_from(["", "?show=all", "?show=new&status=new", "?show=x&page=9"]))
+    if draw(st.booleans()):
+        response = draw(TEXT)
+        row = draw(st.one_of(st.just(str(idea)), IDS.map(str), TEXT))
+        data = {"queue_form": "answer", "idea": row,
+                f"i{row}-status": draw(st.sampled_from(STATUSES)), f"i{row}-response": response,
+                f"i{row}-use_reply": draw(st.sampled_from(["", "y"])),
+                f"i{row}-reply": draw(st.one_of(IDS.map(str), TEXT))}  # fmt: skip
+        reply = env.post(env.staff, f"/admin/ideas{query}", data)
+        assert reply.status_code in (200, 302, 400, 404), reply.status_code
+        if reply.status_code == 400:
+            _refused(reply, {f"i{row}-response": (response, False)})
+        return
+    ids = draw(st.lists(st.one_of(st.just(str(idea)), IDS.map(str), TEXT), max_size=3))
+    action = draw(st.one_of(st.sampled_from([*STATUSES, "spam"]), TEXT))
+    reply = env.post(env.staff, f"/admin/ideas{query}",
+                     {"queue_form": "bulk", "ids": ids, "action": action,  # type: ignore[dict-item]
+                      "response": draw(TEXT)})  # fmt: skip
+    assert reply.status_code in (302, 400), reply.status_code
+
+
+def saved_reply(env: Env, draw: Draw) -> None:
+    name, body = draw(TEXT), draw(TEXT)
+    status = draw(st.one_of(st.sampled_from(STATUSES), TEXT))
+    reply = env.post(env.staff, "/admin/ideas/replies",
+                     {"name": name, "status": status, "body": body})  # fmt: skip
+    if reply.status_code != 302:
+        _refused(reply, {"body": (body, False)})
+        return
+    saved = env.store.replies.all()[0]
+    assert matches(saved.name, one_line(name), True) and saved.status.value == status
+    again = env.post(env.staff, f"/admin/ideas/replies/{saved.id}",
+                     {"name": draw(TEXT), "status": status, "body": draw(TEXT)})  # fmt: skip
+    assert again.status_code in (302, 400)
+    env.get(env.staff, "/admin/ideas/replies")
+
+
+def change_reply(env: Env, draw: Draw) -> None:
+    number = draw(st.one_of(IDS, st.just(1)))
+    body = draw(TEXT)
+    reply = env.post(env.staff, f"/admin/ideas/replies/{number}",
+                     {"name": draw(TEXT), "status": draw(TEXT), "body": body})  # fmt: skip
+    assert reply.status_code in (302, 400, 404)
+
+
+def delete_reply(env: Env, draw: Draw) -> None:
+    number = draw(st.one_of(IDS, st.just(1)))
+    reply = env.post(env.staff, f"/admin/ideas/replies/{number}/delete", {})
+    assert reply.status_code in (302, 404)
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -729,6 +783,10 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "surveys.lost": _personal("lost"),
     "followups.step": followup_step,
     "followups.owner": followup_owner,
+    "admin_ideas.queue": idea_queue,
+    "admin_ideas.replies": saved_reply,
+    "admin_ideas.reply": change_reply,
+    "admin_ideas.delete_reply": delete_reply,
 }
 
 
