@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..data import get_store
-from ..store import BoardQuery, Idea, IdeaStatus, IdeaSummary, NotFound, Page, User
+from ..store import BoardQuery, Comment, Idea, IdeaStatus, IdeaSummary, NotFound, Page, User
 from ..store.models import CLOSED_STATUSES, AuditEntry
 from .service import BoardError, change_status
 
@@ -35,6 +35,7 @@ __all__ = [
     "idea_history",
     "merge_candidates",
     "queue_page",
+    "set_comment_hidden",
 ]
 
 OPEN_STATUSES = frozenset(s for s in IdeaStatus if s not in CLOSED_STATUSES)
@@ -143,6 +144,20 @@ def _each(idea_ids: Iterable[int], act: Callable[[int], object]) -> BulkResult:
         else:
             done.append(idea_id)
     return BulkResult(done, refused)
+
+
+def set_comment_hidden(idea_id: int, comment_id: int, hidden: bool, actor: User) -> Comment:
+    """Hide a comment from customers (kept, and shown to staff) or show it again."""
+    store = get_store()
+    comment = store.comments.get(comment_id)
+    if comment.idea_id != idea_id:
+        raise NotFound(f"comment {comment_id} of idea {idea_id}")
+    changed = store.comments.set_hidden(comment_id, hidden)
+    if changed.hidden != comment.hidden:
+        audit.record(store, actor, "comment.hide" if hidden else "comment.show", "comment",
+                     comment_id, {"hidden": comment.hidden}, {"hidden": changed.hidden},
+                     summary=comment.body[:200])  # fmt: skip
+    return changed
 
 
 def idea_history(idea_id: int) -> list[AuditEntry]:

@@ -273,11 +273,8 @@ def unhide_comment(idea_id: int, comment_id: int) -> Response:
 
 
 def _set_hidden(idea_id: int, comment_id: int, hidden: bool) -> Response:
-    if (
-        ActionForm().validate_on_submit()
-        and get_store().comments.get(comment_id).idea_id == idea_id
-    ):
-        get_store().comments.set_hidden(comment_id, hidden)
+    if ActionForm().validate_on_submit():
+        moderation.set_comment_hidden(idea_id, comment_id, hidden, current_user.user)
         flash(_("The comment is hidden; it is kept and can be shown again.") if hidden
               else _("The comment is shown again."), "success")  # fmt: skip
     return redirect(url_for("ideas.show", idea_id=idea_id) + f"#comment-{comment_id}")
