@@ -301,7 +301,7 @@ def _set_status(idea_id: int) -> str | Response | tuple[str, int]:
     form = StatusForm(prefix="status", replies=replies.replies())
     if form.use_reply.data:  # fill the response from a saved one; nothing is saved yet
         fill_from_reply(form)
-        return _render_show(idea_id, status_form=form)
+        return _render_show(idea_id, status_form=form), 400 if form.reply.errors else 200
     if form.validate_on_submit():
         try:
             service.change_status(
@@ -320,7 +320,7 @@ def _set_status(idea_id: int) -> str | Response | tuple[str, int]:
 
 def fill_from_reply(form: StatusForm) -> None:
     """The chosen saved response's words and status in the form (the server's way of doing
-    what board.js does as soon as one is chosen)."""
+    what replies.js does as soon as one is chosen)."""
     chosen = replies.reply_body(form.reply.data)
     if chosen is None:
         form.reply.errors = [_("Choose a saved response first.")]

@@ -74,7 +74,7 @@ def _answer() -> str | Response | tuple[str, int]:
     form = StatusForm(prefix=f"i{idea.id}", replies=replies.replies())
     if form.use_reply.data:
         fill_from_reply(form)
-        return _render(answering=(idea.id, form))
+        return _render(400 if form.reply.errors else 200, answering=(idea.id, form))
     if form.validate_on_submit():
         try:
             service.change_status(
