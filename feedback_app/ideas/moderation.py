@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -51,11 +53,19 @@ class Show(StrEnum):
     ALL = "all"
 
 
-def _waiting(idea: Idea, show: Show) -> bool:
+def _answered(doc: dict[str, Any]) -> bool:
+    """Whether a stored idea has an official response (`Idea.official_response`)."""
+    return any(change.get("response") for change in doc.get("history", ()))
+
+
+def _waiting(doc: dict[str, Any], show: Show, status: IdeaStatus | None) -> bool:
+    """Whether a stored idea belongs in the queue, read off its document (see `queue_page`)."""
+    if status is not None and doc["status"] != status.value:
+        return False
     if show is Show.NEW:
-        return idea.status is IdeaStatus.NEW
+        return doc["status"] == IdeaStatus.NEW.value
     if show is Show.UNANSWERED:
-        return idea.official_response is None and not idea.status.is_closed
+        return not _answered(doc) and IdeaStatus(doc["status"]) not in CLOSED_STATUSES
     return True
 
 
@@ -63,16 +73,22 @@ def queue_page(
     show: Show, status: IdeaStatus | None, page: int, per_page: int
 ) -> Page[IdeaSummary]:
     """The queue's page: new ideas first, then those without an official response, then the
-    rest; oldest first within each, so nobody waits longest by being early."""
-    found = [
-        idea for idea in get_store().ideas.all()
-        if _waiting(idea, show) and (status is None or idea.status is status)
-    ]  # fmt: skip
-    found.sort(key=lambda i: (i.status is not IdeaStatus.NEW,
-                              i.official_response is not None, i.created_at, i.id))  # fmt: skip
-    chunk = found[(page - 1) * per_page : page * per_page]
+    rest; oldest first within each, so nobody waits longest by being early.
+
+    The ideas are streamed (`store.scan`) and chosen from their stored documents: only the
+    page's ideas are read whole, with their figures. (Loading every idea took about half a
+    second on 10,000 ideas in PostgreSQL.)"""
     store = get_store()
-    return Page([store.ideas.summary(i.id) for i in chunk], page, per_page, len(found))
+    found = []
+    for batch in store.scan("ideas"):
+        for idea_id, doc in batch:
+            if _waiting(doc, show, status):
+                is_new = doc["status"] == IdeaStatus.NEW.value
+                created = datetime.fromisoformat(doc["created_at"])
+                found.append((not is_new, _answered(doc), created, idea_id))
+    found.sort()
+    chunk = found[(page - 1) * per_page : page * per_page]
+    return Page([store.ideas.summary(row[-1]) for row in chunk], page, per_page, len(found))
 
 
 def merge_candidates(idea_id: int, text: str, limit: int = 10) -> list[IdeaSummary]:

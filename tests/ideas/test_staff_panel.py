@@ -140,3 +140,12 @@ def test_a_saved_response_fills_the_form_without_javascript(board: Board) -> Non
     assert "Заплановано на весну</textarea>" in form
     assert re.search(r'<option selected value="planned"|<option value="planned" selected', form)
     assert board.store.ideas.get(idea).status is IdeaStatus.NEW, "nothing saved yet"
+
+
+def test_asking_for_a_saved_response_without_choosing_one_says_so(board: Board) -> None:
+    idea = board.idea()
+    page = board.staff_post(idea, "status", {"use_reply": "y", "reply": "", "status": "new",
+                                             "response": "Мої слова"})  # fmt: skip
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Choose a saved response first." in html
+    assert "Мої слова</textarea>" in html
