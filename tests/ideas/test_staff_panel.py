@@ -149,3 +149,19 @@ def test_asking_for_a_saved_response_without_choosing_one_says_so(board: Board) 
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "Choose a saved response first." in html
     assert "Мої слова</textarea>" in html
+
+
+def test_the_picker_offers_only_open_ideas(board: Board) -> None:
+    duplicate = board.idea("Free oat milk please")
+    archived = board.idea("Oat milk archived")
+    board.store.ideas.set_status(archived, IdeaStatus.ARCHIVED, "", by=1)
+    board.idea("Oat milk still open")
+    page = board.staff_client().get(f"/ideas/{duplicate}?find=oat+milk").get_data(as_text=True)
+    picker = _form(page, "merge")
+    assert "Oat milk still open" in picker and "Oat milk archived" not in picker
+
+
+def test_saving_unchanged_words_writes_no_audit_entry(board: Board) -> None:
+    idea = board.idea("Oat milk")
+    reply = board.staff_post(idea, "edit", {"title": "Oat milk", "description": "Why it matters"})
+    assert reply.status_code == 302 and board.store.audit.count() == 0
