@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.audit_page import bp as admin_audit_bp
     from .admin.emails import bp as admin_mail_bp
     from .admin.exports_page import bp as admin_exports_bp
+    from .admin.ideas import bp as admin_ideas_bp
     from .admin.publishing_page import bp as admin_publishing_bp
     from .admin.routes import bp as admin_bp
     from .admin.sales import bp as admin_sales_bp
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(unsubscribe_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_ideas_bp)
     app.register_blueprint(sales_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(testimonials_bp)

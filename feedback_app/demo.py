@@ -30,6 +30,7 @@ from .store import (
     Vote,
     utcnow,
 )
+from .store.models import ResponseTemplate
 
 __all__ = ["CATEGORIES", "DEMO_STAFF", "seed_demo"]
 
@@ -429,6 +430,8 @@ def seed_demo(
             idea.changed_note, idea.changed_on = note, times[-1].date()
         ideas.append(store.ideas.add(idea))
 
+    _seed_replies(store, marketer)
+
     progress("votes")
     votes = [
         Vote(
@@ -518,6 +521,24 @@ def _failed_email(store: Store, now: datetime) -> None:
         retry = now + timedelta(hours=attempt) if attempt < MAX_ATTEMPTS else None
         store.messages.settle({thanks.id: Outcome(error=error, retry_at=retry)},
                               now - timedelta(hours=MAX_ATTEMPTS - attempt))  # fmt: skip
+
+
+# Saved responses, so the console's answer form offers some from the start.
+REPLIES = (
+    ("Looking into it", IdeaStatus.UNDER_REVIEW,
+     "Thank you! Our team is looking into this and will say what we decide here."),
+    ("Next season", IdeaStatus.PLANNED,
+     "Good news: this is planned for next season. We will write again when it ships."),
+    ("Not for now", IdeaStatus.NOT_PLANNED,
+     "We looked at this carefully and cannot do it for now: thank you for asking."),
+    ("Shipped, thanks", IdeaStatus.IMPLEMENTED,
+     "Done! Thank you to everyone who voted for this. Дякуємо! Grazie!"),
+)  # fmt: skip
+
+
+def _seed_replies(store: Store, marketer: int) -> None:
+    for name, status, body in REPLIES:
+        store.replies.add(ResponseTemplate(name, status, body, created_by=marketer))
 
 
 def _response_for(status: IdeaStatus) -> str:

@@ -31,8 +31,8 @@ from .collect import PublishedIdea, PublishedTestimonial, SiteData
 from .i18n import _, fmt_date, fmt_number, ngettext
 
 __all__ = [
-    "PER_PAGE", "disclosure", "inert", "page_title", "photo_name", "render_site", "tag_slug",
-    "xml_safe",
+    "PER_PAGE", "disclosure", "idea_page_url", "inert", "page_title", "photo_name", "render_site",
+    "tag_slug", "xml_safe",
 ]  # fmt: skip
 
 PER_PAGE = 50
@@ -284,13 +284,19 @@ def _home(data: SiteData) -> str:
     )
 
 
+def idea_page_url(site_url: str, idea_id: int) -> str:
+    """Where an Idea in Action is published (its page `generated/ideas/<id>.md`, served as a
+    folder): the feed and the status emails link there."""
+    return f"{site_url.rstrip('/')}/generated/ideas/{idea_id}/"
+
+
 def _feed(data: SiteData, site_url: str) -> str:
     """Atom feed of implemented ideas; `updated` is the newest change, not the clock."""
     base = site_url.rstrip("/")
     updated = data.ideas[0].changed_on.isoformat() if data.ideas else "1970-01-01"
     entries = []
     for idea in data.ideas[:50]:
-        url = f"{base}/generated/ideas/{idea.id}/"
+        url = idea_page_url(site_url, idea.id)
         entries.append(
             "  <entry>\n"
             f"    <title>{xml_escape(idea.title)}</title>\n"

@@ -39,7 +39,7 @@ def _idea(app: Flask) -> int:
 
 
 NO_SUCH = "No idea has that number."
-NOT_A_NUMBER = "Give the number of the original idea."
+NOT_A_NUMBER = "Find the original idea and press “Merge into this”."
 
 
 @pytest.mark.parametrize(
@@ -54,8 +54,9 @@ def test_a_bad_merge_target_is_a_clear_400_that_keeps_the_text(
     idea = _idea(crash_free)
     staff = _staff(crash_free)
     token = csrf_token(staff, f"/ideas/{idea}")
-    form = {"csrf_token": token, "original": original, "response": "Già proposta: 已合并"}
-    reply = staff.post(f"/ideas/{idea}/merge", data=form)
+    form = {"csrf_token": token, "staff_form": "merge", "merge-original": original,
+            "merge-response": "Già proposta: 已合并"}  # fmt: skip
+    reply = staff.post(f"/ideas/{idea}", data=form)
     page = reply.get_data(as_text=True)
     assert reply.status_code == 400
     assert message in page
@@ -104,7 +105,7 @@ def test_a_huge_id_in_an_address_is_404(crash_free: Flask, number: str) -> None:
     gets = [f"/ideas/{number}", f"/ideas/{idea}/comments/{number}/edit",
             f"/ideas/{number}/comments/1/edit"]  # fmt: skip
     posts = [f"/ideas/{number}/vote", f"/ideas/{number}/comments", f"/ideas/{number}/follow",
-             f"/ideas/{number}/unfollow", f"/ideas/{number}/status", f"/ideas/{number}/merge",
+             f"/ideas/{number}/unfollow", f"/ideas/{number}",
              f"/ideas/{idea}/comments/{number}/hide", f"/ideas/{idea}/comments/{number}/show",
              f"/admin/staff/{number}/role", f"/admin/staff/{number}/deactivate",
              f"/admin/staff/{number}/reactivate", f"/admin/sales/jobs/{number}/cancel"]  # fmt: skip
@@ -112,7 +113,8 @@ def test_a_huge_id_in_an_address_is_404(crash_free: Flask, number: str) -> None:
         assert admin.get(url).status_code == 404, url
     for url in posts:
         reply = admin.post(url, data={"csrf_token": token, "value": "1", "body": "x",
-                                      "status": "planned", "response": "x", "original": "1",
+                                      "staff_form": "status", "status-status": "planned",
+                                      "status-response": "x",
                                       f"u{number}-role": "admin"})  # fmt: skip
         assert reply.status_code == 404, url
 
@@ -200,7 +202,7 @@ def test_odd_forms_on_every_route_never_answer_500(crash_free: Flask) -> None:
         unsubscribe = unsubscribe_link(1, idea).removeprefix("http://localhost")
     urls = [unsubscribe, "/signin", "/signin/x", "/account", "/ideas/new",
             f"/ideas/{idea}/vote", f"/ideas/{idea}/comments", f"/ideas/{idea}/follow",
-            f"/ideas/{idea}/unfollow", f"/ideas/{idea}/status", f"/ideas/{idea}/merge",
+            f"/ideas/{idea}/unfollow", f"/ideas/{idea}",
             f"/ideas/{idea}/comments/{comment}/edit", f"/ideas/{idea}/comments/{comment}/hide",
             "/admin/staff/1/role", "/unsubscribe/x",
             f"/signin/{token}", "/signout"]  # last: these two sign in and out  # fmt: skip

@@ -212,3 +212,11 @@ def test_demo_board_looks_recent_whenever_it_is_seeded(store: Store) -> None:
     seed_demo(store)
     newest = max(idea.created_at for idea in store.ideas.all())
     assert utcnow() - newest < timedelta(days=30), "the demo looks recent, whenever it is run"
+
+
+def test_the_demo_offers_saved_responses_for_several_statuses(store: Store) -> None:
+    from feedback_app.store import IdeaStatus
+
+    seed_demo(store)
+    offered = {reply.status for reply in store.replies.all()}
+    assert {IdeaStatus.PLANNED, IdeaStatus.IMPLEMENTED, IdeaStatus.NOT_PLANNED} <= offered

@@ -376,9 +376,10 @@ def test_a_publish_on_one_host_waits_for_the_lock_held_on_another(cluster: Clust
     with cluster.store.lock("publish", timeout=5):  # held as another host's publish holds it
         token = staff.form_token(b, f"/ideas/{idea}")
         started = time.monotonic()
-        status, _ = staff.request(b, "POST", f"/ideas/{idea}/status", {
-            "csrf_token": token, "status": "implemented", "response": "Готово! 已上线。",
-            "changed_note": "Менше цукру · 少糖", "changed_on": date.today().isoformat(),
+        status, _ = staff.request(b, "POST", f"/ideas/{idea}", {
+            "csrf_token": token, "staff_form": "status", "status-status": "implemented",
+            "status-response": "Готово! 已上线。", "status-changed_note": "Менше цукру · 少糖",
+            "status-changed_on": date.today().isoformat(), "status-notify": "y",
         })  # fmt: skip
         assert status == 302 and time.monotonic() - started < 5, "the request never waits"
         time.sleep(2.5)  # B's publisher starts at once (no delay) and must wait for the lock

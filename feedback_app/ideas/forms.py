@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, StopValidation
 
 from ..forms import PlainSelect, VoiceboxForm, text_area, text_field
 from ..store import SORTS, IdeaStatus, Stance
+from ..store.models import ResponseTemplate
 from ..templating import STATUS_LABELS, status_label
 
 __all__ = [
     "CommentForm",
     "EditCommentForm",
+    "EditIdeaForm",
     "FilterForm",
     "IdeaForm",
     "MergeForm",
@@ -100,21 +112,36 @@ class EditCommentForm(VoiceboxForm):
     body = text_area(_l("Your comment"), max_length=2000)
 
 
+STATUS_CHOICES = [
+    SelectChoice(s.value, STATUS_LABELS[s]) for s in IdeaStatus if s is not IdeaStatus.DUPLICATE
+]
+NOTIFY_LABEL = _l("Email the voters and followers about this change")
+
+
 class StatusForm(VoiceboxForm):
-    status = SelectField(
-        _l("New status"),
-        choices=[
-            SelectChoice(s.value, STATUS_LABELS[s])
-            for s in IdeaStatus
-            if s is not IdeaStatus.DUPLICATE
-        ],
-    )
+    """A status with its official response. `replies` (id, name) offers the saved responses:
+    "Use this response" (`use_reply`) puts the chosen one into the response box, without
+    JavaScript; nothing is saved until the status button is pressed."""
+
+    status = SelectField(_l("New status"), choices=STATUS_CHOICES)
+    reply = SelectField(_l("Saved response"), choices=[], validate_choice=False)
+    use_reply = SubmitField(_l("Use this response"))
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
     # One line: it is shown inline ("What changed: …") in the app, on the site and in the feed.
     changed_note = text_field(
         _l("What changed (needed for implemented)"), max_length=300, required=False
     )
     changed_on = DateField(_l("Changed on"), validators=[Optional()])
+    notify = BooleanField(NOTIFY_LABEL, default=True)
+
+    def __init__(self, *args: Any, replies: Sequence[ResponseTemplate] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each option carries its words and status: board.js fills the form when one is chosen.
+        self.reply.choices = [SelectChoice("", gettext("Choose a saved response"))] + [
+            SelectChoice(str(r.id), f"{STATUS_LABELS[r.status]}: {r.name}",
+                         render_kw={"data-body": r.body, "data-status": r.status.value})
+            for r in replies
+        ]  # fmt: skip
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The note is optional except for implemented ideas; said beside the note itself (the
@@ -131,15 +158,27 @@ class StatusForm(VoiceboxForm):
 
 
 class MergeForm(VoiceboxForm):
+    """Merge into the idea whose "Merge into this" button was pressed (its id is the button's
+    value), with the official response the duplicate's followers read."""
+
     original = WholeNumberField(
-        _l("Number of the original idea"),
+        _l("The original idea"),
         validators=[
-            InputRequired(_l("Give the number of the original idea.")),
+            InputRequired(_l("Find the original idea and press “Merge into this”.")),
             NumberRange(min=1, max=MAX_NUMBER, message=_l("No idea has that number.")),
         ],
-        invalid=_l("Give the number of the original idea."),
+        invalid=_l("Find the original idea and press “Merge into this”."),
     )
     response = text_area(_l("Official response (Markdown)"), max_length=5000)
+    notify = BooleanField(NOTIFY_LABEL, default=True)
+
+
+class EditIdeaForm(VoiceboxForm):
+    """Staff correct an idea's words (a typo, a title that says nothing); the audit log keeps
+    what it said before."""
+
+    title = text_field(_l("Title"), max_length=120)
+    description = text_area(_l("Description"), max_length=5000)
 
 
 class PageForm(VoiceboxForm):

@@ -6,10 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..data import get_store
-from ..store import DONE_STATUSES, BoardQuery, IdeaSummary, Page
+from ..store import DONE_STATUSES, BoardQuery, IdeaStatus, IdeaSummary, Page
 from ..textrules import one_line
 
 __all__ = ["board_page", "board_query", "in_action_page"]
+
+
+# The board without a status filter: archived ideas (spam among them) are shown only to those
+# who ask for archived ideas.
+ON_THE_BOARD = frozenset(s for s in IdeaStatus if s is not IdeaStatus.ARCHIVED)
 
 
 def board_query(form: Any, user_id: int | None, per_page: int) -> BoardQuery:
@@ -26,7 +31,7 @@ def board_query(form: Any, user_id: int | None, per_page: int) -> BoardQuery:
         per_page=per_page,
         text=(form.q.data or "").strip()[:200],
         category=ok(form.category) or "",
-        statuses=frozenset({status}) if status else frozenset(),
+        statuses=frozenset({status}) if status else ON_THE_BOARD,
         tag=one_line(form.tag.data).casefold()[:30],  # cleaned as stored tags are
         author_id=user_id if user_id and form.mine.data else None,
         voted_by=user_id if user_id and form.voted.data else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import (
@@ -26,12 +27,13 @@ from ..data import get_store
 from ..forms import ActionForm
 from ..page_cache import kept_for_visitors
 from ..security import csrf
-from ..store import IdeaStatus, NotFound, Page, Stance
+from ..store import Idea, IdeaStatus, NotFound, Page, Stance
 from ..text import render_markdown
-from . import service
+from . import moderation, replies, service
 from .forms import (
     CommentForm,
     EditCommentForm,
+    EditIdeaForm,
     FilterForm,
     IdeaForm,
     MergeForm,
@@ -121,8 +123,11 @@ def new() -> str | Response:
     return render_template("ideas/new.html", form=form)
 
 
-@bp.get("/<int:idea_id>")
-def show(idea_id: int) -> str:
+@bp.route("/<int:idea_id>", methods=["GET", "POST"])
+def show(idea_id: int) -> str | Response | tuple[str, int]:
+    """The idea; a POST is one of the staff panel's forms (see `_staff_action`)."""
+    if request.method == "POST":
+        return _staff_action(idea_id)
     return _render_show(idea_id)
 
 
@@ -146,14 +151,30 @@ def _render_show(idea_id: int, **overrides: Any) -> str:
         "original": store.ideas.get(summary.idea.merged_into) if summary.idea.merged_into else None,
         "comment_form": CommentForm(),
         "action_form": ActionForm(),
-        "status_form": StatusForm(status=summary.idea.status.value) if staff else None,
-        "merge_form": MergeForm() if staff else None,
         "edit_window": service.COMMENT_EDIT_WINDOW,
         "render_markdown": render_markdown,
         "allow_demote": current_app.config["ALLOW_DEMOTE"],
     }
+    if staff:
+        context.update(_staff_panel(summary.idea))
     context.update(overrides)
     return render_template("ideas/detail.html", **context)
+
+
+def _staff_panel(idea: Idea) -> dict[str, Any]:
+    """The staff panel's forms, each empty but for its defaults (a form that failed replaces
+    its own), the merge picker's candidates for `?find=`, and what staff did to the idea."""
+    find = request.args.get("find", "")[:200]
+    return {
+        "status_form": StatusForm(formdata=None, prefix="status", status=idea.status.value,
+                                  replies=replies.replies()),
+        "merge_form": MergeForm(formdata=None, prefix="merge"),
+        "edit_form": EditIdeaForm(formdata=None, prefix="edit", title=idea.title,
+                                  description=idea.description),
+        "find": find,
+        "candidates": moderation.merge_candidates(idea.id, find),
+        "staff_history": moderation.idea_history(idea.id),
+    }  # fmt: skip
 
 
 def _name(user_id: int) -> str:
@@ -252,41 +273,67 @@ def unhide_comment(idea_id: int, comment_id: int) -> Response:
 
 
 def _set_hidden(idea_id: int, comment_id: int, hidden: bool) -> Response:
-    if (
-        ActionForm().validate_on_submit()
-        and get_store().comments.get(comment_id).idea_id == idea_id
-    ):
-        get_store().comments.set_hidden(comment_id, hidden)
+    if ActionForm().validate_on_submit():
+        moderation.set_comment_hidden(idea_id, comment_id, hidden, current_user.user)
         flash(_("The comment is hidden; it is kept and can be shown again.") if hidden
               else _("The comment is shown again."), "success")  # fmt: skip
     return redirect(url_for("ideas.show", idea_id=idea_id) + f"#comment-{comment_id}")
 
 
-@bp.post("/<int:idea_id>/status")
 @staff_required
-def set_status(idea_id: int) -> str | Response | tuple[str, int]:
-    form = StatusForm()
+def _staff_action(idea_id: int) -> str | Response | tuple[str, int]:
+    """Every form of the staff panel posts to the idea's own address (one rule for both
+    methods: a number no idea can have is a 404 whichever): one that fails comes back there
+    (reloading asks to send it again, never a 405), with only its own fields refilled, since
+    each form reads only the fields of its own prefix."""
+    act = _STAFF_ACTIONS.get(request.form.get("staff_form", ""))
+    if act is None:
+        abort(400)
+    return act(idea_id)
+
+
+def _done(idea_id: int, message: str) -> Response:
+    flash(message, "success")
+    return redirect(url_for("ideas.show", idea_id=idea_id))
+
+
+def _set_status(idea_id: int) -> str | Response | tuple[str, int]:
+    form = StatusForm(prefix="status", replies=replies.replies())
+    if form.use_reply.data:  # fill the response from a saved one; nothing is saved yet
+        fill_from_reply(form)
+        return _render_show(idea_id, status_form=form), 400 if form.reply.errors else 200
     if form.validate_on_submit():
         try:
             service.change_status(
-                idea_id, IdeaStatus(form.status.data), form.response.data, current_user.id,
-                form.changed_note.data or "", form.changed_on.data,
+                idea_id, IdeaStatus(form.status.data), form.response.data, current_user.user,
+                form.changed_note.data or "", form.changed_on.data, notify=form.notify.data,
             )  # fmt: skip
         except service.BoardError as exc:
             form.status.errors = [str(exc)]
         else:
-            flash(_("Status changed. Everyone following the idea is being emailed."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea_id))
+            told = _("Status changed. Everyone following the idea is being emailed.")
+            return _done(
+                idea_id, told if form.notify.data else _("Status changed. Nobody was emailed.")
+            )
     return _staff_form_again(idea_id, status_form=form)
 
 
-@bp.post("/<int:idea_id>/merge")
-@staff_required
-def merge(idea_id: int) -> str | Response | tuple[str, int]:
-    form = MergeForm()
+def fill_from_reply(form: StatusForm) -> None:
+    """The chosen saved response's words and status in the form (the server's way of doing
+    what replies.js does as soon as one is chosen)."""
+    chosen = replies.reply_body(form.reply.data)
+    if chosen is None:
+        form.reply.errors = [_("Choose a saved response first.")]
+        return
+    form.status.data, form.response.data = chosen[0].value, chosen[1]
+
+
+def _merge(idea_id: int) -> str | Response | tuple[str, int]:
+    form = MergeForm(prefix="merge")
     if form.validate_on_submit():
         try:
-            service.merge_ideas(idea_id, form.original.data, current_user.id, form.response.data)
+            service.merge_ideas(idea_id, form.original.data, current_user.user,
+                                form.response.data, notify=form.notify.data)  # fmt: skip
         except (service.BoardError, NotFound) as exc:
             form.original.errors = [
                 str(exc) if isinstance(exc, service.BoardError) else _("No idea has that number.")
@@ -295,6 +342,34 @@ def merge(idea_id: int) -> str | Response | tuple[str, int]:
             flash(_("Merged. Votes and followers moved to the original idea."), "success")
             return redirect(url_for("ideas.show", idea_id=form.original.data))
     return _staff_form_again(idea_id, merge_form=form)
+
+
+def _edit(idea_id: int) -> str | Response | tuple[str, int]:
+    form = EditIdeaForm(prefix="edit")
+    if form.validate_on_submit():
+        moderation.edit_idea(idea_id, current_user.user, form.title.data, form.description.data)
+        return _done(idea_id, _("The idea is updated; its earlier words are kept in its history."))
+    return _staff_form_again(idea_id, edit_form=form)
+
+
+def _spam(idea_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        moderation.archive_spam(idea_id, current_user.user)
+    except service.BoardError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("ideas.show", idea_id=idea_id))
+    return _done(idea_id, _("Archived as spam: it is off the board and nobody was emailed. "
+                            "Reopen it by setting the status to Under review."))  # fmt: skip
+
+
+_STAFF_ACTIONS: dict[str, Callable[[int], str | Response | tuple[str, int]]] = {
+    "status": _set_status,
+    "merge": _merge,
+    "edit": _edit,
+    "spam": _spam,
+}
 
 
 def _staff_form_again(idea_id: int, **forms: Any) -> tuple[str, int]:

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from generator.render import idea_page_url
+
+from .. import audit
 from ..data import get_store
 from ..links import public_url
 from ..mail import enqueue_job, job_handler
@@ -31,6 +35,7 @@ from ..store import (
     Message,
     NotFound,
     Stance,
+    User,
     utcnow,
 )
 from ..templating import STATUS_LABELS
@@ -107,11 +112,13 @@ def change_status(
     idea_id: int,
     status: IdeaStatus,
     response: str,
-    by: int,
+    actor: User,
     changed_note: str = "",
     changed_on: date | None = None,
+    notify: bool = True,
 ) -> Idea:
-    """A staff decision: the new status with its official response, told to every follower."""
+    """A staff decision: the new status with its official response, kept in the audit log and,
+    unless staff say otherwise (`notify`), told to every follower."""
     store = get_store()
     idea = store.ideas.get(idea_id)
     if status is IdeaStatus.DUPLICATE:
@@ -123,23 +130,36 @@ def change_status(
         )  # fmt: skip
     if status.is_done and not changed_note:
         raise BoardError(_("Say what changed: customers and the published site show it."))
-    updated = store.ideas.set_status(idea_id, status, response, by, changed_note, changed_on)
-    _tell_followers(updated, _("Status: %(status)s", status=STATUS_LABELS[status]), response)
+    updated = store.ideas.set_status(idea_id, status, response, actor.id, changed_note, changed_on)
+    before, after = audit.changes(idea, updated, ("status", "changed_note", "changed_on"))
+    audit.record(store, actor, "idea.status", "idea", idea_id, before,
+                 {**after, "response": response, "notified": notify})  # fmt: skip
+    if notify:
+        headline = _("Status: %(status)s", status=STATUS_LABELS[status])
+        _tell_followers(updated, headline, response, changed_note if status.is_done else "")
     if status.is_done or idea.status.is_done:  # the public "Ideas in Action" changes
         published_data_changed()
     return updated
 
 
-def merge_ideas(duplicate_id: int, original_id: int, by: int, response: str) -> Idea:
+def merge_ideas(
+    duplicate_id: int, original_id: int, actor: User, response: str, notify: bool = True
+) -> Idea:
     store = get_store()
     original = store.ideas.get(original_id)
+    duplicate = store.ideas.get(duplicate_id)
     followers_before = store.ideas.followers(duplicate_id)
     try:
-        merged = store.ideas.merge(duplicate_id, original_id, by, response)
+        merged = store.ideas.merge(duplicate_id, original_id, actor.id, response)
     except Conflict as exc:
         raise BoardError(_("These ideas cannot be merged: %(why)s.", why=str(exc))) from exc
-    note = _("Merged into “%(title)s”. Votes and followers moved there.", title=original.title)
-    _tell_followers(merged, note, response, recipients=followers_before)
+    before, after = audit.changes(duplicate, merged, ("status", "merged_into"))
+    audit.record(store, actor, "idea.merge", "idea", duplicate_id, before,
+                 {**after, "response": response, "notified": notify},
+                 summary=original.title)  # fmt: skip
+    if notify:
+        note = _("Merged into “%(title)s”. Votes and followers moved there.", title=original.title)
+        _tell_followers(merged, note, response, recipients=followers_before)
     return merged
 
 
@@ -168,16 +188,39 @@ def read_unsubscribe(token: str) -> tuple[int, int] | None:
 
 
 def _tell_followers(
-    idea: Idea, headline: str, response: str, recipients: set[int] | None = None
+    idea: Idea,
+    headline: str,
+    response: str,
+    changed_note: str = "",
+    recipients: set[int] | None = None,
 ) -> None:
     """Record one job that the mailer turns into one email per follower (or per `recipients`,
-    fixed now when followers are about to move, as in a merge)."""
+    fixed now when followers are about to move, as in a merge). An idea in action links to its
+    page on the published site, where prospects read it too."""
+    site_page = idea_page_url(current_app.config["SITE_URL"], idea.id) if changed_note else ""
     enqueue_job(
         FOLLOWER_NEWS,
         {"idea_id": idea.id, "headline": headline, "response": response,
+         "changed_note": changed_note, "site_page": site_page,
          "recipients": sorted(recipients) if recipients is not None else None,
          "locale": str(get_locale() or current_app.config["LOCALE"])},
     )  # fmt: skip
+
+
+def _news_text(news: dict[str, Any], name: str, link: str, site: str, stop: str) -> str:
+    """One follower's email: the headline, the official response, what changed and where it is
+    published (for an idea in action), then the way to stop these emails."""
+    parts = [_("Hello %(name)s,", name=name), news["headline"], news["response"]]
+    if news.get("changed_note"):
+        parts.append(_("What changed: %(note)s", note=news["changed_note"]))
+    if news.get("site_page"):
+        parts.append(_("Read it on our site: %(page)s", page=news["site_page"]))
+    parts.append(_("See the idea: %(link)s", link=link))
+    parts.append(
+        _("You get this because you posted, voted on or follow this idea on %(site)s.\n"
+          "Stop emails about this idea (one click): %(stop)s", site=site, stop=stop)
+    )  # fmt: skip
+    return "\n\n".join(parts) + "\n"
 
 
 @job_handler(FOLLOWER_NEWS)
@@ -197,18 +240,15 @@ def _follower_news(job: Job) -> Iterator[tuple[str, Message]]:
             except NotFound:  # an account removed since it followed
                 continue
             stop = unsubscribe_link(user_id, idea.id)
-            yield str(user_id), Message(
-                person.email,
-                _("News about “%(title)s”", title=idea.title),
-                _(
-                    "Hello %(name)s,\n\n%(headline)s\n\n%(response)s\n\nSee the idea: %(link)s\n\n"
-                    "You get this because you posted, voted on or follow this idea on %(site)s.\n"
-                    "Stop emails about this idea (one click): %(stop)s\n",
-                    name=person.display_name, headline=news["headline"],
-                    response=news["response"], link=link, site=site, stop=stop,
+            yield (
+                str(user_id),
+                Message(
+                    person.email,
+                    _("News about “%(title)s”", title=idea.title),
+                    _news_text(news, person.display_name, link, site, stop),
+                    unsubscribe=stop,
                 ),
-                unsubscribe=stop,
-            )  # fmt: skip
+            )
 
 
 def _closed_message(idea: Idea) -> str:

@@ -63,7 +63,7 @@ def test_customer_posts_votes_argues_and_hears_back(live_server: LiveServer, pag
     page.get_by_label("What changed (needed for implemented)").fill(
         "Oat milk costs the same as dairy."
     )
-    page.get_by_role("button", name="Change status and tell followers").click()
+    page.get_by_role("button", name="Change the status").click()
     expect(page.get_by_text("Status changed.")).to_be_visible()
     expect(page.locator(".official")).to_contain_text("Fatto! Grazie a tutti.")
 

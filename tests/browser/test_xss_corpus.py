@@ -160,7 +160,9 @@ def seeded(live_server: LiveServer) -> Iterator[Seeded]:
             store.comments.set_hidden(comment, True)
         found.ideas[vector], found.authors[vector], found.comments[vector] = idea, author, comment
         with app.test_request_context("/"):
-            service.change_status(idea, IdeaStatus.IMPLEMENTED, vector, staff, changed_note=vector)
+            service.change_status(
+                idea, IdeaStatus.IMPLEMENTED, vector, store.users.get(staff), changed_note=vector
+            )
         store.testimonials.add(Testimonial(
             vector, 1 + n % 5, vector, user_id=author, credit_role=vector,
             credit_company=vector, connection=vector, tags=[vector], featured=n < 3,

@@ -331,15 +331,22 @@ DATES = st.one_of(
 )
 
 
+def _staff_form(env: Env, idea: int, which: str, data: dict[str, str]) -> TestResponse:
+    """One form of the idea page's staff panel, posted to the page's own address."""
+    fields = {f"{which}-{name}": value for name, value in data.items()}
+    return env.post(env.staff, f"/ideas/{idea}", {"staff_form": which, **fields})
+
+
 def set_status(env: Env, draw: Draw) -> None:
     idea = env.idea_from(draw(TEXT))
     status = draw(st.one_of(st.sampled_from(STATUSES), TEXT))
     response, note, when = draw(TEXT), draw(TEXT), draw(DATES)
-    reply = env.post(env.staff, f"/ideas/{idea}/status",
-                     {"status": status, "response": response, "changed_note": note,
-                      "changed_on": when})  # fmt: skip
+    notify = draw(st.sampled_from(["y", ""]))
+    reply = _staff_form(env, idea, "status", {"status": status, "response": response,
+                        "changed_note": note, "changed_on": when, "notify": notify})  # fmt: skip
     if reply.status_code != 302:
-        _refused(reply, {"response": (response, False), "changed_note": (note, True)})
+        _refused(reply, {"status-response": (response, False),
+                         "status-changed_note": (note, True)})  # fmt: skip
     else:
         assert_same_site(reply.headers["Location"])
         assert not _must_refuse(response, False, 5000, True)
@@ -359,10 +366,9 @@ def merge(env: Env, draw: Draw) -> None:
         st.just(str(env.open_idea)), st.just(str(env.closed_idea)), IDS.map(str),
         st.integers().map(str), TEXT))  # fmt: skip
     response = draw(TEXT)
-    reply = env.post(env.staff, f"/ideas/{duplicate}/merge",
-                     {"original": original, "response": response})  # fmt: skip
+    reply = _staff_form(env, duplicate, "merge", {"original": original, "response": response})
     if reply.status_code != 302:
-        _refused(reply, {"response": (response, False)})
+        _refused(reply, {"merge-response": (response, False)})
         return
     assert_same_site(reply.headers["Location"])
     stored = env.store.ideas.get(duplicate)
@@ -371,6 +377,32 @@ def merge(env: Env, draw: Draw) -> None:
     assert stored.merged_into == int(original) != env.closed_idea
     assert not env.store.ideas.get(int(original)).status.is_closed
     assert stored.history[-1].response in multi_line(response)
+
+
+def edit_idea(env: Env, draw: Draw) -> None:
+    idea = env.store.ideas.add(Idea("To edit", "d", "Drinks", env.customer_id)).id
+    title, description = draw(TEXT), draw(TEXT)
+    reply = _staff_form(env, idea, "edit", {"title": title, "description": description})
+    if reply.status_code != 302:
+        _refused(reply, {"edit-title": (title, True), "edit-description": (description, False)})
+        return
+    stored = env.store.ideas.get(idea)
+    assert matches(stored.title, one_line(title), True)
+    env.get(env.customer, f"/ideas/{idea}")
+
+
+def staff_action(env: Env, draw: Draw) -> None:
+    which = draw(st.sampled_from(["status", "merge", "edit", "spam", "", "bogus"]))
+    if which == "status":
+        set_status(env, draw)
+    elif which == "merge":
+        merge(env, draw)
+    elif which == "edit":
+        edit_idea(env, draw)
+    else:
+        idea = draw(st.one_of(st.sampled_from([env.open_idea, env.closed_idea]), IDS))
+        reply = _staff_form(env, idea, which, {})
+        assert reply.status_code in (302, 400, 404), reply.status_code
 
 
 def _follow(action: str) -> Callable[[Env, Draw], None]:
@@ -857,6 +889,60 @@ def allow_mail_again(env: Env, draw: Draw) -> None:
         assert env.store.contacts.get(contact.id).suppressed_at is None
 
 
+def idea_queue(env: Env, draw: Draw) -> None:
+    """The console's idea queue: an answer from a row or a bulk decision, with any text."""
+    idea = env.idea_from(draw(TEXT))
+    query = draw(st.sampled_from(["", "?show=all", "?show=new&status=new", "?show=x&page=9"]))
+    if draw(st.booleans()):
+        response = draw(TEXT)
+        row = draw(st.one_of(st.just(str(idea)), IDS.map(str), TEXT))
+        data = {"queue_form": "answer", "idea": row,
+                f"i{row}-status": draw(st.sampled_from(STATUSES)), f"i{row}-response": response,
+                f"i{row}-use_reply": draw(st.sampled_from(["", "y"])),
+                f"i{row}-reply": draw(st.one_of(IDS.map(str), TEXT))}  # fmt: skip
+        reply = env.post(env.staff, f"/admin/ideas{query}", data)
+        assert reply.status_code in (200, 302, 400, 404), reply.status_code
+        if reply.status_code == 400:
+            _refused(reply, {f"i{row}-response": (response, False)})
+        return
+    ids = draw(st.lists(st.one_of(st.just(str(idea)), IDS.map(str), TEXT), max_size=3))
+    action = draw(st.one_of(st.sampled_from([*STATUSES, "spam"]), TEXT))
+    reply = env.post(env.staff, f"/admin/ideas{query}",
+                     {"queue_form": "bulk", "ids": ids, "action": action,  # type: ignore[dict-item]
+                      "response": draw(TEXT)})  # fmt: skip
+    assert reply.status_code in (302, 400), reply.status_code
+
+
+def saved_reply(env: Env, draw: Draw) -> None:
+    name, body = draw(TEXT), draw(TEXT)
+    status = draw(st.one_of(st.sampled_from(STATUSES), TEXT))
+    reply = env.post(env.staff, "/admin/ideas/replies",
+                     {"name": name, "status": status, "body": body})  # fmt: skip
+    if reply.status_code != 302:
+        _refused(reply, {"body": (body, False)})
+        return
+    saved = env.store.replies.all()[0]
+    assert matches(saved.name, one_line(name), True) and saved.status.value == status
+    again = env.post(env.staff, f"/admin/ideas/replies/{saved.id}",
+                     {"name": draw(TEXT), "status": status, "body": draw(TEXT)})  # fmt: skip
+    assert again.status_code in (302, 400)
+    env.get(env.staff, "/admin/ideas/replies")
+
+
+def change_reply(env: Env, draw: Draw) -> None:
+    number = draw(st.one_of(IDS, st.just(1)))
+    body = draw(TEXT)
+    reply = env.post(env.staff, f"/admin/ideas/replies/{number}",
+                     {"name": draw(TEXT), "status": draw(TEXT), "body": body})  # fmt: skip
+    assert reply.status_code in (302, 400, 404)
+
+
+def delete_reply(env: Env, draw: Draw) -> None:
+    number = draw(st.one_of(IDS, st.just(1)))
+    reply = env.post(env.staff, f"/admin/ideas/replies/{number}/delete", {})
+    assert reply.status_code in (302, 404)
+
+
 STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.new": post_idea,
     "ideas.vote": vote,
@@ -864,8 +950,7 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "ideas.edit_comment": edit_comment,
     "ideas.hide_comment": _hide_or_show("hide"),
     "ideas.unhide_comment": _hide_or_show("show"),
-    "ideas.set_status": set_status,
-    "ideas.merge": merge,
+    "ideas.show": staff_action,
     "ideas.follow": _follow("follow"),
     "ideas.unfollow": _follow("unfollow"),
     "unsubscribe.unsubscribe": unsubscribe,
@@ -901,6 +986,10 @@ STRATEGIES: dict[str, Callable[[Env, Draw], None]] = {
     "admin_sales.cancel": sales_cancel,
     "admin_mail.send_again": send_email_again,
     "admin_mail.allow_mail_again": allow_mail_again,
+    "admin_ideas.queue": idea_queue,
+    "admin_ideas.replies": saved_reply,
+    "admin_ideas.reply": change_reply,
+    "admin_ideas.delete_reply": delete_reply,
 }
 
 
@@ -922,10 +1011,11 @@ def test_form_survives_any_text(env: Env, endpoint: str, data: st.DataObject) ->
 QUERY_PAGES = [
     "/", "/ideas", "/ideas/in-action", "/signin", "/account", "/admin/", "/admin/staff/",
     "/admin/sales/", "/admin/staff/tokens", "/admin/audit", "/admin/testimonials",
-    "/admin/followups",
+    "/admin/followups", "/admin/ideas", "/admin/ideas/replies", "/admin/emails",
 ]  # fmt: skip
 PARAMS = ["q", "email", "tag", "category", "status", "sort", "page", "mine", "voted", "next",
-          "title", "person", "action", "kind", "since", "until", "state", "owner"]  # fmt: skip
+          "title", "person", "action", "kind", "since", "until", "state", "owner",
+          "show"]  # fmt: skip
 
 
 @FUZZ

@@ -261,9 +261,10 @@ def test_status_change_publishes_in_the_background(
     client = app.test_client()
     sign_in(client, store.users.add("m@example.com", Role.MARKETER).id)
     token = csrf_token(client, f"/ideas/{idea}")
-    reply = client.post(f"/ideas/{idea}/status", data={
-        "csrf_token": token, "status": "implemented", "response": "Back!",
-        "changed_note": "Cinnamon rolls are back every Friday"})  # fmt: skip
+    reply = client.post(f"/ideas/{idea}", data={
+        "csrf_token": token, "staff_form": "status", "status-status": "implemented",
+        "status-response": "Back!",
+        "status-changed_note": "Cinnamon rolls are back every Friday"})  # fmt: skip
     assert reply.status_code == 302
     answered.set()
     page = site / f"generated/ideas/{idea}/index.html"

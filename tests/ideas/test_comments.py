@@ -83,3 +83,10 @@ def test_staff_hide_a_comment_and_it_is_kept(board: Board) -> None:
     assert board.post(f"/ideas/{idea}/comments/{rude.id}/hide").status_code == 403
     staff.post(f"/ideas/{idea}/comments/{rude.id}/show", data={"csrf_token": token})
     assert "rude words" in board.client.get(f"/ideas/{idea}").get_data(as_text=True)
+    hide, show = (board.store.audit.find(action=f"comment.{a}")[0] for a in ("hide", "show"))
+    assert (hide.target_id, hide.before, hide.after) == (rude.id, {"hidden": False},
+                                                         {"hidden": True})  # fmt: skip
+    assert show.after == {"hidden": False} and show.actor_email == "staff@example.com"
+    other = board.idea("Another idea")
+    wrong = staff.post(f"/ideas/{other}/comments/{rude.id}/hide", data={"csrf_token": token})
+    assert wrong.status_code == 404 and not board.store.comments.get(rude.id).hidden

@@ -14,7 +14,6 @@ from feedback_app.mail import JOB_LEASE, mailer
 from feedback_app.store import Store, TinyStore, utcnow
 from feedback_app.store.postgres.database import Database
 from feedback_app.store.tinydb.storage import AtomicStorage
-from tests.conftest import csrf_token
 from tests.ideas.conftest import Board
 
 
@@ -52,12 +51,7 @@ def _followed_idea(board: Board, followers: int) -> int:
 
 
 def _change_status(board: Board, idea: int) -> int:
-    staff = board.staff_client()
-    token = csrf_token(staff, f"/ideas/{idea}")
-    reply = staff.post(
-        f"/ideas/{idea}/status",
-        data={"csrf_token": token, "status": "planned", "response": "Заплановано"},
-    )
+    reply = board.staff_post(idea, "status", {"status": "planned", "response": "Заплановано"})
     assert reply.status_code == 302
     return reply.status_code
 

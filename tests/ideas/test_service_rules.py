@@ -45,14 +45,14 @@ def _idea(store: Store, author: int, title: str = "Oat milk at no extra charge")
 
 def _archived(store: Store, author: int, staff: int) -> int:
     idea = _idea(store, author)
-    service.change_status(idea, IdeaStatus.ARCHIVED, "Old news", staff)
+    service.change_status(idea, IdeaStatus.ARCHIVED, "Old news", store.users.get(staff))
     return idea
 
 
 def _merged(store: Store, author: int, staff: int) -> int:
     original = _idea(store, author, "Plant milk for free")
     duplicate = _idea(store, author, "Free oat milk")
-    service.merge_ideas(duplicate, original, staff, "Same idea")
+    service.merge_ideas(duplicate, original, store.users.get(staff), "Same idea")
     return duplicate
 
 
@@ -125,7 +125,8 @@ def test_only_the_author_edits_a_comment_and_only_for_fifteen_minutes(
 
 
 def test_status_rules(ctx: Store, people: People) -> None:
-    author, _, staff = people
+    author, _, staff_id = people
+    staff = ctx.users.get(staff_id)
     idea = _idea(ctx, author)
     with pytest.raises(BoardError, match="merge it"):
         service.change_status(idea, IdeaStatus.DUPLICATE, "Dup", staff)
@@ -149,7 +150,7 @@ def test_a_status_change_emails_every_follower_once(ctx: Store, people: People) 
     author, voter, staff = people
     idea = _idea(ctx, author)
     service.cast_vote(idea, voter, 1)
-    service.change_status(idea, IdeaStatus.PLANNED, "Coming in spring", staff)
+    service.change_status(idea, IdeaStatus.PLANNED, "Coming in spring", ctx.users.get(staff))
     assert mailer().run_jobs() == 2  # the request recorded one job; the mailer fans it out
     mail = [m for m in ctx.messages.all() if "Coming in spring" in m.text]
     assert sorted(m.to for m in mail) == ["author@example.com", "voter@example.com"]
@@ -160,14 +161,14 @@ def test_merge_rules(ctx: Store, people: People) -> None:
     author, voter, staff = people
     original = _idea(ctx, author, "Plant milk for free")
     with pytest.raises(BoardError):
-        service.merge_ideas(original, original, staff, "Itself")
+        service.merge_ideas(original, original, ctx.users.get(staff), "Itself")
     closed = _archived(ctx, author, staff)
     duplicate = _idea(ctx, author, "Free oat milk")
     with pytest.raises(BoardError):
-        service.merge_ideas(duplicate, closed, staff, "Into a closed idea")
+        service.merge_ideas(duplicate, closed, ctx.users.get(staff), "Into a closed idea")
     assert ctx.ideas.get(duplicate).status is IdeaStatus.NEW
     service.cast_vote(duplicate, voter, 1)
-    merged = service.merge_ideas(duplicate, original, staff, "Same idea")
+    merged = service.merge_ideas(duplicate, original, ctx.users.get(staff), "Same idea")
     assert merged.status is IdeaStatus.DUPLICATE and merged.merged_into == original
     assert ctx.votes.value(original, voter) == 1, "the vote moved to the original"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from feedback_app.store import IdeaStatus
-from tests.conftest import csrf_token, run_mail_jobs
+from tests.conftest import run_mail_jobs
 from tests.ideas.conftest import Board
 
 
 def _staff_post(board: Board, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
-    staff = board.staff_client()
-    token = csrf_token(staff, "/ideas/new")
-    return staff.post(url, data={"csrf_token": token, **data})
+    """Post the staff form that `url` names (`/ideas/<id>/status` or `…/merge`)."""
+    _, _, idea, which = url.split("/")
+    return board.staff_post(int(idea), which, data)
 
 
 def test_status_change_is_answered_recorded_and_emailed(board: Board) -> None:
@@ -124,7 +124,7 @@ def test_the_missing_note_is_flagged_beside_the_note_field(board: Board) -> None
         board, f"/ideas/{idea}/status", {"status": "implemented", "response": "Done"}
     )
     html = page.get_data(as_text=True)
-    note_field = html.index('id="changed_note"')
-    assert html.index("Say what changed", note_field) < html.index('id="changed_on"')
+    note_field = html.index('id="status-changed_note"')
+    assert html.index("Say what changed", note_field) < html.index('id="status-changed_on"')
     bogus = _staff_post(board, f"/ideas/{idea}/status", {"status": "bogus", "response": "x"})
     assert bogus.status_code == 400

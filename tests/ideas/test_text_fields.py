@@ -27,10 +27,7 @@ def test_a_title_with_a_line_break_is_stored_on_one_line_and_followers_get_mail(
     (idea,) = board.store.ideas.all()
     assert idea.title == "Oat milk Bcc: everyone@example.com for free"
     assert idea.description == "Хоча б **два**.\nAnd\nmore"
-    staff = board.staff_client()
-    reply = staff.post(f"/ideas/{idea.id}/status", data={
-        "csrf_token": csrf_token(staff, f"/ideas/{idea.id}"), "status": "planned",
-        "response": "On the plan."})  # fmt: skip
+    reply = board.staff_post(idea.id, "status", {"status": "planned", "response": "On the plan."})
     assert reply.status_code == 302
     outbox = tmp_path / "outbox"
     sent = Mailer(
