@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 __all__ = ["SHOTS", "main", "take"]
 
@@ -41,34 +41,33 @@ PHONE = {"width": 390, "height": 844}
 SHOTS = ("board.png", "idea.png", "dashboard.png", "site.png", "board-phone.png")
 
 
-def take(base_url: str, sign_in_link: str, out: Path, chromium: str | None = None) -> list[Path]:
-    """Photograph the Voicebox at `base_url` into `out`; `sign_in_link` signs in a marketer."""
+def take(base_url: str, sign_in_link: str, out: Path, browser: Browser) -> list[Path]:
+    """Photograph the Voicebox at `base_url` into `out` with `browser`; `sign_in_link` signs
+    in a marketer."""
     out.mkdir(parents=True, exist_ok=True)
-    executable = chromium or os.environ.get("VOICEBOX_CHROMIUM") or shutil.which("chromium")
     written: list[Path] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport=LAPTOP, locale="en-GB")
-            page = context.new_page()
-            page.goto(f"{base_url}/ideas")
-            written.append(_shot(page, out / SHOTS[0]))
-            page.locator(".idea-card h3 a").first.click()
-            written.append(_shot(page, out / SHOTS[1]))
-            page.goto(sign_in_link)
-            page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-            page.goto(f"{base_url}/admin/")
-            if not page.url.startswith(f"{base_url}/admin/"):
-                raise RuntimeError(f"the sign-in link did not sign in (at {page.url})")
-            written.append(_shot(page, out / SHOTS[2]))
-            page.goto(f"{base_url}/dev/site/")
-            written.append(_shot(page, out / SHOTS[3]))
-            phone = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True)
-            small = phone.new_page()
-            small.goto(f"{base_url}/ideas")
-            written.append(_shot(small, out / SHOTS[4]))
-        finally:
-            browser.close()
+    laptop = browser.new_context(viewport=LAPTOP, locale="en-GB")
+    phone = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True)
+    try:
+        page = laptop.new_page()
+        page.goto(f"{base_url}/ideas")
+        written.append(_shot(page, out / SHOTS[0]))
+        page.locator(".idea-card h3 a").first.click()
+        written.append(_shot(page, out / SHOTS[1]))
+        page.goto(sign_in_link)
+        page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+        page.goto(f"{base_url}/admin/")
+        if not page.url.startswith(f"{base_url}/admin/"):
+            raise RuntimeError(f"the sign-in link did not sign in (at {page.url})")
+        written.append(_shot(page, out / SHOTS[2]))
+        page.goto(f"{base_url}/dev/site/")
+        written.append(_shot(page, out / SHOTS[3]))
+        small = phone.new_page()
+        small.goto(f"{base_url}/ideas")
+        written.append(_shot(small, out / SHOTS[4]))
+    finally:
+        laptop.close()
+        phone.close()
     return written
 
 
@@ -106,8 +105,14 @@ def main() -> None:
             )  # fmt: skip
         try:
             link = _wait_for_demo(base, log, server)
-            for path in take(base, link, OUT):
-                print(f"wrote {path.relative_to(ROOT)}")
+            executable = os.environ.get("VOICEBOX_CHROMIUM") or shutil.which("chromium")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+                try:
+                    for path in take(base, link, OUT, browser):
+                        print(f"wrote {path.relative_to(ROOT)}")
+                finally:
+                    browser.close()
         finally:
             server.terminate()
             server.wait(timeout=30)

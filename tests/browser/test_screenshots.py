@@ -5,9 +5,11 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from playwright.sync_api import Browser
+
 from feedback_app.dev.screenshots import SHOTS, take
 from feedback_app.store import Idea
-from tests.browser.conftest import LiveServer, _chromium, marketer_sign_in_link
+from tests.browser.conftest import LiveServer, marketer_sign_in_link
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -17,11 +19,11 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def test_the_screenshot_script_photographs_board_idea_dashboard_and_site(
-    live_server: LiveServer, tmp_path: Path
+    live_server: LiveServer, browser: Browser, tmp_path: Path
 ) -> None:
     live_server.store.ideas.add(Idea("Вівсяне молоко без доплати", "Будь ласка", "Drinks", 1))
     link = marketer_sign_in_link(live_server)
-    written = take(live_server.url, link, tmp_path / "shots", _chromium())
+    written = take(live_server.url, link, tmp_path / "shots", browser)
     assert [p.name for p in written] == list(SHOTS)
     sizes = {p.name: _png_size(p) for p in written}
     assert sizes["dashboard.png"] == (1280, 860)
