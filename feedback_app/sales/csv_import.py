@@ -23,7 +23,13 @@ from .cadence import Cadence
 from .intake import FIELDS, REQUIRED, SaleProblems, business_zone, read_sale
 from .service import SaleConflict, record_sale, same_sale
 
-__all__ = ["ImportReport", "Rejected", "import_sales", "read_rows"]
+__all__ = ["FORM_MAX_ROWS", "ImportReport", "Rejected", "import_sales", "read_rows"]
+
+# Sales one upload through the console may hold: each is written durably on its own (about
+# 20 ms), so a bigger file would hold a web worker for minutes. The command has no limit.
+FORM_MAX_ROWS = 5000
+# Unknown column names a report quotes (a header of thousands of them is no report).
+_NAMES_SHOWN = 10
 
 # Headings people write for the order reference, besides the field's own name.
 _ALIASES = {"order_reference": "order_ref", "order": "order_ref", "sold_at": "date"}
@@ -60,8 +66,9 @@ def _columns(headings: list[str]) -> list[str] | Rejected:
     columns = [_heading(h) for h in headings]
     unknown = [h for h, c in zip(headings, columns, strict=True) if c not in FIELDS]
     if unknown:
+        names = ", ".join(unknown[:_NAMES_SHOWN]) + (" …" if len(unknown) > _NAMES_SHOWN else "")
         return Rejected(1, str(_l("Unknown columns %(names)s; the columns are %(fields)s.",
-                                  names=", ".join(unknown), fields=", ".join(FIELDS))))  # fmt: skip
+                                  names=names, fields=", ".join(FIELDS))))  # fmt: skip
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         return Rejected(1, str(_l("Columns given twice: %(names)s.", names=", ".join(twice))))
@@ -72,10 +79,11 @@ def _columns(headings: list[str]) -> list[str] | Rejected:
 
 
 def read_rows(
-    data: bytes, config: Mapping[str, Any], now: datetime
+    data: bytes, config: Mapping[str, Any], now: datetime, max_rows: int | None = None
 ) -> tuple[list[tuple[int, Sale]], list[Rejected]]:
     """The sales in a CSV file with their line numbers, and the rows rejected (with the
-    file's own problems, such as a missing column, as line 1)."""
+    file's own problems, such as a missing column, as line 1). More than `max_rows` sales
+    reject the file at the first row past the limit."""
     text = _decode(data)
     if isinstance(text, Rejected):
         return [], [text]
@@ -104,6 +112,11 @@ def read_rows(
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
+        if max_rows is not None and len(sales) + len(rejected) >= max_rows:
+            too_many = _l("A file may hold at most %(limit)d sales here: split it into smaller "
+                          "files, or import it with `voicebox sales import`.", limit=max_rows)
+            rejected.append(Rejected(start, str(too_many)))
+            break
         if len(cells) > len(columns):
             rejected.append(Rejected(start, str(_l("More cells than columns."))))
             continue
@@ -138,10 +151,12 @@ def _conflicts(store: Store, sales: list[tuple[int, Sale]]) -> list[Rejected]:
 
 
 def import_sales(
-    store: Store, data: bytes, config: Mapping[str, Any], now: datetime
+    store: Store, data: bytes, config: Mapping[str, Any], now: datetime,
+    max_rows: int | None = None,
 ) -> ImportReport:
-    """Import a CSV file's sales, all or none (see the module docstring)."""
-    sales, rejected = read_rows(data, config, now)
+    """Import a CSV file's sales, all or none (see the module docstring); a file of more
+    than `max_rows` sales is refused whole."""
+    sales, rejected = read_rows(data, config, now, max_rows)
     rejected += _conflicts(store, sales)
     if rejected:
         return ImportReport(rejected=sorted(rejected, key=lambda r: r.line))

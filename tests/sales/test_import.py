@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from feedback_app.store import Store
+from flask import Flask
+
+from feedback_app.sales.csv_import import import_sales
+from feedback_app.store import Store, utcnow
 from feedback_app.store.models import SaleOutcome
-from tests.conftest import VoiceboxRunner
+from tests.conftest import VoiceboxRunner, app_store
 
 YESTERDAY = date.today() - timedelta(days=1)
 GOOD = f"""email,name,language,order_ref,date,touchpoint,outcome
@@ -132,3 +135,23 @@ def test_last_years_sales_are_recorded_without_emailing_anyone_about_them(
     recent = store.sales.find(order_ref="H-2")[0].id
     jobs = sorted((j.kind, j.payload.get("sale")) for j in store.jobs.all())
     assert jobs == [("contact_checkin", None), ("sale_survey", recent), ("sale_thanks", recent)]
+
+
+def test_a_file_over_the_row_limit_is_refused_whole_with_the_line_that_passed_it(
+    app: Flask,
+) -> None:
+    store = app_store(app)
+    rows = "".join(f"k{n}@example.com,K-{n},{YESTERDAY}\n" for n in range(4))
+    report = import_sales(store, ("email,order_ref,date\n" + rows).encode(), app.config,
+                          utcnow(), max_rows=3)  # fmt: skip
+    assert [(r.line, "at most 3 sales" in r.reason) for r in report.rejected] == [(5, True)]
+    assert store.sales.count() == 0
+
+
+def test_a_header_of_thousands_of_unknown_columns_is_a_short_report(
+    runner: VoiceboxRunner, store: Store, tmp_path: Path
+) -> None:
+    header = "email,order_ref,date," + ",".join(f"extra{n}" for n in range(5000))
+    result = runner.invoke("sales", "import", str(_csv(tmp_path, header + "\n")))
+    assert result.exit_code == 1 and "extra9 …" in result.output
+    assert "extra10" not in result.output and len(result.output) < 2000
