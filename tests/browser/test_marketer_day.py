@@ -137,6 +137,8 @@ def test_a_new_marketer_runs_a_day_from_the_console(live_server: LiveServer, pag
     row = page.get_by_role("row").filter(has_text=DUPLICATE)
     row.get_by_text("Answer", exact=True).click()
     row.get_by_role("link", name="Merge…").click()
+    offered = page.get_by_role("listitem").filter(has_text=ORIGINAL)
+    expect(offered.get_by_role("button", name="Merge into this")).to_be_visible()
     page.get_by_label("Find the original by words of its title").fill("oat milk charge")
     page.get_by_role("button", name="Find", exact=True).click()
     page.locator("#merge").get_by_label("Official response (Markdown)").fill("Già proposta.")
