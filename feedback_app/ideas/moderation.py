@@ -93,13 +93,18 @@ def queue_page(
 
 def merge_candidates(idea_id: int, text: str, limit: int = 10) -> list[IdeaSummary]:
     """Open ideas, other than `idea_id`, whose title or description holds every word of
-    `text`, the most supported first: where a duplicate can be merged into."""
+    `text`, the most supported first: where a duplicate can be merged into. When none holds
+    every word, the open ideas sharing half the words of it: the queue's "Merge…" opens the
+    picker with the duplicate's own title, whose wording the original rarely repeats whole."""
     if not text.strip():
         return []
+    store = get_store()
     query = BoardQuery(sort="top", statuses=OPEN_STATUSES, text=text.strip()[:200],
                        per_page=limit + 1)  # fmt: skip
-    found = get_store().ideas.list(query).items
-    return [s for s in found if s.idea.id != idea_id][:limit]
+    found = [s for s in store.ideas.list(query).items if s.idea.id != idea_id][:limit]
+    if found:
+        return found
+    return [store.ideas.summary(i.id) for i in store.ideas.similar(text, limit, exclude=idea_id)]
 
 
 def edit_idea(idea_id: int, actor: User, title: str, description: str) -> Idea:

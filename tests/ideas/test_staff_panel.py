@@ -161,6 +161,16 @@ def test_the_picker_offers_only_open_ideas(board: Board) -> None:
     assert "Oat milk still open" in picker and "Oat milk archived" not in picker
 
 
+def test_the_picker_opened_with_the_duplicates_title_offers_the_original(board: Board) -> None:
+    original = board.idea("Oat milk at no extra charge")
+    duplicate = board.idea("Free oat milk please")
+    board.idea("Decaf beans in 250 g bags")
+    page = board.staff_client().get(f"/ideas/{duplicate}?find=Free+oat+milk+please")
+    picker = _form(page.get_data(as_text=True), "merge")
+    assert f'value="{original}"' in picker and "Decaf" not in picker
+    assert "Try fewer words" not in picker
+
+
 def test_saving_unchanged_words_writes_no_audit_entry(board: Board) -> None:
     idea = board.idea("Oat milk")
     reply = board.staff_post(idea, "edit", {"title": "Oat milk", "description": "Why it matters"})
