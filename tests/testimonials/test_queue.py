@@ -128,7 +128,7 @@ def test_the_page_shows_consent_connection_and_the_customers_answers(
     page = _text(client.get(f"{LIST}/{t.id}"))
     assert CONSENT in page and "Version 3" in page
     assert "Sender’s address (keyed hash) recorded" in page
-    assert "received something in return: Знижка 10%" in page
+    assert "Received something in return: Знижка 10%" in page
     assert "咖啡很好喝" in page and "ORD-7" in page
     other = _text(client.get(f"{LIST}/{bare.id}"))
     assert "keyed hash) not recorded" in other
