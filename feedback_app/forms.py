@@ -12,7 +12,7 @@ from typing import Any
 
 from babel import Locale, support
 from flask import current_app, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -98,7 +98,9 @@ def _isolated(kw: dict[str, Any]) -> dict[str, Any]:
 
 def _checks(max_length: int, required: bool) -> list[Any]:
     first = DataRequired(message=_l("Please fill this in.")) if required else Optional()
-    return [first, Length(max=max_length, message=_l("At most %(max)d characters, please."))]
+    too_long = lazy_ngettext("At most %(num)d character, please.",
+                             "At most %(num)d characters, please.", max_length)  # fmt: skip
+    return [first, Length(max=max_length, message=too_long)]
 
 
 class HoneypotForm(VoiceboxForm):

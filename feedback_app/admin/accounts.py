@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from .. import audit
 from ..auth.service import sign_in_link
@@ -67,12 +68,14 @@ def _send_invitation(actor: User, person: User) -> None:
         _(
             "Hello,\n\n%(inviter)s invited you to the console of %(site)s as %(role)s: the "
             "place where staff answer ideas, decide on testimonials and call back unhappy "
-            "customers.\n\nSign in with this link. It works once, within %(days)d days:\n\n"
+            "customers.\n\nSign in with this link. %(lifetime)s\n\n"
             "%(link)s\n\nAfter that, ask for a new link on the sign-in page with this "
             "address. If you did not expect this, ignore this email: nobody can sign in "
             "without the link.\n",
             inviter=inviter, site=site, role=ROLE_LABELS[person.role],
-            days=INVITE_LIFETIME.days, link=link,
+            lifetime=ngettext("It works once, within %(num)d day:",
+                              "It works once, within %(num)d days:", INVITE_LIFETIME.days),
+            link=link,
         ),
     )  # fmt: skip
 

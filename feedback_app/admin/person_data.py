@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from .. import audit
 from ..privacy import Dossier, Erasure, erase_person, find_person, planned_erasure
 from ..store import Store, User
 from .accounts import AccountError
 
-__all__ = ["erase", "export", "preview_erasure"]
+__all__ = ["counted", "erase", "export", "preview_erasure"]
 
 
 def _account(dossier: Dossier) -> int | None:
@@ -53,3 +54,25 @@ def erase(store: Store, actor: User, email: str, now: datetime) -> Erasure:
                  {"removed": done.removed, "anonymised": done.anonymised, "kept": done.kept},
                  summary="erasure of one person's data")  # fmt: skip
     return done
+
+
+def counted(kind: str, n: int) -> str:
+    """How many records of one kind an erasure touches ("1 follow-up", "3 follow-ups"), with
+    the word each language uses for that number."""
+    phrases = {
+        "testimonials": lambda: ngettext("%(num)d testimonial", "%(num)d testimonials", n),
+        "photos": lambda: ngettext("%(num)d photo", "%(num)d photos", n),
+        "followups": lambda: ngettext("%(num)d follow-up", "%(num)d follow-ups", n),
+        "contacts": lambda: ngettext("%(num)d contact record", "%(num)d contact records", n),
+        "messages": lambda: ngettext("%(num)d email", "%(num)d emails", n),
+        "jobs": lambda: ngettext("%(num)d scheduled email", "%(num)d scheduled emails", n),
+        "tokens": lambda: ngettext("%(num)d sign-in link", "%(num)d sign-in links", n),
+        "sales": lambda: ngettext("%(num)d sale", "%(num)d sales", n),
+        "surveys": lambda: ngettext("%(num)d survey answer", "%(num)d survey answers", n),
+        "users": lambda: ngettext("%(num)d account", "%(num)d accounts", n),
+        "ideas": lambda: ngettext("%(num)d idea", "%(num)d ideas", n),
+        "comments": lambda: ngettext("%(num)d comment", "%(num)d comments", n),
+        "votes": lambda: ngettext("%(num)d vote", "%(num)d votes", n),
+    }
+    phrase = phrases.get(kind)
+    return phrase() if phrase else f"{n} {kind}"

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )  # fmt: skip
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -76,12 +77,21 @@ def import_sales() -> str | Response | tuple[str, int]:
     report = console.import_file(get_store(), _me(), form.data_read, current_app.config, utcnow())
     if report.rejected and not (report.created or report.existing):
         return render_template("admin/sales/import.html", form=form, report=report), 422
-    flash(_("Imported %(created)d new sales (%(existing)d were already recorded); %(jobs)d "
-            "follow-up emails scheduled.", created=report.created, existing=report.existing,
-            jobs=report.jobs), "success")  # fmt: skip
+    flash(_imported(report.created, report.existing, report.jobs), "success")
     if report.rejected:
         return render_template("admin/sales/import.html", form=form, report=report), 409
     return redirect(url_for("admin_sales.index"))
+
+
+def _imported(created: int, existing: int, jobs: int) -> str:
+    """What an import stored, one sentence per figure, each with its number's plural form."""
+    said = [ngettext("%(num)d new sale imported.", "%(num)d new sales imported.", created)]
+    if existing:
+        said.append(ngettext("%(num)d was already recorded.", "%(num)d were already recorded.",
+                             existing))  # fmt: skip
+    said.append(ngettext("%(num)d follow-up email scheduled.",
+                         "%(num)d follow-up emails scheduled.", jobs))
+    return " ".join(said)
 
 
 @bp.route("/link", methods=["GET", "POST"])

@@ -188,7 +188,8 @@ def erase() -> str | Response | tuple[str, int]:
         if form.confirmed.data != "yes":
             plan = person_data.preview_erasure(store, _me(), form.email.data)
             form.confirmed.data = "yes"
-            return render_template("admin/staff/erase_confirm.html", form=form, plan=plan)
+            return render_template("admin/staff/erase_confirm.html", form=form, plan=plan,
+                                   counted=person_data.counted)
         done = person_data.erase(store, _me(), form.email.data, utcnow())
     except accounts.AccountError as exc:
         form.email.errors.append(str(exc))

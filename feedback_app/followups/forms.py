@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.fields import SelectChoice
+from wtforms.validators import InputRequired
 
 from ..forms import VoiceboxForm, text_area
 from ..store.models import FollowUpState
@@ -46,4 +47,8 @@ class MoveForm(_Step):
 
 
 class OwnerForm(_Step):
-    owner = SelectField(_l("Owner"), choices=[])
+    # Empty at first (see routes._owner_choices): the current owner is not offered, so pressing
+    # "Reassign" straight away asks for someone instead of refusing the one already chosen.
+    owner = SelectField(
+        _l("New owner"), choices=[], validators=[InputRequired(_l("Choose who takes it over."))]
+    )

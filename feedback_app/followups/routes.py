@@ -6,7 +6,9 @@ the form, call one service function, flash, redirect."""
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -116,14 +118,15 @@ def _render(followup: FollowUp, **forms: object) -> str:
     store = get_store()
     seen = str(len(followup.events))
     move_form = forms.get("move_form") or MoveForm(state=followup.state.value, seen=seen)
-    owner_form = forms.get("owner_form") or OwnerForm(owner=str(followup.owner_id), seen=seen)
-    owner_form.owner.choices = _owner_choices()  # type: ignore[attr-defined]
+    owner_form = forms.get("owner_form") or OwnerForm(owner="", seen=seen)
+    owner_form.owner.choices = _owner_choices(but=followup.owner_id)  # type: ignore[attr-defined]
     move_form.seen.data = seen  # type: ignore[attr-defined]
     owner_form.seen.data = seen  # type: ignore[attr-defined]
     return render_template(
         "followups/detail.html", followup=followup, names=_staff_names(),
         answers=customer_answers(store, followup.email, followup.survey_id),
         move_form=move_form, owner_form=owner_form, labels=STATE_LABELS, moment=utcnow(),
+        language=_language_name(followup.language),
         may_email=service.reachable(store, followup),
     )  # fmt: skip
 
@@ -132,5 +135,21 @@ def _staff_names() -> dict[int, str]:
     return {u.id: u.display_name for u in staff(get_store())}
 
 
-def _owner_choices() -> list[SelectChoice]:
-    return [SelectChoice(str(u.id), f"{u.display_name} ({u.email})") for u in staff(get_store())]
+def _owner_choices(but: int | None = None) -> list[SelectChoice]:
+    """"Choose a person" first, then every staff member but `but` (the owner now)."""
+    return [SelectChoice("", _("Choose a person")), *(
+        SelectChoice(str(u.id), f"{u.display_name} ({u.email})")
+        for u in staff(get_store()) if u.id != but
+    )]  # fmt: skip
+
+
+def _language_name(code: str | None) -> str:
+    """The customer's language named in the reader's ("Ukrainian", "українська" for a
+    Ukrainian reader), or the code itself when Babel does not know it."""
+    if not code:
+        return ""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(get_locale())
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name or code

@@ -36,6 +36,7 @@ __all__ = [
     "edit_idea",
     "idea_history",
     "merge_candidates",
+    "merge_suggestions",
     "queue_page",
     "set_comment_hidden",
 ]
@@ -93,18 +94,28 @@ def queue_page(
 
 def merge_candidates(idea_id: int, text: str, limit: int = 10) -> list[IdeaSummary]:
     """Open ideas, other than `idea_id`, whose title or description holds every word of
-    `text`, the most supported first: where a duplicate can be merged into. When none holds
-    every word, the open ideas sharing half the words of it: the queue's "Merge…" opens the
-    picker with the duplicate's own title, whose wording the original rarely repeats whole."""
-    if not text.strip():
-        return []
+    `text` (every open idea when it has none), the most supported first: where a duplicate
+    can be merged into. When none holds every word, the open ideas sharing half the words of
+    it: a duplicate's original rarely repeats its wording whole."""
     store = get_store()
     query = BoardQuery(sort="top", statuses=OPEN_STATUSES, text=text.strip()[:200],
                        per_page=limit + 1)  # fmt: skip
     found = [s for s in store.ideas.list(query).items if s.idea.id != idea_id][:limit]
-    if found:
+    if found or not text.strip():
         return found
     return [store.ideas.summary(i.id) for i in store.ideas.similar(text, limit, exclude=idea_id)]
+
+
+def merge_suggestions(idea: Idea, limit: int = 10) -> tuple[bool, list[IdeaSummary]]:
+    """What the merge picker offers before any words are typed: the open ideas that look like
+    `idea` (never `idea` itself), or when none does, the most supported open ideas; the flag
+    says which, so the page can say it. Searching by the idea's own full title would need
+    another idea holding every one of its words, which is why the picker starts here."""
+    store = get_store()
+    alike = store.ideas.similar(idea.title, limit=limit, exclude=idea.id)
+    if alike:
+        return True, [store.ideas.summary(i.id) for i in alike]
+    return False, merge_candidates(idea.id, "", limit)
 
 
 def edit_idea(idea_id: int, actor: User, title: str, description: str) -> Idea:

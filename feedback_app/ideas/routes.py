@@ -163,8 +163,13 @@ def _render_show(idea_id: int, **overrides: Any) -> str:
 
 def _staff_panel(idea: Idea) -> dict[str, Any]:
     """The staff panel's forms, each empty but for its defaults (a form that failed replaces
-    its own), the merge picker's candidates for `?find=`, and what staff did to the idea."""
+    its own), the merge picker's candidates (those holding the words of `?find=`, else the
+    ideas that look like this one; `?merge` opens the picker), and what staff did to it."""
     find = request.args.get("find", "")[:200]
+    if find.strip():
+        alike, candidates = False, moderation.merge_candidates(idea.id, find)
+    else:
+        alike, candidates = moderation.merge_suggestions(idea)
     return {
         "status_form": StatusForm(formdata=None, prefix="status", status=idea.status.value,
                                   replies=replies.replies()),
@@ -172,7 +177,9 @@ def _staff_panel(idea: Idea) -> dict[str, Any]:
         "edit_form": EditIdeaForm(formdata=None, prefix="edit", title=idea.title,
                                   description=idea.description),
         "find": find,
-        "candidates": moderation.merge_candidates(idea.id, find),
+        "open_merge": bool(find) or "merge" in request.args,
+        "alike": alike,
+        "candidates": candidates,
         "staff_history": moderation.idea_history(idea.id),
     }  # fmt: skip
 

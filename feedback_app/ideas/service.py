@@ -108,6 +108,12 @@ def edit_comment(comment_id: int, user_id: int, body: str) -> Comment:
     return store.comments.edit(comment_id, body)
 
 
+def _decided(after: dict[str, Any], response: str, notify: bool) -> dict[str, Any]:
+    """An audit entry's "after" for a decision: the response only when one was given (an empty
+    one changed nothing and would read "(none) → (none)"), and whether followers were told."""
+    return {**after, **({"response": response} if response else {}), "notified": notify}
+
+
 def change_status(
     idea_id: int,
     status: IdeaStatus,
@@ -133,7 +139,7 @@ def change_status(
     updated = store.ideas.set_status(idea_id, status, response, actor.id, changed_note, changed_on)
     before, after = audit.changes(idea, updated, ("status", "changed_note", "changed_on"))
     audit.record(store, actor, "idea.status", "idea", idea_id, before,
-                 {**after, "response": response, "notified": notify})  # fmt: skip
+                 _decided(after, response, notify))  # fmt: skip
     if notify:
         headline = _("Status: %(status)s", status=STATUS_LABELS[status])
         _tell_followers(updated, headline, response, changed_note if status.is_done else "")
@@ -155,7 +161,7 @@ def merge_ideas(
         raise BoardError(_("These ideas cannot be merged: %(why)s.", why=str(exc))) from exc
     before, after = audit.changes(duplicate, merged, ("status", "merged_into"))
     audit.record(store, actor, "idea.merge", "idea", duplicate_id, before,
-                 {**after, "response": response, "notified": notify},
+                 _decided(after, response, notify),
                  summary=original.title)  # fmt: skip
     if notify:
         note = _("Merged into “%(title)s”. Votes and followers moved there.", title=original.title)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from .. import audit
 from ..mail import send
@@ -108,8 +109,10 @@ def _why_not_email(
     gap = Cadence.from_config(config).ask_gap
     # A key of its own each time: emailing the link again is a second question.
     if not reserve_ask(store, contact.id, f"console:{sale.id}:{now.isoformat()}", now, gap):
-        return str(_l("This person was asked something less than %(days)d days ago: give the "
-                      "link in person, or wait.", days=gap.days))  # fmt: skip
+        return ngettext("This person was asked something less than %(num)d day ago: give the "
+                        "link in person, or wait.",
+                        "This person was asked something less than %(num)d days ago: give the "
+                        "link in person, or wait.", gap.days)  # fmt: skip
     return ""
 
 

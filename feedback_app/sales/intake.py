@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..store.models import Sale, SaleOutcome, normalise_email
 from ..textrules import one_line
@@ -69,7 +70,9 @@ def read_sale(
             continue
         text[name] = one_line(value).strip()
         if len(text[name]) > _LONGEST.get(name, 100):
-            problems[name] = str(_l("At most %(max)d characters.", max=_LONGEST.get(name, 100)))
+            most = _LONGEST.get(name, 100)
+            problems[name] = ngettext("At most %(num)d character.", "At most %(num)d characters.",
+                                      most)  # fmt: skip
     for name in REQUIRED:
         if name not in problems and not text.get(name) and (name != "date" or date_required):
             problems[name] = str(_l("Required."))

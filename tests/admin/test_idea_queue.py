@@ -79,6 +79,14 @@ def test_every_cell_says_what_it_is_on_a_phone(console: Console) -> None:
     assert table.count("<td") == table.count("<td data-label=") > 0
 
 
+def test_the_posted_date_shows_in_full_on_hover(console: Console) -> None:
+    console.idea("Oat milk")
+    html = console.staff.get("/admin/ideas").get_data(as_text=True)
+    cell = re.search(r'<td data-label="Posted">(.*?)</td>', html, re.S)
+    assert cell and cell.group(1).count("<time") == 1
+    assert re.search(r'<time datetime="[^"]+" title="[^"]*\d{4}[^"]*"', cell.group(1))
+
+
 def test_answer_from_the_list_with_a_saved_response(console: Console) -> None:
     saved = console.store.replies.add(
         ResponseTemplate("Spring", IdeaStatus.PLANNED, "Заплановано на весну 🌱")
@@ -131,6 +139,18 @@ def test_bulk_status_audits_each_idea_and_emails_their_followers(console: Consol
     entries = console.store.audit.find(action="idea.status")
     assert sorted(e.target_id for e in entries) == sorted(ideas[:2])
     assert run_mail_jobs(console.app) == 2
+    assert "2 ideas are now “Under review”." in console.staff.get("/admin/ideas").get_data(
+        as_text=True)  # fmt: skip
+
+
+def test_a_bulk_status_without_a_response_records_no_empty_response(console: Console) -> None:
+    ideas = [console.idea(f"Idea {n}") for n in range(2)]
+    reply = console.post("/admin/ideas", {"queue_form": "bulk", "ids": ideas,
+                                          "action": "under_review", "response": ""})  # fmt: skip
+    assert reply.status_code == 302
+    entries = console.store.audit.find(action="idea.status")
+    assert len(entries) == 2 and all("response" not in e.after for e in entries)
+    assert all(e.after["status"] == "under_review" for e in entries)
 
 
 def test_bulk_spam_archives_without_email_and_says_what_it_left(console: Console) -> None:
@@ -147,6 +167,7 @@ def test_bulk_spam_archives_without_email_and_says_what_it_left(console: Console
     assert console.store.ideas.get(merged).status is IdeaStatus.DUPLICATE
     page = console.staff.get("/admin/ideas").get_data(as_text=True)
     assert f"Idea #{merged} was left as it was" in page
+    assert "2 ideas archived as spam; nobody was emailed." in page
     run_mail_jobs(console.app)
     assert console.store.messages.all() == []
     board = console.app.test_client().get("/ideas").get_data(as_text=True)

@@ -58,9 +58,11 @@ def test_erasing_asks_first_saying_what_goes_and_what_stays(app: Flask) -> None:
     ask = post(admin, "/admin/staff/erase", {"email": ADDRESS})
     page = ask.get_data(as_text=True)
     assert ask.status_code == 200
-    for words in ("Removed", "1 testimonials", "Anonymised", "1 sales", "Kept", "1 ideas",
+    for words in ("Removed", "1 testimonial", "Anonymised", "1 sale", "Kept", "1 idea",
                   "cannot be undone", f"Erase {ADDRESS} now"):  # fmt: skip
         assert words in page, words
+    for plural in ("1 testimonials", "1 sales", "1 ideas", "1 follow-ups"):
+        assert plural not in page, "one of a kind is singular"
     assert store.testimonials.count() == 1 and entries(store, "person.erase") == []
 
     done = post(admin, "/admin/staff/erase", {"email": ADDRESS, "confirmed": "yes"})

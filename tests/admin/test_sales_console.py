@@ -52,7 +52,7 @@ def test_a_marketer_imports_a_file_and_sees_whom_it_schedules(app: Flask) -> Non
     assert entry.actor_id == marta.id
     assert entry.after == {"created": 2, "existing": 0, "jobs": 4}
     page = client.get("/admin/sales/").get_data(as_text=True)
-    assert "Imported 2 new sales" in page
+    assert "2 new sales imported. 4 follow-up emails scheduled." in page
     assert page.count("Олена Коваленко") == 2 and "Survey invitation" in page
     assert "4 emails waiting" in page
     assert_cells_labelled(page)
@@ -60,6 +60,18 @@ def test_a_marketer_imports_a_file_and_sees_whom_it_schedules(app: Flask) -> Non
     assert "李伟" in only and "Олена" not in only
     again = _upload(client, GOOD)
     assert again.status_code == 302 and store.sales.count() == 2
+
+
+def test_the_import_report_counts_in_words_that_fit_the_number(app: Flask) -> None:
+    client, _ = signed_in(app, "marta@example.com", Role.MARKETER)
+    one = b"email,order_ref,date\nolena@example.com,UA-1,2025-01-01\n"
+    _upload(client, one)
+    assert _upload(client, one).status_code == 302
+    page = client.get("/admin/sales/").get_data(as_text=True)
+    assert "0 new sales imported. 1 was already recorded. 0 follow-up emails scheduled." in page
+    bad = _upload(client, b"email,order_ref,date\nnot-an-address,UA-2,2025-01-01\n")
+    report = bad.get_data(as_text=True)
+    assert "1 row needs fixing." in report and "Fix it in the file" in report
 
 
 @pytest.mark.parametrize(

@@ -168,3 +168,10 @@ def test_the_staff_list_finds_customers_by_address(app: Flask) -> None:
     found = admin.get("/admin/staff/?q=ОЛЕНА").get_data(as_text=True)
     assert "olena@example.com" in found
     assert_cells_labelled(found)
+
+
+def test_every_staff_page_leads_back_to_the_staff(app: Flask) -> None:
+    admin, _ = signed_in(app, "ada@example.com", Role.ADMIN)
+    for url in STAFF_PAGES[1:]:
+        page = admin.get(url).get_data(as_text=True)
+        assert '<a href="/admin/staff/">Back to the staff</a>' in page, url

@@ -42,10 +42,8 @@ def test_marketer_answers_with_a_saved_response_and_merges_through_the_picker(
     page.goto(f"{live_server.url}/admin/ideas")
     page.locator(f"#idea-{duplicate}").get_by_text("Answer", exact=True).click()
     page.locator(f"#idea-{duplicate}").get_by_role("link", name="Merge…").click()
-    search = page.get_by_label("Find the original by words of its title")
-    search.fill("oat milk")
-    page.get_by_role("button", name="Find", exact=True).click()
     candidate = page.locator(".candidates li").filter(has_text="Oat milk at no extra charge")
+    expect(candidate).to_be_visible()  # offered at once: nothing to type
     page.locator("#merge").get_by_label("Official response (Markdown)").fill("Già proposta.")
     candidate.get_by_role("button", name="Merge into this").click()
     expect(page.get_by_text("Merged. Votes and followers moved")).to_be_visible()
@@ -59,3 +57,10 @@ def test_marketer_answers_with_a_saved_response_and_merges_through_the_picker(
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
+
+    page.goto(f"{live_server.url}/admin/ideas?show=all")
+    row = page.locator(f"#idea-{duplicate}")
+    row.get_by_text("Answer", exact=True).click()
+    date, select = row.get_by_label("Changed on"), row.get_by_label("New status")
+    assert date.bounding_box()["width"] == select.bounding_box()["width"]  # type: ignore[index]
+    assert date.evaluate("e => getComputedStyle(e).borderRadius") == "8px"

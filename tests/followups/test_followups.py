@@ -190,3 +190,26 @@ def test_reassigning_tells_the_new_owner(app: Flask, client: FlaskClient) -> Non
     run_mail_jobs(app)
     assert _mail_to(store, "admin@voicebox.example") == ["A customer to call back: z@example.com"]
     assert len(_mail_to(store, "one@voicebox.example")) == 1, "told once, before the change"
+
+
+def test_the_page_names_the_language_and_offers_only_someone_else(
+    app: Flask, client: FlaskClient
+) -> None:
+    """"Language: uk" is a code, not a word; and the owner list once started on the owner, so
+    pressing "Reassign" at once was refused with "It already belongs to…"."""
+    store = app_store(app)
+    one = store.users.add("one@voicebox.example", Role.MARKETER, "Marta")
+    store.users.add("two@voicebox.example", Role.MARKETER, "Taras")
+    send(client, links(app, add_sale(app, "z@example.com", language="uk"))[2], score="2")
+    (followup,) = store.followups.find(email="z@example.com")
+    sign_in(client, followup.owner_id or one.id)
+    page = f"/admin/followups/{followup.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "<dt>Language</dt><dd>Ukrainian</dd>" in html
+    owners = html[html.index('name="owner"') : html.index("</select>", html.index('name="owner"'))]
+    current = store.users.get(followup.owner_id or 0).display_name
+    assert f"{current} (" not in owners and "Taras (" in owners
+    assert owners.count("selected") == 1 and '<option selected value="">' in owners
+    data = {"csrf_token": csrf_token(client, page), "do": "owner", "seen": "1", "owner": ""}
+    reply = client.post(page, data=data)
+    assert reply.status_code == 400 and "Choose who takes it over." in reply.get_data(as_text=True)

@@ -175,3 +175,43 @@ def test_saving_unchanged_words_writes_no_audit_entry(board: Board) -> None:
     idea = board.idea("Oat milk")
     reply = board.staff_post(idea, "edit", {"title": "Oat milk", "description": "Why it matters"})
     assert reply.status_code == 302 and board.store.audit.count() == 0
+
+
+def test_the_queues_merge_link_opens_the_picker_with_ideas_that_look_alike(board: Board) -> None:
+    """The queue's "Merge…" link once searched the idea's own full title, which no other idea
+    holds: the picker was always empty."""
+    board.idea("Oat milk at no extra charge in every café")
+    duplicate = board.idea("Free oat milk please")
+    staff = board.staff_client()
+    queue = staff.get("/admin/ideas").get_data(as_text=True)
+    link = re.search(rf'href="(/ideas/{duplicate}[^"#]*)#merge"', queue)
+    assert link, "the queue links to the merge picker"
+    page = staff.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    picker = _form(page, "merge")
+    assert '<details id="merge" class="staff-part" open>' in page
+    assert "Oat milk at no extra charge in every café" in picker
+    assert f'value="{duplicate}"' not in picker, "never into itself"
+
+
+def test_with_nothing_alike_the_picker_offers_the_most_supported_open_ideas(board: Board) -> None:
+    popular = board.idea("Longer opening hours")
+    board.store.votes.cast(popular, board.user_id, 1)
+    duplicate = board.idea("Свіже молоко щодня")
+    page = board.staff_client().get(f"/ideas/{duplicate}?merge=1").get_data(as_text=True)
+    picker = _form(page, "merge")
+    assert "the most supported open ideas" in picker and "Longer opening hours" in picker
+    assert f'value="{duplicate}"' not in picker
+
+
+def test_searching_the_ideas_own_title_never_offers_it(board: Board) -> None:
+    duplicate = board.idea("Oat milk")
+    board.idea("Oat milk and soy milk")
+    page = board.staff_client().get(f"/ideas/{duplicate}?find=Oat+milk").get_data(as_text=True)
+    picker = _form(page, "merge")
+    assert "Oat milk and soy milk" in picker and f'value="{duplicate}"' not in picker
+
+
+def test_the_staff_panel_leads_back_to_the_queue(board: Board) -> None:
+    idea = board.idea()
+    page = board.staff_client().get(f"/ideas/{idea}").get_data(as_text=True)
+    assert '<a href="/admin/ideas">Back to the ideas to answer</a>' in page

@@ -128,7 +128,7 @@ def test_the_page_shows_consent_connection_and_the_customers_answers(
     page = _text(client.get(f"{LIST}/{t.id}"))
     assert CONSENT in page and "Version 3" in page
     assert "Sender’s address (keyed hash) recorded" in page
-    assert "received something in return: Знижка 10%" in page
+    assert "Received something in return: Знижка 10%" in page
     assert "咖啡很好喝" in page and "ORD-7" in page
     other = _text(client.get(f"{LIST}/{bare.id}"))
     assert "keyed hash) not recorded" in other
@@ -231,3 +231,24 @@ def test_erasing_the_customer_empties_the_values_of_the_log_about_them(
     assert (entry.action, entry.actor_email) == ("testimonial.reject", "marketer@example.com")
     assert (entry.before, entry.after) == ({}, {}), "who did what stays; the words go"
     assert _entries(store, kept.id)[0][2]["rejected_reason"] == "Troppo corto"
+
+
+def test_states_and_connections_read_as_labels_and_the_page_names_the_testimonial(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Ideas say "New", "Planned": testimonials said "waiting", "none", and their page was
+    titled "Testimonial 2 · waiting"."""
+    store = app_store(app)
+    named = _add(store, WAITING)
+    anonymous = _add(store, APPROVED, credit_style="anonymous", state=TestimonialState.APPROVED)
+    staff(client, store)
+    listed = _text(client.get(LIST))
+    assert "Waiting" in listed and "Approved" in listed
+    filters = client.get(LIST).get_data(as_text=True)
+    assert '<option value="withdrawn">Withdrawn</option>' in filters
+    page = client.get(f"{LIST}/{named.id}").get_data(as_text=True)
+    assert "<title>Testimonial by Олена Коваленко" in page
+    assert "Disclosed connection None" in _text(client.get(f"{LIST}/{named.id}"))
+    assert f"Testimonial {named.id}" not in page
+    quoted = client.get(f"{LIST}/{anonymous.id}").get_data(as_text=True)
+    assert "<title>“Il caffè arriva sempre fresco e ben" in quoted

@@ -19,6 +19,7 @@ from ...ideas import moderation, replies, service
 from ...ideas.forms import StatusForm
 from ...ideas.routes import fill_from_reply
 from ...store import IdeaStatus, NotFound
+from ...templating import status_label
 from . import bp
 from .forms import SPAM, BulkForm, QueueFilter
 
@@ -100,8 +101,16 @@ def _bulk() -> Response | tuple[str, int]:
                                         form.response.data or "", current_user.user,
                                         form.notify.data)  # fmt: skip
     if result.done:
-        flash(ngettext("%(num)d idea changed.", "%(num)d ideas changed.", len(result.done)),
-              "success")  # fmt: skip
+        flash(_done_message(form.action.data, len(result.done)), "success")
     for idea_id, why in result.refused.items():
         flash(_("Idea #%(id)s was left as it was: %(why)s", id=idea_id, why=why), "error")
     return _back()
+
+
+def _done_message(action: str, count: int) -> str:
+    """What a bulk action did, in words: how many ideas, and to what."""
+    if action == SPAM:
+        return ngettext("%(num)d idea archived as spam; nobody was emailed.",
+                        "%(num)d ideas archived as spam; nobody was emailed.", count)  # fmt: skip
+    return ngettext("%(num)d idea is now “%(status)s”.", "%(num)d ideas are now “%(status)s”.",
+                    count, status=status_label(IdeaStatus(action)))  # fmt: skip
