@@ -2,7 +2,9 @@
 
 Each action writes one audit entry, here rather than in the view, so every road to it (a page
 today, a command tomorrow) leaves the same trace. An admin cannot take away their own admin
-role or deactivate themselves: the last admin would lock everyone out of the staff pages.
+role or deactivate themselves, and changes that could take an admin away are made one at a
+time under the store's `staff` lock by someone still an admin, so two admins demoting each
+other at the same moment cannot both succeed and leave nobody to run the staff pages.
 """
 
 from __future__ import annotations
@@ -21,7 +23,17 @@ from ..store import Role, Store, User
 from ..store.models import normalise_email
 from .forms import ROLE_LABELS
 
-__all__ = ["INVITE_LIFETIME", "AccountError", "change_role", "invite", "set_active"]
+__all__ = [
+    "INVITE_LIFETIME",
+    "STAFF_LOCK",
+    "AccountError",
+    "change_role",
+    "invite",
+    "set_active",
+    "still_an_admin",
+]
+
+STAFF_LOCK = "staff"
 
 # An invitation waits in someone's inbox longer than a sign-in link asked for a minute ago;
 # once it has expired, the sign-in page sends a fresh link to the same address.
@@ -80,14 +92,27 @@ def _send_invitation(actor: User, person: User) -> None:
     )  # fmt: skip
 
 
+def still_an_admin(store: Store, actor: User) -> None:
+    """Refuse (AccountError) when `actor` is no longer an active admin: another admin changed
+    them since their page was drawn. Called under the STAFF_LOCK before a change that could
+    take an admin away, it keeps one admin at least: the acting one, who is never the person
+    changed (they cannot demote, deactivate or erase themselves)."""
+    now = store.users.get(actor.id)
+    if now.role is not Role.ADMIN or not now.active:
+        raise AccountError(_l("You are no longer an admin: another admin changed your account."))
+
+
 def change_role(store: Store, actor: User, user_id: int, role: Role) -> User:
     """Give a person another role (never the acting admin their own admin role away)."""
-    person = store.users.get(user_id)
-    if person.id == actor.id and role is not Role.ADMIN:
-        raise AccountError(_l("You cannot take away your own admin role; ask another admin."))
-    if person.role is role:
-        return person
-    changed = store.users.set_role(user_id, role)
+    with store.lock(STAFF_LOCK):
+        person = store.users.get(user_id)
+        if person.id == actor.id and role is not Role.ADMIN:
+            raise AccountError(_l("You cannot take away your own admin role; ask another admin."))
+        if person.role is role:
+            return person
+        if role is not Role.ADMIN:
+            still_an_admin(store, actor)
+        changed = store.users.set_role(user_id, role)
     audit.record(store, actor, "user.role", "user", user_id, {"role": person.role.value},
                  {"role": role.value}, summary=person.email)  # fmt: skip
     return changed
@@ -96,12 +121,15 @@ def change_role(store: Store, actor: User, user_id: int, role: Role) -> User:
 def set_active(store: Store, actor: User, user_id: int, active: bool) -> User:
     """Deactivate a person (every session of theirs ends at once, and no sign-in link works
     for them) or let them back in; never the acting admin themselves."""
-    person = store.users.get(user_id)
-    if person.id == actor.id:
-        raise AccountError(_l("You cannot deactivate yourself; ask another admin."))
-    if person.active is active:
-        return person
-    changed = store.users.set_active(user_id, active)
+    with store.lock(STAFF_LOCK):
+        person = store.users.get(user_id)
+        if person.id == actor.id:
+            raise AccountError(_l("You cannot deactivate yourself; ask another admin."))
+        if person.active is active:
+            return person
+        if not active:
+            still_an_admin(store, actor)
+        changed = store.users.set_active(user_id, active)
     audit.record(store, actor, "user.reactivate" if active else "user.deactivate", "user",
                  user_id, {"active": person.active}, {"active": active},
                  summary=person.email)  # fmt: skip

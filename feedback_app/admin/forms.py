@@ -10,6 +10,7 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import ValidationError
 
+from ..form_ids import new_form_id
 from ..forms import VoiceboxForm, email_field, text_field
 from ..store import Role
 
@@ -51,6 +52,7 @@ class InviteForm(VoiceboxForm):
 
 class TokenForm(VoiceboxForm):
     name = text_field(_l("Name of the integration (e.g. the shop system)"), max_length=80)
+    submission = HiddenField(default=new_form_id)
 
 
 class PersonForm(VoiceboxForm):

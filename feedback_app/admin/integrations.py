@@ -17,9 +17,14 @@ from ..store.models import ApiToken
 __all__ = ["create_api_token", "revoke_api_token"]
 
 
-def create_api_token(store: Store, actor: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for the integration `name`: the record, and the secret to show once."""
-    token, secret = create_token(store, name, created_by=actor.id)
+def create_api_token(
+    store: Store, actor: User, name: str, submission: str
+) -> tuple[ApiToken, str | None]:
+    """A new token for the integration `name`: the record, and the secret to show once (None
+    when this copy of the form made its token already: a reload)."""
+    token, secret = create_token(store, name, created_by=actor.id, submission=submission)
+    if secret is None:
+        return token, None
     audit.record(store, actor, "token.create", "api_token", token.id, {}, {"name": token.name},
                  summary=token.name)  # fmt: skip
     return token, secret

@@ -14,8 +14,8 @@ from flask_babel import ngettext
 
 from .. import audit
 from ..privacy import Dossier, Erasure, erase_person, find_person, planned_erasure
-from ..store import Store, User
-from .accounts import AccountError
+from ..store import Role, Store, User
+from .accounts import STAFF_LOCK, AccountError, still_an_admin
 
 __all__ = ["counted", "erase", "export", "preview_erasure"]
 
@@ -47,9 +47,12 @@ def preview_erasure(store: Store, actor: User, email: str) -> Erasure:
 
 def erase(store: Store, actor: User, email: str, now: datetime) -> Erasure:
     """Forget `email` (see privacy.erasure for what goes and what stays)."""
-    plan = preview_erasure(store, actor, email)
-    account = store.users.find_by_email(plan.email)
-    done = erase_person(store, plan.email, now)
+    with store.lock(STAFF_LOCK):  # an admin erasing an admin: see accounts.still_an_admin
+        plan = preview_erasure(store, actor, email)
+        account = store.users.find_by_email(plan.email)
+        if account is not None and account.role is Role.ADMIN:
+            still_an_admin(store, actor)
+        done = erase_person(store, plan.email, now)
     audit.record(store, actor, "person.erase", "user", account.id if account else None, {},
                  {"removed": done.removed, "anonymised": done.anonymised, "kept": done.kept},
                  summary="erasure of one person's data")  # fmt: skip

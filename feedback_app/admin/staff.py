@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.current import role_required
 from ..data import get_store
+from ..form_ids import form_id
 from ..forms import ActionForm
 from ..sales.tokens import TokenNotFound
 from ..store import NotFound, Role, User, utcnow
@@ -127,7 +128,8 @@ def tokens() -> Response:
     form = TokenForm()
     if request.method == "GET" or not form.validate_on_submit():
         return make_response(_tokens_page(form), 200 if request.method == "GET" else 400)
-    token, secret = integrations.create_api_token(get_store(), _me(), form.name.data)
+    token, secret = integrations.create_api_token(get_store(), _me(), form.name.data,
+                                                  form_id(form.submission.data or ""))  # fmt: skip
     # Shown this once: the page must not be kept by the browser or anything in between.
     reply = make_response(_tokens_page(TokenForm(formdata=None), created=token, secret=secret))
     reply.headers["Cache-Control"] = "no-store"

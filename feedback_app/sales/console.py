@@ -23,7 +23,7 @@ from ..store.models import Contact, JobState, Sale, normalise_email
 from ..surveys.links import personal_url, survey_urls
 from .cadence import CHECKIN, LOST, SURVEY, THANKS, Cadence
 from .contacts import contact_for, reserve_ask
-from .csv_import import ImportReport, import_sales
+from .csv_import import FORM_MAX_ROWS, ImportReport, import_sales
 from .emails import survey_email
 
 __all__ = [
@@ -50,8 +50,9 @@ class ConsoleError(ValueError):
 def import_file(
     store: Store, actor: User, data: bytes, config: Mapping[str, Any], now: datetime
 ) -> ImportReport:
-    """Import a CSV file's sales, all or none (csv_import); an entry when anything was kept."""
-    report = import_sales(store, data, config, now)
+    """Import a CSV file's sales, all or none (csv_import), up to FORM_MAX_ROWS of them (a
+    web worker writes them while the person waits); an entry when anything was kept."""
+    report = import_sales(store, data, config, now, max_rows=FORM_MAX_ROWS)
     if report.created or report.existing:
         counts = {"created": report.created, "existing": report.existing, "jobs": report.jobs}
         summary = f"{report.created} new sales, {report.jobs} emails scheduled"

@@ -30,13 +30,20 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(store: Store, name: str, created_by: int | None = None) -> tuple[ApiToken, str]:
+def create_token(
+    store: Store, name: str, created_by: int | None = None, submission: str = ""
+) -> tuple[ApiToken, str | None]:
     """A new token named `name` (made by the account `created_by`, None from the command
-    line): the stored record, and the secret (never stored)."""
+    line): the stored record, and the secret (never stored). A form copy `submission` sent
+    again makes no second token: its first one comes back, with None for the secret, which
+    was shown once already."""
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = store.api_tokens.add(ApiToken(name, _hash(secret), prefix=secret[: len(PREFIX) + 6],
-                                          created_by=created_by))  # fmt: skip
-    return token, secret
+    token = ApiToken(name, _hash(secret), prefix=secret[: len(PREFIX) + 6],
+                     created_by=created_by, submission=submission)  # fmt: skip
+    if not submission:
+        return store.api_tokens.add(token), secret
+    stored, new = store.api_tokens.add_once(token, "submission")
+    return stored, secret if new else None
 
 
 def authenticate(store: Store, secret: str, now: datetime) -> ApiToken | None:

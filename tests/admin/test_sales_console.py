@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from feedback_app.sales import console
 from feedback_app.sales.cadence import SURVEY, THANKS
 from feedback_app.store import Role, utcnow
 from feedback_app.store.models import JobState
@@ -94,6 +95,20 @@ def test_a_bad_file_keeps_nothing_and_says_why(app: Flask, data: bytes, says: st
     assert says in page or says.split()[-1] in page
     assert store.sales.count() == 0 and store.jobs.all() == []
     assert entries(store, "sales.import") == []
+
+
+def test_a_file_over_the_forms_limit_is_sent_to_the_command(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each sale is written on its own while the person waits: the upload holds FORM_MAX_ROWS
+    at most (1 here), and says how to import a bigger file."""
+    monkeypatch.setattr(console, "FORM_MAX_ROWS", 1)
+    store = app_store(app)
+    client, _ = signed_in(app, "marta@example.com", Role.MARKETER)
+    reply = _upload(client, GOOD)
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 422 and ">3</td>" in page and "voicebox sales import" in page
+    assert store.sales.count() == 0
 
 
 def test_no_file_or_an_empty_one_is_asked_for_again(app: Flask) -> None:

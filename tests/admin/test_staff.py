@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from feedback_app.admin.accounts import INVITE_LIFETIME
+from feedback_app.admin.accounts import INVITE_LIFETIME, AccountError, change_role, set_active
 from feedback_app.store import Role
 from tests.admin.people import assert_cells_labelled, audit_text, entries, post, signed_in
 from tests.conftest import app_store, next_after_sign_in
@@ -93,6 +93,21 @@ def test_a_role_change_is_audited_but_never_ones_own_admin_role(app: Flask) -> N
     assert len(entries(store, "user.role")) == 1, "no entry when nothing changed"
 
 
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(app: Flask) -> None:
+    """Both pages were drawn while both were admins; the second change is refused, because
+    its author was demoted by the first (the changes are made one at a time)."""
+    store = app_store(app)
+    ada = store.users.add("ada@example.com", Role.ADMIN)
+    bo = store.users.add("bo@example.com", Role.ADMIN)
+    with app.test_request_context():
+        change_role(store, bo, ada.id, Role.MARKETER)
+        for second in (lambda: change_role(store, ada, bo.id, Role.CUSTOMER),
+                       lambda: set_active(store, ada, bo.id, False)):  # fmt: skip
+            with pytest.raises(AccountError, match="no longer an admin"):
+                second()
+    assert (store.users.get(bo.id).role, store.users.get(bo.id).active) == (Role.ADMIN, True)
+
+
 def test_deactivating_ends_the_persons_sessions_and_reactivating_lets_them_back(
     app: Flask,
 ) -> None:
@@ -150,6 +165,26 @@ def test_an_api_token_is_shown_once_kept_hashed_and_revoked(app: Flask) -> None:
     assert secret not in audit_text(store) and token.token_hash not in audit_text(store)
     again = post(admin, f"/admin/staff/tokens/{token.id}/revoke", {}, page="/admin/staff/tokens")
     assert again.status_code == 302 and len(entries(store, "token.revoke")) == 1
+
+
+def test_reloading_the_page_that_showed_a_secret_makes_no_second_token(app: Flask) -> None:
+    """A reload sends the same copy of the form again: the token it made is said, not remade,
+    and its secret is not shown again."""
+    store = app_store(app)
+    admin, _ = signed_in(app, "ada@example.com", Role.ADMIN)
+    page = admin.get("/admin/staff/tokens").get_data(as_text=True)
+    copy = {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            for name in ("csrf_token", "submission")}  # fmt: skip
+    first = admin.post("/admin/staff/tokens", data={**copy, "name": "Каса"})
+    assert 'value="vbx_' in first.get_data(as_text=True)
+    again = admin.post("/admin/staff/tokens", data={**copy, "name": "Каса"})
+    text = again.get_data(as_text=True)
+    assert again.status_code == 200 and 'value="vbx_' not in text
+    assert "no second one was made" in text
+    assert [t.name for t in store.api_tokens.all()] == ["Каса"]
+    assert len(entries(store, "token.create")) == 1
+    fresh = re.search(r'name="submission" type="hidden" value="([^"]+)"', text).group(1)  # type: ignore[union-attr]
+    assert fresh != copy["submission"], "the form shown next is a new copy"
 
 
 def test_a_token_without_a_name_comes_back_with_the_form(app: Flask) -> None:

@@ -21,6 +21,9 @@ class ApiToken(Record):
     created_by: int | None = None
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    # The id of the copy of the form that made it (form_ids): a reload of the page that
+    # showed the secret sends the same copy again, and makes no second token.
+    submission: str = field(default="", metadata=LINE)
     created_at: datetime = field(default_factory=utcnow)
     id: int = 0
 
