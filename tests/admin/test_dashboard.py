@@ -100,7 +100,8 @@ def test_a_count_whose_queue_is_not_installed_is_not_a_dead_link(
 def test_each_chart_is_an_svg_picture_without_script(
     app: Flask, client: FlaskClient, name: str
 ) -> None:
-    _seed_queues(_staff(app, client))
+    store = _staff(app, client)
+    _seed_queues(store)
     reply = client.get(f"/admin/charts/{name}.svg")
     assert reply.status_code == 200 and reply.mimetype == "image/svg+xml"
     svg = reply.get_data(as_text=True)
@@ -109,6 +110,10 @@ def test_each_chart_is_an_svg_picture_without_script(
     assert not [e for e in root.iter() if e.tag.endswith("script")], "no script element"
     assert "<script" not in svg and "javascript:" not in svg
     assert not [e for e in root.iter() if any(k.endswith("href") for k in e.attrib)], "no link"
+    titles = [e.text for e in root.iter() if e.tag.endswith("}title")]
+    with app.test_request_context():
+        own_title = str(CHARTS[name](store, utcnow()).title)
+    assert titles[0] == own_title and "Pygal" not in titles, "the picture is named for its chart"
     csp = reply.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script" not in csp
 
