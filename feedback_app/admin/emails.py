@@ -26,7 +26,7 @@ def index() -> str:
     return render_template(
         "admin/emails.html", failed=outbox.failed_emails(store),
         suppressed=outbox.suppressed_contacts(store), queued=store.messages.pending(),
-        action_form=ActionForm(),
+        action_form=ActionForm(), plain_error=outbox.plain_error,
     )  # fmt: skip
 
 

@@ -35,7 +35,7 @@ def test_a_marketer_downloads_a_csv_and_publishes_from_a_phone(
     page.goto(live_server.url + "/admin/exports")
     _fits(page)
     with page.expect_download() as started:
-        page.get_by_role("link", name="Download Ideas (CSV)").click()
+        page.get_by_role("link", name="Download the CSV file of Ideas").click()
     download = started.value
     assert download.suggested_filename.startswith("voicebox-ideas-")
     data = download.path().read_bytes()
