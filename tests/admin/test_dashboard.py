@@ -73,6 +73,14 @@ def test_every_count_links_to_its_queue(app: Flask, client: FlaskClient) -> None
     assert [(c["href"], c["text"], "urgent" in c["class"]) for c in counts[:4]] == expected
     assert counts[4]["href"] == publishing and "urgent" in counts[4]["class"]
     assert "The last publish failed" in counts[4]["text"] and "MkDocs failed" in counts[4]["text"]
+    reader = read_dashboard(page.get_data(as_text=True))
+    with app.test_request_context():
+        not_resolved = url_for("followups.index", state="active")
+    assert [link for link in reader.links if link[0].startswith("/admin/followups")] == [
+        [expected[2][0], "1 follow-up overdue: call the customer now"],
+        [not_resolved, "4 open in all"],
+    ], "the open follow-ups are a link of their own, to the ones not resolved yet"
+    assert client.get(not_resolved).status_code == 200
     for href, _text, _urgent in expected[:1] + expected[2:]:  # this part's own queues open
         assert client.get(href).status_code == 200, href
 
