@@ -73,10 +73,10 @@ def test_a_marketer_downloads_a_csv_and_publishes_from_a_phone(
     page.get_by_role("button", name="Publish now").click()
     expect(page.get_by_text("Publishing has started.")).to_be_visible()
     deadline = time.monotonic() + 90
-    while not page.locator(".last-publish").count():
-        assert time.monotonic() < deadline, "the publish never finished"
-        time.sleep(1)
-        page.reload()
+    while not page.locator(".last-publish").count():  # the page looks again by itself
+        assert time.monotonic() < deadline, "the publish never finished (or was never shown)"
+        page.wait_for_timeout(500)
+    expect(page.get_by_role("link", name="View the published site")).to_be_visible()
     expect(page.locator(".last-publish")).to_contain_text("Published")
     expect(page.get_by_text("the site already shows everything there is")).to_be_visible()
     _fits(page)
