@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedback_app.admin.outbox import plain_error
+from feedback_app.admin.mail_errors import plain_error
 from feedback_app.mail import mailer
 from feedback_app.store import Message, MessageState, NotFound, Outcome, Role, Store, utcnow
 from feedback_app.store.models import Contact
