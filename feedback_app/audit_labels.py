@@ -20,7 +20,8 @@ from .templating import STATUS_LABELS
 
 __all__ = [
     "ACTION_LABELS", "COLLECTION_LABELS", "FIELD_LABELS", "KIND_LABELS", "PEOPLE_FIELDS",
-    "RECORD_FIELDS", "action_label", "field_label", "kind_label", "value_label",
+    "RECORD_FIELDS", "SUMMARY_SAID_OTHERWISE", "action_label", "field_label", "kind_label",
+    "value_label",
 ]  # fmt: skip
 
 # "<who> approved a testimonial": what the person did, as the log's Action column says it.
@@ -142,6 +143,14 @@ COLLECTION_LABELS: dict[str, Any] = {
     "audit": _l("Audit log"),
     "replies": _l("Saved responses"),
 }
+
+# Actions whose summary the service writes for machines (an address, a collection's name,
+# "publish now"): the action's label, the record and the changes already say it in words.
+SUMMARY_SAID_OTHERWISE = frozenset({
+    "site.publish", "export.download", "person.export", "person.erase", "user.invite",
+    "user.role", "user.deactivate", "user.reactivate", "followup.owner", "sales.import",
+    "job.cancel",
+})  # fmt: skip
 
 # Fields holding a person's account number: shown as the person's name.
 PEOPLE_FIELDS = frozenset({"decided_by", "done_by", "owner_id", "edited_by", "created_by"})

@@ -21,14 +21,17 @@ from .audit_labels import (
     COLLECTION_LABELS,
     PEOPLE_FIELDS,
     RECORD_FIELDS,
+    SUMMARY_SAID_OTHERWISE,
     field_label,
     kind_label,
     value_label,
 )
+from .sales.console import STEP_LABELS
 from .store import NotFound, Store
 from .store.models import AuditEntry
 
-__all__ = ["AuditFilter", "Change", "LogPage", "Names", "Shown", "read_log", "readable_changes"]
+__all__ = ["AuditFilter", "Change", "LogPage", "Names", "Shown", "read_log", "readable_changes",
+           "readable_summary"]
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ _TITLES: dict[str, Callable[[Store, int], str]] = {
     "sale": lambda store, n: store.sales.get(n).order_ref,
     "message": lambda store, n: store.messages.get(n).subject,  # type: ignore[union-attr]
     "contact": lambda store, n: store.contacts.get(n).email,
+    "job": lambda store, n: (lambda j: str(STEP_LABELS.get(j.kind, j.kind)))(store.jobs.get(n)),
 }
 
 
@@ -172,6 +176,13 @@ class Shown:
 
 
 Change = tuple[str, Shown | None, Shown | None]  # (field's label, before, after); None: not set
+
+
+def readable_summary(entry: AuditEntry, title: str) -> str:
+    """The entry's summary when it adds to what the page already says ("" otherwise)."""
+    if entry.action in SUMMARY_SAID_OTHERWISE or entry.summary == title:
+        return ""
+    return entry.summary
 
 
 def readable_changes(entry: AuditEntry, names: Names) -> list[Change]:

@@ -14,7 +14,7 @@ from wtforms.fields import DateField
 from wtforms.validators import Optional, ValidationError
 
 from ..audit_labels import action_label, kind_label
-from ..audit_query import AuditFilter, Names, Shown, read_log, readable_changes
+from ..audit_query import AuditFilter, Names, Shown, read_log, readable_changes, readable_summary
 from ..auth.current import staff_required
 from ..data import get_store
 from ..forms import VoiceboxForm
@@ -80,6 +80,7 @@ def index() -> tuple[str, int]:
         "admin/audit.html", form=form, log=log, asked=asked, names=names,
         changes=lambda entry: readable_changes(entry, names), action_label=action_label,
         kind_label=kind_label, record_url=_record_url, shown_text=_shown_text,
+        summary=readable_summary,
     )  # fmt: skip
     return page_html, 200 if valid else 400
 

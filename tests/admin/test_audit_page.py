@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from feedback_app import audit
 from feedback_app.audit_labels import ACTION_LABELS, action_label
-from feedback_app.store import Idea, Role, Store
+from feedback_app.store import Idea, Job, Role, Store
 from feedback_app.store.models import ApiToken, AuditEntry, Testimonial
 from tests.conftest import app_store, next_after_sign_in, sign_in
 
@@ -156,18 +156,24 @@ def test_each_entry_reads_as_words_names_titles_and_dates(app: Flask, client: Fl
                  {"revoked_at": "2026-12-01T04:45:00.493183+00:00"},
                  summary=token.name)  # fmt: skip
     audit.record(store, marta, "person.erase", "user", None, {},
-                 {"removed": {"followups": 1, "messages": 10}})  # fmt: skip
+                 {"removed": {"followups": 1, "messages": 10}},
+                 summary="erasure of one person's data")  # fmt: skip
+    job = store.jobs.add(Job("sale_survey", {"sale_id": 1}))
+    audit.record(store, marta, "job.cancel", "job", job.id, {"state": "queued"},
+                 {"state": "cancelled"}, summary="sale_survey")  # fmt: skip
     audit.record(store, marta, "robot.dance", "robot", 3, {}, {"moves": 2})  # fmt: skip
     page = html.unescape(client.get("/admin/audit").get_data(as_text=True))
     page = page.split('<table class="data audit">', 1)[1]  # the filters' values are names
     raws = ("idea.merge", "testimonial.reject", "api_token", "merged_into", "decided_by",
-            "under_review", "pending", "revoked_at", ">2026-12-01T", "followups: 1")  # fmt: skip
+            "under_review", "pending", "revoked_at", ">2026-12-01T", "followups: 1",
+            "erasure of one", "sale_survey")  # fmt: skip
     for raw in raws:
         assert raw not in page, raw
     for said in ("merged an idea into another", "rejected a testimonial", "revoked an API token",
                  "erased one person's data", "API token", "Shop sync",
                  "Merged into", "Decided by", "Revoked", "Under review", "Duplicate",
-                 "Waiting", "Rejected", "Follow-ups: 1; Emails: 10", "Dec 1, 2026"):  # fmt: skip
+                 "Waiting", "Rejected", "Follow-ups: 1; Emails: 10", "Dec 1, 2026",
+                 "Survey invitation", "Scheduled", "Cancelled"):  # fmt: skip
         assert said in page, said
     assert f'<a href="/ideas/{original.id}">{original.title}</a>' in page, "linked by title"
     assert f'<a href="/ideas/{duplicate.id}" dir="auto">Oat milk please</a>' in page
