@@ -5,7 +5,8 @@ batch from `store.scan`, so a download of 600,000 votes holds one batch, never t
 What reaches the spreadsheet is what a marketer can use as is:
 
 - UTF-8 with a byte order mark, so Excel reads Ukrainian and Chinese as such, not as Latin-1;
-- a header row of readable column names, dates as ISO 8601, true/false as yes/no;
+- a header row of readable column names, dates as ISO 8601 to the second with the offset,
+  true/false as yes/no;
 - no formula injection: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
   return gets a leading `'`, so a spreadsheet shows it as text instead of running it
   (OWASP "CSV Injection"). Numbers we write ourselves (a vote of -1) stay numbers: they come
@@ -131,7 +132,9 @@ def cell(value: Any) -> str | int:
         value = value.value
     if isinstance(value, int):
         return value
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        text = value.isoformat(timespec="seconds")  # microseconds only clutter a spreadsheet
+    elif isinstance(value, date):
         text = value.isoformat()
     elif isinstance(value, list | tuple):
         text = ", ".join(str(v) for v in value)

@@ -38,6 +38,9 @@ def test_harmless_text_and_our_own_numbers_are_left_alone() -> None:
     assert cell(True) == "yes" and cell(False) == "no"
     assert cell(["oat", "milk"]) == "oat, milk"
     assert cell(datetime(2026, 3, 31, 14, 30, tzinfo=UTC)) == "2026-03-31T14:30:00+00:00"
+    assert cell(datetime(2026, 10, 29, 14, 40, 7, 150784, tzinfo=UTC)) == (
+        "2026-10-29T14:40:07+00:00"
+    ), "no microseconds: ISO 8601 to the second, with the offset"
 
 
 def _comments(texts: list[str]) -> list[Batch]:

@@ -1,22 +1,24 @@
 """/admin/audit: the audit log, newest first, filtered by person, action, kind of record and
-days; each entry's changes as "field: old → new" and a link to the record when it has a page."""
+days; each entry in words (audit_labels.py): who by name, what they did, the record by its
+title (linked when it has a page), and each change as "Field: old → new"."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields import DateField
 from wtforms.validators import Optional, ValidationError
 
-from ..audit_query import AuditFilter, read_log, readable_changes
+from ..audit_labels import action_label, kind_label
+from ..audit_query import AuditFilter, Names, Shown, read_log, readable_changes, readable_summary
 from ..auth.current import staff_required
 from ..data import get_store
 from ..forms import VoiceboxForm
 from ..sales.intake import business_zone
-from ..store.models import AuditEntry
 
 __all__ = ["bp"]
 
@@ -69,21 +71,38 @@ def index() -> tuple[str, int]:
     page = request.args.get("page", 1, type=int)
     zone = business_zone(current_app.config)
     log = read_log(get_store(), wanted, zone, page, PER_PAGE)
-    anything = [("", _l("Anyone or anything"))]
-    form.person.choices = anything + [(a, a) for a in log.actors]
-    form.action.choices = anything + [(a, a) for a in log.actions]
-    form.kind.choices = anything + [(k, k) for k in log.kinds]
+    names = Names(get_store())
+    form.person.choices = [("", _l("Anyone")), *((a, _person(names, a)) for a in log.actors)]
+    form.action.choices = [("", _l("Any action")), *_by_label(log.actions, action_label)]
+    form.kind.choices = [("", _l("Any kind")), *_by_label(log.kinds, kind_label)]
     asked = {k: v for k, v in request.args.items() if k != "page" and v}
     page_html = render_template(
-        "admin/audit.html", form=form, log=log, asked=asked, changes=readable_changes,
-        record_url=_record_url,
+        "admin/audit.html", form=form, log=log, asked=asked, names=names,
+        changes=lambda entry: readable_changes(entry, names), action_label=action_label,
+        kind_label=kind_label, record_url=_record_url, shown_text=_shown_text,
+        summary=readable_summary,
     )  # fmt: skip
     return page_html, 200 if valid else 400
 
 
-def _record_url(entry: AuditEntry) -> str:
-    """The page of the record an entry names ("" when it has none, or none in this app)."""
-    endpoint, argument = RECORD_PAGES.get(entry.target_kind, ("", ""))
-    if not endpoint or entry.target_id is None or endpoint not in current_app.view_functions:
+def _by_label(values: list[str], label: Any) -> list[tuple[str, str]]:
+    return sorted(((v, label(v)) for v in values), key=lambda pair: pair[1].casefold())
+
+
+def _person(names: Names, email: str) -> str:
+    """A person in the filter: by name, with the address that tells two Martas apart."""
+    user = names.store.users.find_by_email(email)
+    return f"{user.display_name} ({email})" if user is not None else email
+
+
+def _shown_text(value: Shown) -> str:
+    """A value's words; a moment as a full date and time in the reader's zone."""
+    return format_datetime(value.moment, "medium") if value.moment else value.text
+
+
+def _record_url(kind: str, record_id: int | None) -> str:
+    """The page of a record ("" when it has none, or none in this app)."""
+    endpoint, argument = RECORD_PAGES.get(kind, ("", ""))
+    if not endpoint or record_id is None or endpoint not in current_app.view_functions:
         return ""
-    return url_for(endpoint, **{argument: entry.target_id})
+    return url_for(endpoint, **{argument: record_id})

@@ -13,6 +13,7 @@ from ..forms import ActionForm
 from ..mail import mailer
 from ..store import NotFound
 from . import outbox
+from .mail_errors import plain_error
 
 __all__ = ["bp"]
 
@@ -26,7 +27,7 @@ def index() -> str:
     return render_template(
         "admin/emails.html", failed=outbox.failed_emails(store),
         suppressed=outbox.suppressed_contacts(store), queued=store.messages.pending(),
-        action_form=ActionForm(),
+        action_form=ActionForm(), plain_error=plain_error,
     )  # fmt: skip
 
 

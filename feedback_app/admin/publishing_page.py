@@ -31,7 +31,7 @@ def index() -> str:
     upcoming = preview(store, Path(c["SITE_PROJECT"]), c["BASE_URL"], c["SITE_URL"], c["LOCALE"])
     return render_template(
         "admin/publishing.html", last=last_publish(store), upcoming=upcoming,
-        busy=publisher().busy, form=ActionForm(),
+        busy=publisher().busy, form=ActionForm(), site_url=c["SITE_URL"],
     )  # fmt: skip
 
 
@@ -41,5 +41,5 @@ def publish() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     publish_now(get_store(), current_user.user)
-    flash(_("Publishing has started. Reload this page in a moment to see how it went."), "success")
+    flash(_("Publishing has started."), "success")
     return redirect(url_for("admin_publishing.index"))

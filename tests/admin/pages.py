@@ -11,9 +11,11 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.counts: list[dict[str, str]] = []
+        self.links: list[list[str]] = []  # [href, text] of every link in the attention list
         self.tables: dict[str, list[list[str]]] = {}
         self.images: dict[str, str] = {}
         self._in_attention = False
+        self._in_link = False
         self._item: dict[str, str] | None = None
         self._chart = ""
         self._row: list[str] | None = None
@@ -26,7 +28,9 @@ class _Reader(HTMLParser):
         elif tag == "li" and self._in_attention:
             self._item = {"class": found.get("class") or "", "href": "", "text": ""}
         elif tag == "a" and self._item is not None:
-            self._item["href"] = found.get("href") or ""
+            self._item["href"] = self._item["href"] or found.get("href") or ""
+            self.links.append([found.get("href") or "", ""])
+            self._in_link = True
         elif tag == "figure" and (found.get("id") or "").startswith("chart-"):
             self._chart = (found.get("id") or "")[len("chart-"):]
             self.tables[self._chart] = []
@@ -44,6 +48,9 @@ class _Reader(HTMLParser):
             self._item["text"] = " ".join(self._item["text"].split())
             self.counts.append(self._item)
             self._item = None
+        elif tag == "a" and self._in_link:
+            self.links[-1][1] = " ".join(self.links[-1][1].split())
+            self._in_link = False
         elif tag == "figure":
             self._chart = ""
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:
@@ -56,6 +63,8 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._item is not None:
             self._item["text"] += data
+            if self._in_link:
+                self.links[-1][1] += data
         if self._cell is not None:
             self._cell.append(data)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -9,8 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app import audit
-from feedback_app.store import Idea, Role, Store
-from feedback_app.store.models import AuditEntry
+from feedback_app.audit_labels import ACTION_LABELS, action_label
+from feedback_app.store import Idea, Job, Role, Store
+from feedback_app.store.models import ApiToken, AuditEntry, Testimonial
 from tests.conftest import app_store, next_after_sign_in, sign_in
 
 
@@ -21,7 +23,10 @@ def _entry(store: Store, action: str, day: str, **fields: object) -> AuditEntry:
 
 
 def _actions(page: str) -> list[str]:
-    return re.findall(r'data-label="Action"><code>([^<]+)</code>', page)
+    """The Action column, as action names (each read back from its label)."""
+    names = {action_label(name): name for name in ACTION_LABELS}
+    said = [html.unescape(a) for a in re.findall(r'data-label="Action">([^<]+)</td>', page)]
+    return [names.get(label, label) for label in said]
 
 
 def _staff(store: Store) -> int:
@@ -42,10 +47,10 @@ def test_newest_first_with_each_change_readable_and_a_link_to_the_record(
     page = client.get("/admin/audit").get_data(as_text=True)
     assert _actions(page) == ["idea.status", "idea.edit"]
     assert re.search(
-        r"<strong>status</strong>: <del[^>]*>new</del> → <ins[^>]*>planned</ins>", page
+        r"<strong>Status</strong>: <del[^>]*>New</del> → <ins[^>]*>Planned</ins>", page
     )
     assert '<ins dir="auto">Овсяне молоко, 燕麦奶</ins>' in page
-    assert f'<a href="/ideas/{idea.id}">idea {idea.id}</a>' in page
+    assert f'<a href="/ideas/{idea.id}" dir="auto">Oat milk</a>' in page
     assert "Answered" in page
     assert page.count("<td") == page.count("<td data-label=")
 
@@ -70,7 +75,11 @@ def test_filters_by_person_action_kind_and_days(app: Flask, client: FlaskClient)
     assert shown("action=idea.status&since=2026-03-02") == ["idea.status"]
     page = client.get("/admin/audit").get_data(as_text=True)
     assert '<option value="root@example.com">root@example.com</option>' in page
-    assert '<option value="testimonial.approve">testimonial.approve</option>' in page
+    assert '<option value="marta@example.com">marta (marta@example.com)</option>' in page
+    assert '<option value="testimonial.approve">approved a testimonial</option>' in page
+    assert '<option value="">Anyone</option>' in page
+    assert '<option value="">Any action</option>' in page
+    assert '<option value="">Any kind</option>' in page
 
 
 def test_a_bad_day_is_a_clear_message_never_an_error_page(app: Flask, client: FlaskClient) -> None:
@@ -126,3 +135,49 @@ def test_days_are_the_business_days_not_utc(store: Store) -> None:
     april = AuditFilter(since=datetime(2026, 4, 1).date())
     assert [e.id for e in read_log(store, april, kyiv).entries] == [late.id]
     assert read_log(store, april, UTC).entries == []
+
+
+def test_each_entry_reads_as_words_names_titles_and_dates(app: Flask, client: FlaskClient) -> None:
+    store = app_store(app)
+    marta = store.users.get(store.users.add("marta@example.com", Role.MARKETER, "Марта").id)
+    sign_in(client, marta.id)
+    original = store.ideas.add(Idea("Овсяне молоко 燕麦奶", "d", "Drinks", marta.id))
+    duplicate = store.ideas.add(Idea("Oat milk please", "d", "Drinks", marta.id))
+    quote = store.testimonials.add(Testimonial("Чудова кава, щодня!", 5, "Олена"))
+    token = store.api_tokens.add(ApiToken("Shop sync", "hash"))
+    audit.record(store, marta, "idea.merge", "idea", duplicate.id,
+                 {"status": "under_review", "merged_into": None},
+                 {"status": "duplicate", "merged_into": original.id},
+                 summary=original.title)  # fmt: skip
+    audit.record(store, marta, "testimonial.reject", "testimonial", quote.id,
+                 {"state": "pending", "decided_by": None},
+                 {"state": "rejected", "decided_by": marta.id})  # fmt: skip
+    audit.record(store, marta, "token.revoke", "api_token", token.id, {"revoked_at": None},
+                 {"revoked_at": "2026-12-01T04:45:00.493183+00:00"},
+                 summary=token.name)  # fmt: skip
+    audit.record(store, marta, "person.erase", "user", None, {},
+                 {"removed": {"followups": 1, "messages": 10}},
+                 summary="erasure of one person's data")  # fmt: skip
+    job = store.jobs.add(Job("sale_survey", {"sale_id": 1}))
+    audit.record(store, marta, "job.cancel", "job", job.id, {"state": "queued"},
+                 {"state": "cancelled"}, summary="sale_survey")  # fmt: skip
+    audit.record(store, marta, "robot.dance", "robot", 3, {}, {"moves": 2})  # fmt: skip
+    page = html.unescape(client.get("/admin/audit").get_data(as_text=True))
+    page = page.split('<table class="data audit">', 1)[1]  # the filters' values are names
+    raws = ("idea.merge", "testimonial.reject", "api_token", "merged_into", "decided_by",
+            "under_review", "pending", "revoked_at", ">2026-12-01T", "followups: 1",
+            "erasure of one", "sale_survey")  # fmt: skip
+    for raw in raws:
+        assert raw not in page, raw
+    for said in ("merged an idea into another", "rejected a testimonial", "revoked an API token",
+                 "erased one person's data", "API token", "Shop sync",
+                 "Merged into", "Decided by", "Revoked", "Under review", "Duplicate",
+                 "Waiting", "Rejected", "Follow-ups: 1; Emails: 10", "Dec 1, 2026",
+                 "Survey invitation", "Scheduled", "Cancelled"):  # fmt: skip
+        assert said in page, said
+    assert f'<a href="/ideas/{original.id}">{original.title}</a>' in page, "linked by title"
+    assert f'<a href="/ideas/{duplicate.id}" dir="auto">Oat milk please</a>' in page
+    assert ">Олена</a>" in page, "a testimonial by its credit"
+    assert '<span title="marta@example.com">Марта</span>' in page, "people by name"
+    assert '<ins dir="auto">Марта</ins>' in page
+    assert "robot.dance" in page and "moves" in page, "an action without a label still shows"

@@ -73,6 +73,14 @@ def test_every_count_links_to_its_queue(app: Flask, client: FlaskClient) -> None
     assert [(c["href"], c["text"], "urgent" in c["class"]) for c in counts[:4]] == expected
     assert counts[4]["href"] == publishing and "urgent" in counts[4]["class"]
     assert "The last publish failed" in counts[4]["text"] and "MkDocs failed" in counts[4]["text"]
+    reader = read_dashboard(page.get_data(as_text=True))
+    with app.test_request_context():
+        not_resolved = url_for("followups.index", state="active")
+    assert [link for link in reader.links if link[0].startswith("/admin/followups")] == [
+        [expected[2][0], "1 follow-up overdue: call the customer now"],
+        [not_resolved, "4 open in all"],
+    ], "the open follow-ups are a link of their own, to the ones not resolved yet"
+    assert client.get(not_resolved).status_code == 200
     for href, _text, _urgent in expected[:1] + expected[2:]:  # this part's own queues open
         assert client.get(href).status_code == 200, href
 
@@ -100,7 +108,8 @@ def test_a_count_whose_queue_is_not_installed_is_not_a_dead_link(
 def test_each_chart_is_an_svg_picture_without_script(
     app: Flask, client: FlaskClient, name: str
 ) -> None:
-    _seed_queues(_staff(app, client))
+    store = _staff(app, client)
+    _seed_queues(store)
     reply = client.get(f"/admin/charts/{name}.svg")
     assert reply.status_code == 200 and reply.mimetype == "image/svg+xml"
     svg = reply.get_data(as_text=True)
@@ -109,6 +118,10 @@ def test_each_chart_is_an_svg_picture_without_script(
     assert not [e for e in root.iter() if e.tag.endswith("script")], "no script element"
     assert "<script" not in svg and "javascript:" not in svg
     assert not [e for e in root.iter() if any(k.endswith("href") for k in e.attrib)], "no link"
+    titles = [e.text for e in root.iter() if e.tag.endswith("}title")]
+    with app.test_request_context():
+        own_title = str(CHARTS[name](store, utcnow()).title)
+    assert titles[0] == own_title and "Pygal" not in titles, "the picture is named for its chart"
     csp = reply.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script" not in csp
 

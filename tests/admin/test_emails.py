@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from feedback_app.admin.mail_errors import plain_error
 from feedback_app.mail import mailer
 from feedback_app.store import Message, MessageState, NotFound, Outcome, Role, Store, utcnow
 from feedback_app.store.models import Contact
@@ -46,6 +47,10 @@ def test_a_failed_email_is_listed_with_its_error_and_sent_again(
     message_id = _failed(store)
     page = client.get("/admin/emails/").get_data(as_text=True)
     assert SUBJECT in page and ERROR in page and "Send again" in page
+    error_cell = page.split('data-label="Error">', 1)[1].split("</td>", 1)[0]
+    said, technical = error_cell.split("<details", 1)
+    assert "The mail server hung up before the email was sent." in said and ERROR not in said
+    assert "Technical details" in technical and ERROR in technical, "kept behind a <details>"
 
     page = _send_again(client, message_id)
     assert "is queued again" in page
@@ -163,3 +168,10 @@ def test_customers_cannot_allow_mail_again(app: Flask, client: FlaskClient) -> N
     reply = client.post(f"/admin/emails/suppressed/{contact.id}/allow", data={"csrf_token": token})
     assert reply.status_code == 403
     assert store.contacts.get(contact.id).suppressed_at is not None
+
+
+def test_an_error_is_said_in_plain_words_when_it_is_known() -> None:
+    assert plain_error("550 5.1.1 no such mailbox").endswith("for good.")
+    assert "could not be reached" in plain_error("ConnectionRefusedError: [Errno 111] refused")
+    assert plain_error("address suppressed: 552 mailbox full").startswith("Mail to this address")
+    assert plain_error("KeyError: 'x'") == "", "an unknown error is shown only as it was written"

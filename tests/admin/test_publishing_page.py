@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -26,7 +27,14 @@ def test_the_page_shows_what_the_next_publish_would_add(app: Flask, client: Flas
     page = client.get("/admin/publishing").get_data(as_text=True)
     assert "The site has not been published yet." in page
     assert "Add " in page and "Овсяне молоко 燕麦奶" in page
-    assert f"<code>ideas/{idea.id}.md</code>" in page
+    cells = re.findall(r'<td data-label="Page">(.*?)</td>', page, re.DOTALL)
+    assert cells and all(re.match(r'<span dir="auto">[^<]+</span>', c) for c in cells)
+    assert any(f'<small class="note">File: ideas/{idea.id}.md</small>' in c for c in cells)
+    assert "home.snippet" not in "".join(re.sub(r"<small.*?</small>", "", c) for c in cells), (
+        "each file by its title, the path only secondary"
+    )
+    assert "Home page: figures and highlights" in page
+    assert "View the published site" not in page, "no link to a site not yet published"
     assert "Remove " not in page
     assert page.count("<td") == page.count("<td data-label=")
 
@@ -41,6 +49,11 @@ def test_publish_now_publishes_in_the_background_and_says_who_asked(
     reply = client.post("/admin/publishing/publish",
                         data={"csrf_token": csrf_token(client, "/admin/publishing")})  # fmt: skip
     assert reply.status_code == 302 and reply.headers["Location"] == "/admin/publishing"
+    under_way = client.get("/admin/publishing").get_data(as_text=True)
+    assert "A publish is under way" in under_way  # the build takes seconds
+    assert '<a href="/admin/publishing">See whether it finished</a>' in under_way
+    assert '<script src="/static/publishing.js" defer></script>' in under_way
+    assert "Reload this page" not in under_way
     [entry] = store.audit.find(action="site.publish")
     assert entry.actor_id == marta and entry.target_kind == "site"
     deadline = time.monotonic() + 120
@@ -52,6 +65,8 @@ def test_publish_now_publishes_in_the_background_and_says_who_asked(
     page = client.get("/admin/publishing").get_data(as_text=True)
     assert "Nothing: the site already shows everything there is to publish." in page
     assert "files changed" in page
+    assert f'<a href="{app.config["SITE_URL"]}">View the published site</a>' in page
+    assert "publishing.js" not in page, "nothing to wait for: the page stays still"
 
 
 def test_customers_and_strangers_cannot_publish(app: Flask, client: FlaskClient) -> None:
