@@ -176,7 +176,7 @@ _JOB_STATES = {
 }
 _CONNECTIONS = {
     ConnectionKind.NONE: _l("None"),
-    ConnectionKind.EMPLOYEE: _l("Works for us"),
+    ConnectionKind.EMPLOYEE: _l("Employee"),
     ConnectionKind.INCENTIVE: _l("Received something in return"),
     ConnectionKind.OTHER: _l("Other"),
 }

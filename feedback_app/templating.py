@@ -179,4 +179,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["vote_labels"] = vote_labels
     app.jinja_env.globals["idea_url"] = idea_url
+    from .audit_labels import value_label  # it reads this module's status labels
+
+    app.jinja_env.globals["value_label"] = value_label  # a stored state as staff read it
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
