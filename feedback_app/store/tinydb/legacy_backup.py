@@ -30,7 +30,7 @@ __all__ = ["MANIFEST", "read_legacy"]
 
 MANIFEST = "voicebox-backup.json"
 
-_MEMBER = re.compile(r"([a-z]+)/([0-9]{2,})\.json")
+_MEMBER = re.compile(r"([a-z_]+)/([0-9]{2,})\.json")
 
 
 def read_legacy(source: Path, archive: zipfile.ZipFile) -> dict[str, list[Entry]]:
