@@ -3,10 +3,10 @@
     python3 dev.py screenshots            # writes docs/screenshots/*.png
 
 The demo is seeded in a temporary folder (the real `data/` is never touched) and served on a
-free local port; Chromium then opens the board, an idea, the console's dashboard (signed in
-with the marketer's one-time link the demo prints) and the published site, as a visitor on a
-laptop would, and the board once more at phone width. `take` does the browsing for any running
-Voicebox, so a test can run it against its own server.
+free local port; Chromium then opens the board, an implemented idea, the console's dashboard
+(signed in with the marketer's one-time link the demo prints) and the published site, as a
+visitor on a laptop would, and the board once more at phone width. `take` does the browsing
+for any running Voicebox, so a test can run it against its own server.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ def take(base_url: str, sign_in_link: str, out: Path, browser: Browser) -> list[
         page = laptop.new_page()
         page.goto(f"{base_url}/ideas")
         written.append(_shot(page, out / SHOTS[0]))
+        page.goto(f"{base_url}/ideas/in-action")  # an idea with its answer, pros and cons
         page.locator(".idea-card h3 a").first.click()
         written.append(_shot(page, out / SHOTS[1]))
         page.goto(sign_in_link)

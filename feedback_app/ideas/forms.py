@@ -169,7 +169,8 @@ class MergeForm(VoiceboxForm):
         ],
         invalid=_l("Find the original idea and press “Merge into this”."),
     )
-    response = text_area(_l("Official response (Markdown)"), max_length=5000)
+    # Named apart from the status form's response, which is on the same page.
+    response = text_area(_l("Official response on the duplicate (Markdown)"), max_length=5000)
     notify = BooleanField(NOTIFY_LABEL, default=True)
 
 

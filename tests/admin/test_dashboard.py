@@ -66,7 +66,7 @@ def test_every_count_links_to_its_queue(app: Flask, client: FlaskClient) -> None
             (url_for("admin_ideas.queue", show="unanswered"),
              "3 ideas without an official response", False),
             (url_for("followups.index", state="overdue"),
-             "1 follow-up overdue: call the customer now · 4 open in all", True),
+             "1 follow-up overdue: call the customer now 4 open in all", True),
             (url_for("admin_mail.index"), "1 email failed · 2 waiting to be sent", True),
         ]  # fmt: skip
         publishing = url_for("admin_publishing.index")
@@ -91,7 +91,7 @@ def test_nothing_is_red_when_nothing_is_late(app: Flask, client: FlaskClient) ->
                                  utcnow() + timedelta(days=1)))  # fmt: skip
     counts = read_dashboard(client.get("/admin/").get_data(as_text=True)).counts
     assert not [c for c in counts if "urgent" in c["class"]]
-    assert counts[2]["text"] == "0 follow-ups overdue: call the customers now · 1 open in all"
+    assert counts[2]["text"] == "0 follow-ups overdue: call the customers now 1 open in all"
     assert "The site has not been published yet" in counts[4]["text"]
 
 

@@ -44,7 +44,8 @@ def test_marketer_answers_with_a_saved_response_and_merges_through_the_picker(
     page.locator(f"#idea-{duplicate}").get_by_role("link", name="Merge…").click()
     candidate = page.locator(".candidates li").filter(has_text="Oat milk at no extra charge")
     expect(candidate).to_be_visible()  # offered at once: nothing to type
-    page.locator("#merge").get_by_label("Official response (Markdown)").fill("Già proposta.")
+    merge = page.locator("#merge")
+    merge.get_by_label("Official response on the duplicate (Markdown)").fill("Già proposta.")
     candidate.get_by_role("button", name="Merge into this").click()
     expect(page.get_by_text("Merged. Votes and followers moved")).to_be_visible()
     assert urlsplit(page.url).path == f"/ideas/{original}"

@@ -141,7 +141,8 @@ def test_a_new_marketer_runs_a_day_from_the_console(live_server: LiveServer, pag
     expect(offered.get_by_role("button", name="Merge into this")).to_be_visible()
     page.get_by_label("Find the original by words of its title").fill("oat milk charge")
     page.get_by_role("button", name="Find", exact=True).click()
-    page.locator("#merge").get_by_label("Official response (Markdown)").fill("Già proposta.")
+    merge = page.locator("#merge")
+    merge.get_by_label("Official response on the duplicate (Markdown)").fill("Già proposta.")
     page.get_by_role("listitem").filter(has_text=ORIGINAL).get_by_role(
         "button", name="Merge into this"
     ).click()
@@ -161,7 +162,7 @@ def test_a_new_marketer_runs_a_day_from_the_console(live_server: LiveServer, pag
 
     page.get_by_role("navigation", name="Console").get_by_role("link", name="Exports").click()
     with page.expect_download() as started:
-        page.get_by_role("link", name="Download Testimonials (CSV)").click()
+        page.get_by_role("link", name="Download the CSV file of Testimonials").click()
     data = started.value.path().read_bytes()
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     [approved] = [r for r in rows if r["Testimonial number"] == str(ids["testimonial"])]
@@ -170,8 +171,9 @@ def test_a_new_marketer_runs_a_day_from_the_console(live_server: LiveServer, pag
 
     page.get_by_role("navigation", name="Console").get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-    for action in ("testimonial.approve", "idea.status", "idea.merge", "followup.close",
-                   "export.download"):  # fmt: skip
-        done = page.get_by_role("row").filter(has=page.get_by_role("cell", name=action, exact=True))
+    for action in ("approved a testimonial", "set an idea's status",
+                   "merged an idea into another", "resolved a follow-up",
+                   "downloaded an export"):  # fmt: skip
+        done = page.get_by_role("row").filter(has=page.get_by_text(action, exact=True))
         expect(done).to_have_count(1)
-        expect(done).to_contain_text(MARKETER)
+        expect(done).to_contain_text("Marta Bianchi")
