@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Browser
 
 from feedback_app.dev.screenshots import SHOTS, take
-from feedback_app.store import Idea
+from feedback_app.store import Idea, IdeaStatus
 from tests.browser.conftest import LiveServer, marketer_sign_in_link
 
 
@@ -21,7 +21,8 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_the_screenshot_script_photographs_board_idea_dashboard_and_site(
     live_server: LiveServer, browser: Browser, tmp_path: Path
 ) -> None:
-    live_server.store.ideas.add(Idea("Вівсяне молоко без доплати", "Будь ласка", "Drinks", 1))
+    live_server.store.ideas.add(Idea("Вівсяне молоко без доплати", "Будь ласка", "Drinks", 1,
+                                     status=IdeaStatus.IMPLEMENTED, changed_note="Без доплати"))
     link = marketer_sign_in_link(live_server)
     written = take(live_server.url, link, tmp_path / "shots", browser)
     assert [p.name for p in written] == list(SHOTS)
