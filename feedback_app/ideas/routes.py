@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..audit_labels import action_label
+from ..audit_query import Names, readable_changes
 from ..auth.current import staff_required
 from ..auth.service import safe_next
 from ..data import get_store
@@ -170,6 +172,7 @@ def _staff_panel(idea: Idea) -> dict[str, Any]:
         alike, candidates = False, moderation.merge_candidates(idea.id, find)
     else:
         alike, candidates = moderation.merge_suggestions(idea)
+    names = Names(get_store())  # the history says who, and what changed, in words
     return {
         "status_form": StatusForm(formdata=None, prefix="status", status=idea.status.value,
                                   replies=replies.replies()),
@@ -181,6 +184,9 @@ def _staff_panel(idea: Idea) -> dict[str, Any]:
         "alike": alike,
         "candidates": candidates,
         "staff_history": moderation.idea_history(idea.id),
+        "history_changes": lambda entry: readable_changes(entry, names),
+        "history_actor": lambda entry: names.person(entry.actor_id) or entry.actor_email,
+        "action_label": action_label,
     }  # fmt: skip
 
 

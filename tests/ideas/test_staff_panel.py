@@ -106,7 +106,8 @@ def test_edit_keeps_the_earlier_words_in_the_staff_history(board: Board) -> None
     (entry,) = board.store.audit.find(action="idea.edit")
     assert entry.before == {"title": "Oat mlik"} and entry.after == {"title": "Oat milk"}
     panel = staff.get(f"/ideas/{idea}").get_data(as_text=True)
-    assert '<del dir="auto">Oat mlik</del>' in panel
+    assert '<strong>Title</strong>: <del dir="auto">Oat mlik</del>' in panel, "fields in words"
+    assert "edited an idea" in panel and "idea.edit" not in panel, "the action in words"
     empty = board.staff_post(idea, "edit", {"title": "", "description": "x"}, staff)
     assert empty.status_code == 400 and board.store.ideas.get(idea).title == "Oat milk"
 
