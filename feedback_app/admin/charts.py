@@ -74,10 +74,8 @@ def _nps(store: Store, now: datetime) -> Chart:
         series=[(_("NPS"), [g.nps for _w, g in weeks])],
         notes=[_("n=%(num)d", num=g.answers) for _w, g in weeks],
         ranges=(-100, 100),
-        columns=[_("Week starting"), _("NPS"), _("Answers"), _("Promoters (9–10)"),
-                 _("Passives (7–8)"), _("Detractors (0–6)")],
-        rows=[[_week_long(week), g.nps, g.answers, g.promoters, g.passives, g.detractors]
-              for week, g in weeks],
+        columns=[_("Week starting"), _("NPS"), _("Answers"), *_group_columns()],
+        rows=[[_week_long(week), g.nps, g.answers, *_group_cells(g)] for week, g in weeks],
     )  # fmt: skip
 
 
@@ -107,11 +105,19 @@ def _answers(store: Store, now: datetime) -> Chart:
         series=[(_("Promoters"), [p.groups.promoters for p in places]),
                 (_("Passives"), [p.groups.passives for p in places]),
                 (_("Detractors"), [p.groups.detractors for p in places])],
-        columns=[_("Touchpoint"), _("Answers"), _("Promoters (9–10)"), _("Passives (7–8)"),
-                 _("Detractors (0–6)")],
-        rows=[[_touchpoint(p.touchpoint), p.groups.answers, p.groups.promoters,
-               p.groups.passives, p.groups.detractors] for p in places],
+        columns=[_("Touchpoint"), _("Answers"), *_group_columns()],
+        rows=[[_touchpoint(p.touchpoint), p.groups.answers, *_group_cells(p.groups)]
+              for p in places],
     )  # fmt: skip
+
+
+def _group_columns() -> list[str]:
+    """The headings of the three NPS groups' columns, in every table that splits answers."""
+    return [_("Promoters (9–10)"), _("Passives (7–8)"), _("Detractors (0–6)")]
+
+
+def _group_cells(groups: stats.NpsGroups) -> list[int]:
+    return [groups.promoters, groups.passives, groups.detractors]
 
 
 def _ideas(store: Store, now: datetime) -> Chart:

@@ -3,8 +3,6 @@ follow-ups and the audit log, streamed as the store is read (see `feedback_app.e
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, current_app, render_template, stream_with_context
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -13,6 +11,7 @@ from .. import exports
 from ..auth.current import staff_required
 from ..data import get_store
 from ..sales.intake import business_zone
+from ..store import utcnow
 
 __all__ = ["bp"]
 
@@ -33,7 +32,7 @@ def download(name: str) -> Response:
     if name not in exports.EXPORTS:
         abort(404)
     chunks = exports.download(get_store(), current_user.user, name)
-    day = datetime.now(business_zone(current_app.config)).date()
+    day = utcnow().astimezone(business_zone(current_app.config)).date()
     response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{exports.filename(name, day)}"'

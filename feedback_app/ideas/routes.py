@@ -168,7 +168,9 @@ def _staff_panel(idea: Idea) -> dict[str, Any]:
     its own), the merge picker's candidates (those holding the words of `?find=`, else the
     ideas that look like this one; `?merge` opens the picker), and what staff did to it."""
     find = request.args.get("find", "")[:200]
-    if find.strip():
+    if idea.merged_into is not None:  # a merged idea shows no merge picker: nothing to find
+        alike, candidates = False, []
+    elif find.strip():
         alike, candidates = False, moderation.merge_candidates(idea.id, find)
     else:
         alike, candidates = moderation.merge_suggestions(idea)
