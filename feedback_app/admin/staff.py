@@ -139,7 +139,9 @@ def tokens() -> Response:
 def _tokens_page(form: TokenForm, **shown: object) -> str:
     store = get_store()
     listed = sorted(store.api_tokens.all(), key=lambda t: (not t.active, -t.id))
-    makers = {u.id: u.display_name for u in store.users.all() if u.role.is_staff}
+    made_by = {t.created_by for t in listed if t.created_by is not None}
+    people = (store.users.get(user_id) for user_id in made_by)  # a few, not every account
+    makers = {u.id: u.display_name for u in people if u.role.is_staff}
     return render_template("admin/staff/tokens.html", form=form, tokens=listed, makers=makers,
                            action=ActionForm(), **shown)  # fmt: skip
 
