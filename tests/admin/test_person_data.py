@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from flask import Flask
 
+from feedback_app.admin.accounts import AccountError
+from feedback_app.admin.person_data import erase
 from feedback_app.store import Idea, Role, Testimonial, utcnow
 from feedback_app.store.models import Sale
 from tests.admin.people import audit_text, entries, post, signed_in
@@ -83,3 +86,15 @@ def test_an_admin_cannot_erase_themselves(app: Flask) -> None:
     assert reply.status_code == 422 and "cannot erase yourself" in reply.get_data(as_text=True)
     assert store.users.get(ada.id).email == "ada@example.com"
 
+
+
+def test_an_admin_demoted_meanwhile_cannot_erase_the_admin_who_demoted_them(app: Flask) -> None:
+    """Two admins erasing each other at once: the second, no longer an admin, is refused, so
+    one admin always stays."""
+    store = app_store(app)
+    ada = store.users.add("ada@example.com", Role.ADMIN)
+    bo = store.users.add("bo@example.com", Role.ADMIN)
+    store.users.set_role(ada.id, Role.MARKETER)  # bo's change, made after ada's page was drawn
+    with app.test_request_context(), pytest.raises(AccountError, match="no longer an admin"):
+        erase(store, ada, "bo@example.com", utcnow())
+    assert store.users.get(bo.id).email == "bo@example.com"

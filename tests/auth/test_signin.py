@@ -244,3 +244,16 @@ def test_a_deactivated_person_is_signed_out_everywhere_and_cannot_sign_in_again(
     assert status == 403
     _store(app).users.set_active(marta.id, True)
     assert _sign_in_by_link(app, app.test_client(), "marta@example.com") == (302, "/admin/")
+
+
+def test_a_session_of_a_deactivated_account_signs_nobody_in_even_with_its_current_epoch(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Deactivation ends sessions by their epoch and by the account's state: a session bearing
+    the epoch the account has now (say, one restored with a backup) still signs nobody in."""
+    marta = _store(app).users.add("marta@example.com", Role.MARKETER)
+    off = _store(app).users.set_active(marta.id, False)
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{off.id}:{off.session_epoch}"
+        session["_fresh"] = True
+    assert client.get("/admin/").status_code == 302

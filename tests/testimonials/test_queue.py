@@ -252,3 +252,17 @@ def test_states_and_connections_read_as_labels_and_the_page_names_the_testimonia
     assert f"Testimonial {named.id}" not in page
     quoted = client.get(f"{LIST}/{anonymous.id}").get_data(as_text=True)
     assert "<title>“Il caffè arriva sempre fresco e ben" in quoted
+
+
+def test_a_rejection_without_a_reason_is_refused_whatever_road_it_takes(app: Flask) -> None:
+    """The reason is kept with every rejection: the service refuses an empty one, whichever
+    page or command calls it, and the testimonial stays as it was."""
+    from feedback_app.testimonials.moderation import TestimonialError, reject
+
+    store = app_store(app)
+    marta = store.users.add("marta@example.com", Role.MARKETER)
+    waiting = _add(store, WAITING)
+    with app.test_request_context(), pytest.raises(TestimonialError):
+        reject(waiting.id, marta, " \n ")
+    assert store.testimonials.get(waiting.id).state is TestimonialState.PENDING
+    assert _entries(store, waiting.id) == []
