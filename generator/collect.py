@@ -8,6 +8,8 @@ from datetime import date
 from feedback_app.store import IdeaStatus, NotFound, Store, Testimonial
 from feedback_app.store.models import ConnectionKind, CreditStyle
 
+from .slugs import known_slugs, slug_for
+
 __all__ = ["PublishedIdea", "PublishedTestimonial", "SiteData", "collect"]
 
 
@@ -38,6 +40,7 @@ class PublishedIdea:
     response: str
     changed_on: date
     supporters: int
+    slug: str  # its address on the site, /ideas/<slug>/ (see generator/slugs.py)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ def collect(store: Store, board_url: str) -> SiteData:
     testimonials = [_published(store, t) for t in store.testimonials.all() if t.publishable]
     testimonials.sort(key=lambda t: (not t.featured, -t.date.toordinal(), t.id))
     ideas = []
+    slugs = known_slugs(store)
     for idea in store.ideas.all():
         if not idea.status.is_done:
             continue
@@ -69,6 +73,7 @@ def collect(store: Store, board_url: str) -> SiteData:
                 response=official.response if official else "",
                 changed_on=idea.changed_on or idea.created_at.date(),
                 supporters=promotes,
+                slug=slug_for(slugs, idea.id, idea.title),
             )
         )
     ideas.sort(key=lambda i: (-i.changed_on.toordinal(), i.id))

@@ -56,12 +56,15 @@ def page_title_of(content: str | bytes) -> str:
 
 
 def _title(path: str, content: str | bytes) -> str:
+    if path == "index.md":
+        return _("Home page")
     if path.endswith(".md"):
         return page_title_of(content)
     if path.startswith("photos/"):
         return _("A customer's photo")
+    if path.startswith("generated/"):
+        return _("The page's first address, leading to where it is now")
     known = {
-        "home.snippet": _("Home page: figures and highlights"),
         "feed.xml": _("News feed of Ideas in Action"),
         "testimonials.json": _("Testimonials for other sites (JSON)"),
     }

@@ -11,12 +11,15 @@ from typing import Any
 from feedback_app.store import Store, utcnow
 
 from .build import DOCS, BuildError, build_site, is_current
-from .collect import collect
+from .collect import SiteData, collect
 from .i18n import set_locale
 from .render import render_site
+from .slugs import known_slugs, remember_slugs
 from .write import WriteSummary, write_files
 
-__all__ = ["GENERATED", "BuildError", "PublishResult", "last_publish", "publish"]
+__all__ = [
+    "GENERATED", "BuildError", "PublishResult", "last_publish", "publish", "write_pages",
+]  # fmt: skip
 
 GENERATED = Path(DOCS) / "generated"
 # The store's lock and status record for publishing: one publish at a time across processes
@@ -53,13 +56,7 @@ def publish(
     start = time.perf_counter()
     with store.lock(PUBLISH, timeout=PUBLISH_WAIT_S):
         try:
-            progress("collect")
-            data = collect(store, board_url)
-            progress("render")
-            set_locale(locale)
-            files = render_site(data, site_url)
-            progress("write")
-            summary = write_files(files, project / GENERATED)
+            data, summary = write_pages(store, project, board_url, site_url, locale, progress)
             built = force or not is_current(project, site_dir, site_url)
             if built:
                 progress("build")
@@ -72,6 +69,27 @@ def publish(
         changed = len(summary.added) + len(summary.changed) + len(summary.removed)
         _record(store, ok=True, message=f"{changed} files changed", built=built)
         return result
+
+
+def write_pages(
+    store: Store,
+    project: Path,
+    board_url: str,
+    site_url: str,
+    locale: str = "en",
+    progress: Callable[[str], None] = _quiet,
+) -> tuple[SiteData, WriteSummary]:
+    """collect -> render -> write: the site's pages in its docs folder, without building.
+    Ideas published for the first time keep the address they got (generator/slugs.py)."""
+    progress("collect")
+    data = collect(store, board_url)
+    progress("render")
+    set_locale(locale)
+    files = render_site(data, site_url)
+    progress("write")
+    summary = write_files(files, project / GENERATED)
+    remember_slugs(store, known_slugs(store), ((i.id, i.slug) for i in data.ideas))
+    return data, summary
 
 
 def _record(store: Store, **fields: Any) -> None:

@@ -87,12 +87,14 @@ def page_title(text: str) -> str:
     return html.escape(flat.replace("<", "<" + WORD_JOINER), quote=True)
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, hide: Sequence[str] = ()) -> str:
     """A generated page: its title in front matter (what MkDocs and the theme use) and as the
-    visible heading (what the reader and the search index see)."""
-    front = yaml.safe_dump(
-        {"title": page_title(title)}, allow_unicode=True, default_style='"', width=1 << 30
-    )
+    visible heading (what the reader and the search index see); `hide` names parts of
+    Material's layout the page goes without ("navigation", "toc")."""
+    meta: dict[str, object] = {"title": page_title(title)}
+    if hide:
+        meta["hide"] = list(hide)
+    front = yaml.safe_dump(meta, allow_unicode=True, default_style='"', width=1 << 30)
     return f"---\n{front}---\n\n# {inert(title)}\n\n{body}"
 
 
@@ -134,7 +136,7 @@ def _credit(t: PublishedTestimonial) -> str:
 
 
 def photo_name(t: PublishedTestimonial) -> str:
-    """The photo's file under the generated folder ("" without one), named for its content
+    """The photo's file in the docs folder ("" without one), named for its content
     so a changed photo is never served from a stale cache."""
     if not t.photo:
         return ""
@@ -155,7 +157,7 @@ def disclosure(t: PublishedTestimonial) -> str:
 
 
 def _card(t: PublishedTestimonial, photos: str) -> str:
-    """One testimonial; `photos` is the way from the page to the generated folder."""
+    """One testimonial; `photos` is the way from the page to the docs folder's root."""
     lines = [f"-   “{inert(t.quote)}”", "    { .vb-quote }", ""]
     if t.photo:
         alt = inert(t.name) or _("A customer")
@@ -230,14 +232,14 @@ def _idea_pages(data: SiteData) -> dict[str, str]:
     total = _pages(len(items))
     for n in range(1, total + 1):
         chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
-        body = "\n".join(_idea_summary(i, f"{i.id}.md") for i in chunk)
+        body = "\n".join(_idea_summary(i, f"{i.slug}.md") for i in chunk)
         intro = _("What customers asked for, and what changed because of it.")
         empty = _("Nothing here yet: vote for the ideas you want to see here.")
         files[f"ideas/{_page_name(n)}"] = _page(
             _("Ideas in Action"), f"{intro}\n\n{body or empty}{_pager(n, total)}"
         )
     for idea in items:
-        files[f"ideas/{idea.id}.md"] = _idea_page(idea, data.board_url)
+        files[f"ideas/{idea.slug}.md"] = _idea_page(idea, data.board_url)
     return files
 
 
@@ -273,20 +275,32 @@ def _home(data: SiteData) -> str:
     ]
     figure_cards = "\n\n".join(f"-   **{value}**\n\n    {label}" for value, label in figures)
     featured = [t for t in data.testimonials if t.featured][:3] or list(data.testimonials[:3])
-    latest = "\n".join(_idea_summary(i, f"generated/ideas/{i.id}.md") for i in data.ideas[:3])
-    return (
+    latest = "\n".join(_idea_summary(i, f"ideas/{i.slug}.md") for i in data.ideas[:3])
+    intro = _(
+        "Our customers tell us what to do better, and we answer every one of them. Here is "
+        "what they say about us, and what we changed because they asked."
+    )
+    body = (
+        f"{intro}\n\n"
         f'<div class="grid cards vb-figures" markdown>\n\n{figure_cards}\n\n</div>\n\n'
-        f"## {_('What our customers say')}\n\n{_cards(featured, 'generated/')}\n\n"
-        f"[{_('All testimonials')}](generated/testimonials/index.md)\n\n"
+        f"## {_('What our customers say')}\n\n{_cards(featured, '')}\n\n"
+        f"[{_('All testimonials')}](testimonials/index.md)\n\n"
         f"## {_('Latest Ideas in Action')}\n\n"
         f"{latest or _('Nothing implemented yet.')}\n\n"
-        f"[{_('All Ideas in Action')}](generated/ideas/index.md)\n"
+        f"[{_('All Ideas in Action')}](ideas/index.md)\n"
     )
+    return _page(_("What our customers say"), body, hide=("navigation", "toc"))
 
 
-def idea_page_url(site_url: str, idea_id: int) -> str:
-    """Where an Idea in Action is published (its page `generated/ideas/<id>.md`, served as a
-    folder): the feed and the status emails link there."""
+def idea_page_url(site_url: str, slug: str) -> str:
+    """Where an Idea in Action is published (its page `ideas/<slug>.md`, served as a folder):
+    the feed and the status emails link there."""
+    return f"{site_url.rstrip('/')}/ideas/{slug}/"
+
+
+def _entry_id(site_url: str, idea_id: int) -> str:
+    """An idea's Atom entry id: its first published address, which feed readers already
+    know. Ids never change, so it stays the same now that the page lives elsewhere."""
     return f"{site_url.rstrip('/')}/generated/ideas/{idea_id}/"
 
 
@@ -296,12 +310,12 @@ def _feed(data: SiteData, site_url: str) -> str:
     updated = data.ideas[0].changed_on.isoformat() if data.ideas else "1970-01-01"
     entries = []
     for idea in data.ideas[:50]:
-        url = idea_page_url(site_url, idea.id)
+        url = idea_page_url(site_url, idea.slug)
         entries.append(
             "  <entry>\n"
             f"    <title>{xml_escape(idea.title)}</title>\n"
             f'    <link href="{xml_escape(url)}"/>\n'
-            f"    <id>{xml_escape(url)}</id>\n"
+            f"    <id>{xml_escape(_entry_id(site_url, idea.id))}</id>\n"
             f"    <updated>{idea.changed_on.isoformat()}T00:00:00Z</updated>\n"
             f"    <summary>{xml_escape(idea.what_changed)}</summary>\n"
             "  </entry>\n"
@@ -310,9 +324,9 @@ def _feed(data: SiteData, site_url: str) -> str:
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'
         f"  <title>{xml_escape(_('Ideas in Action'))}</title>\n"
-        f'  <link href="{xml_escape(base)}/generated/ideas/"/>\n'
-        f'  <link rel="self" href="{xml_escape(base)}/generated/feed.xml"/>\n'
-        f"  <id>{xml_escape(base)}/generated/feed.xml</id>\n"
+        f'  <link href="{xml_escape(base)}/ideas/"/>\n'
+        f'  <link rel="self" href="{xml_escape(base)}/feed.xml"/>\n'
+        f"  <id>{xml_escape(base)}/generated/feed.xml</id>\n"  # the feed's id never changes
         f"  <updated>{updated}T00:00:00Z</updated>\n" + "".join(entries) + "</feed>\n"
     )
 
@@ -336,8 +350,38 @@ def _json(data: SiteData) -> str:
     return json.dumps({"version": 1, "testimonials": items}, ensure_ascii=False, indent=1) + "\n"
 
 
+def _redirect(to: str) -> str:
+    """A page at an old address that sends the reader (and search engines, through the
+    canonical link) to `to`, a path relative to the old page."""
+    target = html.escape(to, quote=True)
+    moved = html.escape(_("This page has moved."))
+    return (
+        '<!doctype html>\n<html><head><meta charset="utf-8">\n'
+        f"<title>{moved}</title>\n"
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{target}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'</head><body><p><a href="{target}">{moved}</a></p></body></html>\n'
+    )
+
+
+def _old_addresses(data: SiteData, feed: str, json_file: str) -> dict[str, str]:
+    """The site's first addresses, under /generated/, kept working: pages redirect to where
+    they are now; the feed and testimonials.json stay as copies (feed readers and scripts on
+    other sites do not follow an HTML redirect)."""
+    files = {
+        "generated/testimonials/index.html": _redirect("../../testimonials/"),
+        "generated/ideas/index.html": _redirect("../../ideas/"),
+        "generated/feed.xml": feed,
+        "generated/testimonials.json": json_file,
+    }
+    for idea in data.ideas:
+        files[f"generated/ideas/{idea.id}/index.html"] = _redirect(f"../../../ideas/{idea.slug}/")
+    return files
+
+
 def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
-    """Every generated file, by its path under the generated folder (photos as bytes).
+    """Every file of the site's docs folder, by its path there (photos as bytes).
 
     A testimonial with no words left once forbidden characters are gone is not published.
     """
@@ -347,10 +391,11 @@ def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
         tuple(_xml_safe_fields(i) for i in data.ideas),
         data.board_url,
     )
-    files: dict[str, str | bytes] = {"home.snippet": _home(data)}
+    files: dict[str, str | bytes] = {"index.md": _home(data)}
     files.update(_testimonial_pages(data))
     files.update(_idea_pages(data))
     files["feed.xml"] = _feed(data, site_url)
     files["testimonials.json"] = _json(data)
+    files.update(_old_addresses(data, files["feed.xml"], files["testimonials.json"]))
     files.update({photo_name(t): t.photo for t in data.testimonials if t.photo})
     return files

@@ -371,3 +371,15 @@ def next_after_sign_in(location: str) -> str | None:
     parts = urlsplit(location)
     assert parts.path == "/signin", location
     return parse_qs(parts.query).get("next", [None])[0]
+
+
+def idea_pages(site: Path, idea_id: int) -> list[Path]:
+    """The built pages of an Idea in Action (at /ideas/<slug>/), found by the idea's number."""
+    return [*site.glob(f"ideas/{idea_id}/index.html"), *site.glob(f"ideas/{idea_id}-*/index.html")]
+
+
+def built_idea_page(site: Path, idea_id: int) -> Path:
+    """The one built page of an Idea in Action."""
+    found = idea_pages(site, idea_id)
+    assert len(found) == 1, f"idea {idea_id}: {found}"
+    return found[0]

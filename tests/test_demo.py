@@ -118,7 +118,7 @@ def test_the_demo_shows_the_whole_follow_up_loop_at_once(store: Store) -> None:
 
 def _published_join_links(site: Path) -> list[str]:
     links = []
-    for page in (site / "generated" / "ideas").glob("*/index.html"):
+    for page in (site / "ideas").glob("*/index.html"):
         links += JOIN.findall(page.read_text())
     return links
 
@@ -190,7 +190,7 @@ def test_running_demo_serves_its_site_at_the_printed_address(
         status, home = _get(site)
         assert status == 200 and "What our customers say" in home
         assert "Latest Ideas in Action" in home
-        idea_page = re.search(r'href="(generated/ideas/\d+/)"', home)
+        idea_page = re.search(r'href="(ideas/\d+[a-z0-9-]*/)"', home)
         assert idea_page, home
         status, page = _get(site + idea_page.group(1))
         assert status == 200

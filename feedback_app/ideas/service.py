@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from generator.render import idea_page_url
+from generator.slugs import known_slugs, slug_for
 
 from .. import audit
 from ..data import get_store
@@ -203,7 +204,10 @@ def _tell_followers(
     """Record one job that the mailer turns into one email per follower (or per `recipients`,
     fixed now when followers are about to move, as in a merge). An idea in action links to its
     page on the published site, where prospects read it too."""
-    site_page = idea_page_url(current_app.config["SITE_URL"], idea.id) if changed_note else ""
+    site_page = ""
+    if changed_note:
+        slug = slug_for(known_slugs(get_store()), idea.id, idea.title)
+        site_page = idea_page_url(current_app.config["SITE_URL"], slug)
     enqueue_job(
         FOLLOWER_NEWS,
         {"idea_id": idea.id, "headline": headline, "response": response,

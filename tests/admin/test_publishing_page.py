@@ -30,10 +30,10 @@ def test_the_page_shows_what_the_next_publish_would_add(app: Flask, client: Flas
     cells = re.findall(r'<td data-label="Page">(.*?)</td>', page, re.DOTALL)
     assert cells and all(re.match(r'<span dir="auto">[^<]+</span>', c) for c in cells)
     assert any(f'<small class="note">File: ideas/{idea.id}.md</small>' in c for c in cells)
-    assert "home.snippet" not in "".join(re.sub(r"<small.*?</small>", "", c) for c in cells), (
+    assert "index.md" not in "".join(re.sub(r"<small.*?</small>", "", c) for c in cells), (
         "each file by its title, the path only secondary"
     )
-    assert "Home page: figures and highlights" in page
+    assert "Home page" in page
     assert "View the published site" not in page, "no link to a site not yet published"
     assert "Remove " not in page
     assert page.count("<td") == page.count("<td data-label=")

@@ -30,7 +30,7 @@ def test_demo_site_searches_and_leads_back_to_the_board(
     expect(result.first).to_be_visible(timeout=15_000)
     assert errors == [], "no CSP violation stops the site's own scripts"
 
-    page.goto(site_url + "generated/ideas/")
+    page.goto(site_url + "ideas/")
     page.locator("article").get_by_role("link", name="Oat milk at no extra charge").click()
     page.get_by_role("link", name="Join the conversation on the idea board").click()
     expect(page).to_have_url(re.compile(re.escape(live_server.url) + r"/ideas/\d+$"))

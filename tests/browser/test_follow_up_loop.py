@@ -101,5 +101,5 @@ def test_a_sale_becomes_a_published_testimonial_and_a_3_a_follow_up(
     staff.get_by_role("button", name="Approve — it appears on the site").click()
     expect(staff.get_by_text("Approved: it is on the site after the next publish.")).to_be_visible()
 
-    _wait_for(page, live_server.url + "/dev/site/generated/testimonials/", QUOTE, 90)
+    _wait_for(page, live_server.url + "/dev/site/testimonials/", QUOTE, 90)
     expect(page.locator("article li").filter(has_text=QUOTE)).to_contain_text("Олена Коваленко")

@@ -22,6 +22,7 @@ from feedback_app.store import (
     utcnow,
 )
 from generator.publish import publish
+from tests.conftest import built_idea_page
 
 HOSTILE = ["</title><script>alert(1)</script>", "<img src=x onerror=alert(1)>",
            "Don't \"quote\" me & co"]  # fmt: skip
@@ -96,17 +97,17 @@ def _visible(text: str) -> str:
 def test_hostile_titles_show_as_typed_run_nothing_and_the_site_still_works(
     hostile_site: tuple[str, dict[str, int], Path], page: Page
 ) -> None:
-    url, ids, _ = hostile_site
+    url, ids, site = hostile_site
     dialogs, csp = _watch(page)
     for title, idea in ids.items():
-        page.goto(f"{url}/generated/ideas/{idea}/")
+        page.goto(f"{url}/{_address(site, idea)}")
         expect(page).to_have_title(f"{title} - {SITE_NAME}")
         expect(page.locator("article h1")).to_have_text(title)
         topic = page.locator("[data-md-component=header-topic]").inner_text()
         assert _visible(topic) == title, "the header shows the title once escaped"
         assert "&#x27;" not in page.locator("body").inner_text()
         assert page.evaluate("window.__violations") == []
-    page.goto(f"{url}/generated/testimonials/")
+    page.goto(f"{url}/testimonials/")
     for tag in HOSTILE:
         page.get_by_role("link", name=f"#{tag}").click()
         expect(page).to_have_title(f"Customers on “{tag}” - {SITE_NAME}")
@@ -115,7 +116,7 @@ def test_hostile_titles_show_as_typed_run_nothing_and_the_site_still_works(
         page.go_back()
 
     page.get_by_role("link", name="Ideas in Action", exact=True).first.click()
-    expect(page).to_have_url(re.compile(r"/generated/ideas/$"))
+    expect(page).to_have_url(re.compile(r"/ideas/$"))
     search = page.get_by_role("textbox", name="Search")
     search.click()
     page.keyboard.type("onerror")
@@ -137,9 +138,9 @@ def test_a_script_slipped_into_a_page_is_blocked_by_its_policy(
     url, ids, site = hostile_site
     dialogs, _ = _watch(page)
     idea = next(iter(ids.values()))
-    built = site / f"generated/ideas/{idea}/index.html"
+    built = built_idea_page(site, idea)
     built.write_text(built.read_text().replace("</article>", "<script>alert(2)</script></article>"))
-    page.goto(f"{url}/generated/ideas/{idea}/")
+    page.goto(f"{url}/{_address(site, idea)}")
     expect(page.locator("article h1")).to_be_visible()
     assert dialogs == []
     assert any("script-src" in v for v in page.evaluate("window.__violations"))
@@ -152,19 +153,38 @@ def test_prospect_finds_testimonials_ideas_and_searches(site_url: str, page: Pag
     expect(page.get_by_text("average rating")).to_be_visible()
 
     page.get_by_role("link", name="All Ideas in Action").click()
-    expect(page).to_have_url(re.compile(r"/generated/ideas/$"))
+    expect(page).to_have_url(re.compile(r"/ideas/$"))
     expect(page.get_by_role("heading", name="Ideas in Action", exact=True)).to_be_visible()
     page.locator("article").get_by_role("link", name="Oat milk at no extra charge").click()
-    expect(page).to_have_url(re.compile(r"/generated/ideas/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/ideas/\d+-oat-milk-at-no-extra-charge/$"))
     expect(page.locator("article")).to_contain_text("Oat, soy and almond milk now cost the same")
     expect(
         page.get_by_role("link", name="Join the conversation on the idea board")
     ).to_have_attribute("href", __import__("re").compile(r"^http://board\.example/ideas/\d+$"))
 
-    page.goto(site_url + "/generated/testimonials/")
+    page.goto(site_url + "/testimonials/")
     expect(page.get_by_text("Employee of the company")).to_be_visible()
 
     page.get_by_role("textbox", name="Search").click()
     page.keyboard.type("cornetti")
     result = page.locator(".md-search-result__item").filter(has_text="cornetti")
     expect(result.first).to_be_visible(timeout=15_000)
+
+
+def _address(site: Path, idea: int) -> str:
+    """An idea's address on the site, relative to its root ("ideas/<slug>/")."""
+    return built_idea_page(site, idea).parent.relative_to(site).as_posix() + "/"
+
+
+def test_the_sites_first_addresses_still_lead_to_each_page(
+    hostile_site: tuple[str, dict[str, int], Path], page: Page
+) -> None:
+    """Links sent before pages moved out of /generated/ (emails, bookmarks) still arrive."""
+    url, ids, site = hostile_site
+    title, idea = next(iter(ids.items()))
+    page.goto(f"{url}/generated/ideas/{idea}/")
+    expect(page).to_have_url(f"{url}/{_address(site, idea)}")
+    expect(page.locator("article h1")).to_have_text(title)
+    page.goto(f"{url}/generated/testimonials/")
+    expect(page).to_have_url(f"{url}/testimonials/")
+    expect(page.locator("article")).to_contain_text("Cornetti everywhere")

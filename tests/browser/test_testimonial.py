@@ -63,7 +63,7 @@ def test_a_ukrainian_testimonial_from_the_form_to_the_published_site(
     staff.get_by_role("button", name="Approve — it appears on the site").click()
     expect(staff.get_by_text("Approved: it is on the site after the next publish.")).to_be_visible()
 
-    _wait_for(page, live_server.url + "/dev/site/generated/testimonials/", QUOTE, 90)
+    _wait_for(page, live_server.url + "/dev/site/testimonials/", QUOTE, 90)
     card = page.locator("article li").filter(has_text=QUOTE)
     expect(card).to_contain_text("Олена К.")
     expect(card).not_to_contain_text("Коваленко")

@@ -42,7 +42,7 @@ from feedback_app.store import (
 )
 from generator.publish import publish
 from tests.browser.conftest import LiveServer
-from tests.conftest import TEST_CONFIG
+from tests.conftest import TEST_CONFIG, built_idea_page
 from tests.fuzz.expected import matches, one_line
 
 CORPUS = Path(__file__).with_name("xss_vectors.txt")
@@ -260,7 +260,8 @@ def test_vectors_stay_inert_on_the_published_site(
     for path in pages:
         watch.visit(f"{published}/{path}")
     for vector, idea in seeded.ideas.items():
-        watch.visit(f"{published}/generated/ideas/{idea}/")
+        address = built_idea_page(site, idea).parent.relative_to(site).as_posix()
+        watch.visit(f"{published}/{address}/")
         heading = page.locator("article h1").first.inner_text()
         assert _shown(heading) == _shown(vector), "the title is shown as typed"
 
@@ -268,7 +269,7 @@ def test_vectors_stay_inert_on_the_published_site(
 def test_feed_json_and_emails_carry_vectors_as_inert_text(
     published: str, site_project: Path, live_server: LiveServer, seeded: Seeded
 ) -> None:
-    generated = site_project / "site" / "generated"
+    generated = site_project / "site"
     feed = ET.fromstring((generated / "feed.xml").read_bytes())
     atom = "{http://www.w3.org/2005/Atom}"
     entries = {e.findtext(f"{atom}title"): e.findtext(f"{atom}summary") for e in

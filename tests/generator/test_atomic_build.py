@@ -11,6 +11,7 @@ import pytest
 from feedback_app.demo import seed_demo
 from feedback_app.store import Idea, IdeaStatus, Store, TinyStore
 from generator.publish import BuildError, publish
+from tests.conftest import built_idea_page, idea_pages
 
 BOARD, SITE_URL = "http://board.example", "http://site.example/"
 
@@ -47,12 +48,12 @@ def test_a_failed_build_leaves_the_last_good_site_serving(live: Store, site_proj
     with pytest.raises(BuildError):
         _publish(live, site_project)
     assert (site / "index.html").read_text() == home
-    assert (site / "generated/testimonials/index.html").exists()
-    assert not (site / f"generated/ideas/{idea}/index.html").exists()
+    assert (site / "testimonials/index.html").exists()
+    assert idea_pages(site, idea) == []
 
     (site_project / "mkdocs.yml").write_text(good_config)
     assert _publish(live, site_project), "the next publish builds what the failed one could not"
-    assert "Cardamom buns on Saturdays" in (site / f"generated/ideas/{idea}/index.html").read_text()
+    assert "Cardamom buns on Saturdays" in built_idea_page(site, idea).read_text()
 
 
 def test_readers_never_find_the_site_missing_during_a_publish(

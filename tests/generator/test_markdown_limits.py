@@ -7,7 +7,7 @@ The generator renders long texts with the app's `render_markdown`; a response of
 from __future__ import annotations
 
 from feedback_app.store import Idea, IdeaStatus, Store
-from tests.conftest import VoiceboxRunner
+from tests.conftest import VoiceboxRunner, built_idea_page
 
 
 def test_publish_succeeds_with_a_deeply_nested_staff_response(
@@ -20,5 +20,5 @@ def test_publish_succeeds_with_a_deeply_nested_staff_response(
     result = runner.invoke("publish")
     assert result.exit_code == 0, result.output[-2000:]
     assert "Traceback" not in result.output
-    page = (runner.site_dir / f"generated/ideas/{idea}/index.html").read_text()
+    page = (built_idea_page(runner.site_dir, idea)).read_text()
     assert "- - - done&lt;b&gt;" in page

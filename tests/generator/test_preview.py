@@ -6,20 +6,16 @@ from pathlib import Path
 
 from feedback_app.store import Idea, IdeaStatus, Role, Store, Testimonial, utcnow
 from feedback_app.store.models import TestimonialState
-from generator.collect import collect
-from generator.i18n import set_locale
 from generator.preview import PagePreview, page_title_of, preview
-from generator.publish import GENERATED
-from generator.render import render_site
-from generator.write import write_files
+from generator.publish import GENERATED, write_pages
+from generator.slugs import idea_slug
 
 BOARD, SITE = "http://board.example", "http://site.example/"
 
 
 def _publish_pages(store: Store, project: Path) -> None:
     """What a publish writes into the generated folder (the MkDocs build is not the point)."""
-    set_locale("en")
-    write_files(render_site(collect(store, BOARD), SITE), project / GENERATED)
+    write_pages(store, project, BOARD, SITE)
 
 
 def _next(store: Store, project: Path) -> tuple[list[str], list[str], list[str]]:
@@ -38,7 +34,8 @@ def test_nothing_published_yet_everything_is_added(store: Store, site_project: P
     idea = _implemented(store, "Овсяне молоко 燕麦奶", marketer.id)
     found = preview(store, site_project, BOARD, SITE)
     assert not found.changed and not found.removed
-    assert PagePreview(f"ideas/{idea.id}.md", "Овсяне молоко 燕麦奶") in found.added
+    page = f"ideas/{idea_slug(idea.id, idea.title)}.md"
+    assert PagePreview(page, "Овсяне молоко 燕麦奶") in found.added
     assert PagePreview("feed.xml", "News feed of Ideas in Action") in found.added
 
 
@@ -55,19 +52,20 @@ def test_implement_edit_and_withdraw_show_as_add_change_remove(
 
     new = _implemented(store, "Decaf all day", marketer.id)
     added, changed, removed = _next(store, site_project)
-    assert f"ideas/{new.id}.md" in added and not removed
+    assert f"ideas/{idea_slug(new.id, new.title)}.md" in added and not removed
     assert "ideas/index.md" in changed, "the list of Ideas in Action gains it"
 
     _publish_pages(store, site_project)
     store.ideas.edit(kept.id, title="Oat milk, at no extra charge")
     added, changed, removed = _next(store, site_project)
-    assert f"ideas/{kept.id}.md" in changed and not added and not removed
+    assert f"ideas/{idea_slug(kept.id, kept.title)}.md" in changed and not added and not removed
 
     _publish_pages(store, site_project)
     store.ideas.set_status(new.id, IdeaStatus.PLANNED, "Back to planning", marketer.id)
     store.testimonials.update(quote.id, lambda t: setattr(t, "withdrawn_at", utcnow()))
     found = preview(store, site_project, BOARD, SITE)
-    assert PagePreview(f"ideas/{new.id}.md", "Decaf all day") in found.removed, (
+    page = f"ideas/{idea_slug(new.id, new.title)}.md"
+    assert PagePreview(page, "Decaf all day") in found.removed, (
         "a removed page is named from the file still on the site"
     )
     assert "testimonials.json" in [p.path for p in found.changed]

@@ -35,6 +35,7 @@ from generator.build import build_site
 from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
 from generator.publish import GENERATED
 from generator.render import page_title, render_site, xml_safe
+from generator.slugs import idea_slug
 from generator.write import write_files
 from tests.conftest import ROOT
 from tests.test_text import XSS
@@ -74,7 +75,7 @@ def site_data(draw: st.DrawFn, most: int) -> SiteData:
     ideas = tuple(
         PublishedIdea(
             n,
-            draw(ANY_TEXT),
+            title,
             draw(ANY_TEXT),
             draw(ANY_TEXT),
             IdeaStatus.IMPLEMENTED,
@@ -82,8 +83,10 @@ def site_data(draw: st.DrawFn, most: int) -> SiteData:
             draw(ANY_TEXT),
             DAY,
             n,
+            idea_slug(n, title),
         )
         for n in range(1, draw(st.integers(1, most)) + 1)
+        for title in [draw(ANY_TEXT)]
     )
     testimonials = tuple(
         PublishedTestimonial(
@@ -218,7 +221,7 @@ def test_rendered_pages_hold_only_the_generators_markup(data: SiteData) -> None:
         content.encode("utf-8")  # nothing that cannot be written
     _check_feed_and_json(files, data)
     for idea in data.ideas:
-        _, meta = get_data(files[f"ideas/{idea.id}.md"])
+        _, meta = get_data(files[f"ideas/{idea.slug}.md"])
         assert meta["title"] == page_title(xml_safe(idea.title))
     found = _markup(_markdown_pages(files).values())
     baseline = _markup(_markdown_pages(render_site(_plain(data), SITE_URL)).values())
@@ -242,6 +245,7 @@ def plain_site(tmp_path_factory: pytest.TempPathFactory) -> _Markup:
             "Plain answer",
             DAY,
             n,
+            idea_slug(n, "Plain idea"),
         )
         for n in range(1, 4)
     )
@@ -276,7 +280,7 @@ def test_built_site_holds_only_the_generators_markup(plain_site: _Markup, data: 
         site = _build(Path(folder), data)
         found = _markup(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
         files = {
-            name: (site / "generated" / name).read_text(encoding="utf-8")
+            name: (site / name).read_text(encoding="utf-8")
             for name in ("feed.xml", "testimonials.json")
         }
         json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))

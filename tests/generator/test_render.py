@@ -29,7 +29,8 @@ def _t(n: int, quote: str = "Great coffee", **kw: object) -> PublishedTestimonia
 def _i(n: int, **kw: object) -> PublishedIdea:
     fields = {"id": n, "title": f"Idea {n}", "asked": "Please", "category": "Drinks",
               "status": IdeaStatus.IMPLEMENTED, "what_changed": "Done", "response": "Thanks",
-              "changed_on": date(2026, 1, n % 28 + 1), "supporters": n}  # fmt: skip
+              "changed_on": date(2026, 1, n % 28 + 1), "supporters": n,
+              "slug": f"{n}-idea-{n}"}  # fmt: skip
     fields.update(kw)
     return PublishedIdea(**fields)  # type: ignore[arg-type]
 
@@ -41,8 +42,8 @@ def _data(testimonials: int = 3, ideas: int = 2) -> SiteData:
 
 def test_pages_for_every_part_of_the_site() -> None:
     files = render_site(_data(), "http://site.example/")
-    for name in ("home.snippet", "testimonials/index.md", "ideas/index.md", "ideas/0.md",
-                 "ideas/1.md", "feed.xml", "testimonials.json"):  # fmt: skip
+    for name in ("index.md", "testimonials/index.md", "ideas/index.md", "ideas/0-idea-0.md",
+                 "ideas/1-idea-1.md", "feed.xml", "testimonials.json"):  # fmt: skip
         assert name in files
 
 

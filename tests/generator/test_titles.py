@@ -20,7 +20,9 @@ from generator.build import build_site
 from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
 from generator.publish import GENERATED
 from generator.render import page_title, render_site
+from generator.slugs import idea_slug
 from generator.write import write_files
+from tests.conftest import built_idea_page
 
 HOSTILE = [
     "</title><script>alert(1)</script>",
@@ -75,7 +77,7 @@ class _Page(HTMLParser):
 
 def _idea(n: int, title: str) -> PublishedIdea:
     return PublishedIdea(n, title, "asked", "Food", IdeaStatus.IMPLEMENTED, "changed", "answer",
-                         date(2026, 1, 1), 1)  # fmt: skip
+                         date(2026, 1, 1), 1, idea_slug(n, title))  # fmt: skip
 
 
 def _read(path: Path) -> _Page:
@@ -111,7 +113,7 @@ def _visible(text: str) -> str:
 @pytest.mark.parametrize("n", range(1, len(HOSTILE) + 1))
 def test_idea_title_shows_as_typed_and_runs_nothing(site: Path, n: int) -> None:
     typed = HOSTILE[n - 1]
-    page = _read(site / f"generated/ideas/{n}/index.html")
+    page = _read(built_idea_page(site, n))
     assert page.title == f"{typed} - What our customers say"
     assert _visible(page.h1) == typed
     assert _visible(page.topic) == typed, "the header shows the title once escaped"
@@ -120,7 +122,7 @@ def test_idea_title_shows_as_typed_and_runs_nothing(site: Path, n: int) -> None:
 
 
 def test_tag_page_titles_show_as_typed_and_run_nothing(site: Path) -> None:
-    pages = sorted((site / "generated/testimonials/tags").glob("*/index.html"))
+    pages = sorted((site / "testimonials/tags").glob("*/index.html"))
     assert len(pages) == len(HOSTILE)
     titles = set()
     for path in pages:
@@ -146,7 +148,8 @@ def test_front_matter_title_round_trips_any_text() -> None:
     import yaml
 
     typed = "a\u0085b\u2028c\u009f\ufeffd \"q\" 'a' \\ : # - {x}"
-    page = render_site(SiteData((), (_idea(1, typed),), "http://b"), "http://s/")["ideas/1.md"]
+    files = render_site(SiteData((), (_idea(1, typed),), "http://b"), "http://s/")
+    page = files[f"ideas/{idea_slug(1, typed)}.md"]
     front = re.match(r"---\n(.*?)\n---\n", page, re.S)
     assert front is not None
     assert yaml.safe_load(front.group(1))["title"] == page_title(typed)

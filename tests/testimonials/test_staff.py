@@ -130,7 +130,7 @@ def test_a_withdrawn_testimonial_leaves_the_published_site(
     _staff_post(client, tid, "approve")
     site = site_project / "site"
     publish(store, site_project, site, "http://board", "http://127.0.0.1/")
-    page = site / "generated" / "testimonials" / "index.html"
+    page = site / "testimonials" / "index.html"
     assert "Олена Коваленко" in page.read_text()
     press(client, link_in(mails(app)[0], "/testimonials/withdraw/"))
     publish(store, site_project, site, "http://board", "http://127.0.0.1/")
