@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from feedback_app.store import IdeaStatus, NotFound, Store, Testimonial
 from feedback_app.store.models import ConnectionKind, CreditStyle
 
+from .paging import Assignments, assign, known_pages
 from .slugs import known_slugs, slug_for
 
-__all__ = ["PublishedIdea", "PublishedTestimonial", "SiteData", "collect"]
+__all__ = ["PublishedIdea", "PublishedTestimonial", "SiteData", "collect", "listings", "paged"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,30 @@ class SiteData:
     testimonials: tuple[PublishedTestimonial, ...]
     ideas: tuple[PublishedIdea, ...]
     board_url: str
+    # Each listing's page numbers (generator/paging.py); a listing missing here is paged
+    # from scratch, as on a first publish.
+    pages: Assignments = field(default_factory=dict)
+
+
+def listings(
+    testimonials: Sequence[PublishedTestimonial], ideas: Sequence[PublishedIdea]
+) -> dict[str, list[int]]:
+    """Every paginated listing of the site, by name, its items' ids oldest first."""
+    by_age = sorted(testimonials, key=lambda t: (t.date, t.id))
+    found = {
+        "testimonials": [t.id for t in by_age],
+        "ideas": [i.id for i in sorted(ideas, key=lambda i: (i.changed_on, i.id))],
+    }
+    for tag in sorted({tag for t in testimonials for tag in t.tags}):
+        found[f"tag:{tag}"] = [t.id for t in by_age if tag in t.tags]
+    return found
+
+
+def paged(data: SiteData, known: Assignments) -> SiteData:
+    """`data` with the page of every item in every listing, kept from `known` where it can."""
+    pages = {name: assign(known.get(name, {}), ids)
+             for name, ids in listings(data.testimonials, data.ideas).items()}  # fmt: skip
+    return replace(data, pages=pages)
 
 
 def collect(store: Store, board_url: str) -> SiteData:
@@ -77,7 +103,8 @@ def collect(store: Store, board_url: str) -> SiteData:
             )
         )
     ideas.sort(key=lambda i: (-i.changed_on.toordinal(), i.id))
-    return SiteData(tuple(testimonials), tuple(ideas), board_url.rstrip("/"))
+    data = SiteData(tuple(testimonials), tuple(ideas), board_url.rstrip("/"))
+    return paged(data, known_pages(store))
 
 
 def _published(store: Store, t: Testimonial) -> PublishedTestimonial:

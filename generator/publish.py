@@ -13,6 +13,7 @@ from feedback_app.store import Store, utcnow
 from .build import DOCS, BuildError, build_site, is_current
 from .collect import SiteData, collect
 from .i18n import set_locale
+from .paging import known_pages, remember_pages
 from .render import render_site
 from .slugs import known_slugs, remember_slugs
 from .write import WriteSummary, write_files
@@ -89,6 +90,7 @@ def write_pages(
     progress("write")
     summary = write_files(files, project / GENERATED)
     remember_slugs(store, known_slugs(store), ((i.id, i.slug) for i in data.ideas))
+    remember_pages(store, known_pages(store), data.pages)
     return data, summary
 
 

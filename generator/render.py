@@ -27,15 +27,15 @@ import yaml
 from feedback_app.store.models import ConnectionKind
 from feedback_app.text import render_markdown
 
-from .collect import PublishedIdea, PublishedTestimonial, SiteData
+from .collect import PublishedIdea, PublishedTestimonial, SiteData, listings
 from .i18n import _, fmt_date, fmt_number, ngettext
+from .paging import assign, pages_of
 
 __all__ = [
-    "PER_PAGE", "disclosure", "idea_page_url", "inert", "page_title", "photo_name", "render_site",
+    "disclosure", "idea_page_url", "inert", "page_title", "photo_name", "render_site",
     "tag_slug", "xml_safe",
 ]  # fmt: skip
 
-PER_PAGE = 50
 # Python-Markdown's escapable characters ('>' is already an entity after HTML escaping).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 # Everything outside XML 1.0's Char production.
@@ -175,45 +175,49 @@ def _cards(items: Sequence[PublishedTestimonial], photos: str) -> str:
     return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>'
 
 
-def _pages(count: int) -> int:
-    return max(1, -(-count // PER_PAGE))
-
-
-def _page_name(n: int) -> str:
-    return "index.md" if n == 1 else f"page-{n}.md"
-
-
-def _pager(n: int, total: int) -> str:
-    if total == 1:
-        return ""
-    links = []
-    if n > 1:
-        links.append(f"[← {_('Previous')}]({_page_name(n - 1)})")
-    links.append(_("Page %(n)s of %(total)s", n=fmt_number(n), total=fmt_number(total)))
-    if n < total:
-        links.append(f"[{_('Next')} →]({_page_name(n + 1)})")
-    return "\n\n" + " · ".join(links) + "\n{ .vb-pager }\n"
+def _paged(data: SiteData, name: str, ids: Sequence[int]) -> list[tuple[str, list[int], str]]:
+    """A listing cut into its pages (generator/paging.py), newest first: each page's file
+    name in the listing's folder, its items' ids (newest first) and its newer/older links."""
+    pages = pages_of(assign(data.pages.get(name, {}), ids), ids)
+    if not pages:
+        return [("index.md", [], "")]
+    names = ["index.md", *(f"page-{number}.md" for number, _items in pages[1:])]
+    found = []
+    for n, (_number, items) in enumerate(pages):
+        links = []
+        if n > 0:
+            links.append(f"[← {_('Newer')}]({names[n - 1]})")
+        if n + 1 < len(pages):
+            links.append(f"[{_('Older')} →]({names[n + 1]})")
+        pager = "\n\n" + " · ".join(links) + "\n{ .vb-pager }\n" if links else ""
+        found.append((names[n], items, pager))
+    return found
 
 
 def _testimonial_pages(data: SiteData) -> dict[str, str]:
     files: dict[str, str] = {}
-    items = data.testimonials
-    total = _pages(len(items))
-    tags = sorted({tag for t in items for tag in t.tags})
+    by_id = {t.id: t for t in data.testimonials}
+    oldest_first = listings(data.testimonials, data.ideas)
+    tags = sorted({tag for t in data.testimonials for tag in t.tags})
     slugs = _tag_slugs(tags)
-    tag_links = " ".join(f"[#{inert(tag)}](tags/{slugs[tag]}.md)" for tag in tags)
-    for n in range(1, total + 1):
-        chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
-        head = f"{_('Topics:')} {tag_links}\n\n" if tags and n == 1 else ""
-        files[f"testimonials/{_page_name(n)}"] = _page(
-            _("What our customers say"), head + _cards(chunk, "../") + _pager(n, total)
-        )
+    tag_links = " ".join(f"[#{inert(tag)}](tags/{slugs[tag]}/index.md)" for tag in tags)
+    featured = [t for t in data.testimonials if t.featured]
+    title = _("What our customers say")
+    for name, ids, pager in _paged(data, "testimonials", oldest_first["testimonials"]):
+        head = ""
+        if name == "index.md":
+            head = f"{_('Topics:')} {tag_links}\n\n" if tags else ""
+            if featured:
+                head += f"## {_('Featured')}\n\n{_cards(featured, '../')}\n\n## {_('Latest')}\n\n"
+        cards = _cards([by_id[i] for i in ids], "../")
+        files[f"testimonials/{name}"] = _page(title, head + cards + pager)
     for tag in tags:
-        tagged = [t for t in items if tag in t.tags]
-        files[f"testimonials/tags/{slugs[tag]}.md"] = _page(
-            _("Customers on “%(tag)s”", tag=tag),
-            f"{_cards(tagged, '../../')}\n\n[{_('All testimonials')}](../index.md)\n",
-        )
+        title = _("Customers on “%(tag)s”", tag=tag)
+        for name, ids, pager in _paged(data, f"tag:{tag}", oldest_first[f"tag:{tag}"]):
+            cards = _cards([by_id[i] for i in ids], "../../../")
+            files[f"testimonials/tags/{slugs[tag]}/{name}"] = _page(
+                title, f"{cards}{pager}\n\n[{_('All testimonials')}](../../index.md)\n"
+            )
     return files
 
 
@@ -228,17 +232,13 @@ def _idea_summary(idea: PublishedIdea, link: str) -> str:
 
 def _idea_pages(data: SiteData) -> dict[str, str]:
     files: dict[str, str] = {}
-    items = data.ideas
-    total = _pages(len(items))
-    for n in range(1, total + 1):
-        chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
-        body = "\n".join(_idea_summary(i, f"{i.slug}.md") for i in chunk)
-        intro = _("What customers asked for, and what changed because of it.")
-        empty = _("Nothing here yet: vote for the ideas you want to see here.")
-        files[f"ideas/{_page_name(n)}"] = _page(
-            _("Ideas in Action"), f"{intro}\n\n{body or empty}{_pager(n, total)}"
-        )
-    for idea in items:
+    by_id = {i.id: i for i in data.ideas}
+    intro = _("What customers asked for, and what changed because of it.")
+    empty = _("Nothing here yet: vote for the ideas you want to see here.")
+    for name, ids, pager in _paged(data, "ideas", listings((), data.ideas)["ideas"]):
+        body = "\n".join(_idea_summary(by_id[i], f"{by_id[i].slug}.md") for i in ids)
+        files[f"ideas/{name}"] = _page(_("Ideas in Action"), f"{intro}\n\n{body or empty}{pager}")
+    for idea in data.ideas:
         files[f"ideas/{idea.slug}.md"] = _idea_page(idea, data.board_url)
     return files
 
@@ -390,6 +390,7 @@ def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
         tuple(t for t in testimonials if t.quote.strip()),
         tuple(_xml_safe_fields(i) for i in data.ideas),
         data.board_url,
+        data.pages,
     )
     files: dict[str, str | bytes] = {"index.md": _home(data)}
     files.update(_testimonial_pages(data))

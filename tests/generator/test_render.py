@@ -12,7 +12,8 @@ import markdown
 
 from feedback_app.store import IdeaStatus
 from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
-from generator.render import PER_PAGE, inert, render_site, tag_slug
+from generator.paging import PER_PAGE
+from generator.render import inert, render_site, tag_slug
 from tests.test_text import XSS, _tags
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "generator/testimonials.schema.json").read_text())
@@ -51,19 +52,23 @@ def test_same_data_gives_identical_files() -> None:
     assert render_site(_data(), "http://s/") == render_site(_data(), "http://s/")
 
 
-def test_testimonials_are_paginated_at_fifty() -> None:
+def test_testimonials_are_paginated_at_fifty_newest_first() -> None:
     files = render_site(_data(testimonials=PER_PAGE * 2 + 1), "http://s/")
-    assert {"testimonials/index.md", "testimonials/page-2.md", "testimonials/page-3.md"} <= set(
-        files
-    )
-    assert "testimonials/page-4.md" not in files
-    assert "Page 2 of 3" in files["testimonials/page-2.md"]
+    pages = {name for name in files if name.startswith("testimonials/") and "/tags/" not in name}
+    assert pages == {"testimonials/index.md", "testimonials/page-2.md", "testimonials/page-1.md"}
+    front = files["testimonials/index.md"]
+    assert front.count("vb-quote") == 1, "the newest page holds the one that did not fit"
+    assert "[Older →](page-2.md)" in front and "Newer" not in front
+    middle = files["testimonials/page-2.md"]
+    assert middle.count("vb-quote") == PER_PAGE
+    assert "[← Newer](index.md)" in middle and "[Older →](page-1.md)" in middle
+    assert "[← Newer](page-2.md)" in files["testimonials/page-1.md"]
 
 
 def test_tag_pages_have_safe_names() -> None:
     data = SiteData((_t(1, tags=("тишина", "oat milk")),), (), "http://b")
     files = render_site(data, "http://s/")
-    assert f"testimonials/tags/{tag_slug('oat milk')}.md" in files
+    assert f"testimonials/tags/{tag_slug('oat milk')}/index.md" in files
     assert tag_slug("oat milk") == "oat-milk"
     assert tag_slug("тишина").startswith("tag-") and tag_slug("тишина").isascii()
 
