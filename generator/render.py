@@ -19,6 +19,7 @@ import json
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 from xml.sax.saxutils import escape as xml_escape
 
@@ -28,11 +29,11 @@ from feedback_app.store.models import ConnectionKind
 from feedback_app.text import render_markdown
 
 from .collect import PublishedIdea, PublishedTestimonial, SiteData
-from .i18n import _, fmt_date, fmt_number, ngettext
+from .i18n import _, current_locale, fmt_date, fmt_number, ngettext
 
 __all__ = [
-    "PER_PAGE", "disclosure", "idea_page_url", "inert", "page_title", "photo_name", "render_site",
-    "tag_slug", "xml_safe",
+    "PER_PAGE", "WALL_SIZE", "disclosure", "idea_page_url", "inert", "page_title", "photo_name",
+    "render_site", "tag_slug", "wall_testimonials", "xml_safe",
 ]  # fmt: skip
 
 PER_PAGE = 50
@@ -40,6 +41,11 @@ PER_PAGE = 50
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 # Everything outside XML 1.0's Char production.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+DESCRIPTION_LEN = 200
+WALL_SIZE = 6  # testimonials on the wall of love: enough for a row or two on another site
+# The wall of love's script (see `_wall_script`), a hand-written template that gets the
+# site's words at publish time; read once, like the translations.
+_WALL_JS = Path(__file__).with_name("wall.js").read_text(encoding="utf-8")
 # U+2060 WORD JOINER: no width, no glyph, no line break; it cannot start a tag name.
 WORD_JOINER = "\u2060"
 
@@ -87,11 +93,26 @@ def page_title(text: str) -> str:
     return html.escape(flat.replace("<", "<" + WORD_JOINER), quote=True)
 
 
-def _page(title: str, body: str, hide: Sequence[str] = ()) -> str:
+def page_description(text: str) -> str:
+    """A page's description for its front matter: what link previews (OpenGraph, Twitter
+    cards) and search engines show under the title. Customers' words reach it (an idea's
+    "what changed"), and themes print it into attributes, so it is made safe exactly as a
+    title is (`page_title`); it is cut at a word near 200 characters, as previews cut it anyway.
+    """
+    flat = " ".join(text.split())
+    if len(flat) > DESCRIPTION_LEN:
+        flat = flat[:DESCRIPTION_LEN].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return page_title(flat)
+
+
+def _page(title: str, body: str, hide: Sequence[str] = (), description: str = "") -> str:
     """A generated page: its title in front matter (what MkDocs and the theme use) and as the
     visible heading (what the reader and the search index see); `hide` names parts of
-    Material's layout the page goes without ("navigation", "toc")."""
+    Material's layout the page goes without ("navigation", "toc"); `description` is the
+    sentence shared with a link to the page (see `page_description`)."""
     meta: dict[str, object] = {"title": page_title(title)}
+    if description.strip():
+        meta["description"] = page_description(description)
     if hide:
         meta["hide"] = list(hide)
     front = yaml.safe_dump(meta, allow_unicode=True, default_style='"', width=1 << 30)
@@ -206,14 +227,19 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
         chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
         head = f"{_('Topics:')} {tag_links}\n\n" if tags and n == 1 else ""
         files[f"testimonials/{_page_name(n)}"] = _page(
-            _("What our customers say"), head + _cards(chunk, "../") + _pager(n, total)
-        )
+            _("What our customers say"), head + _cards(chunk, "../") + _pager(n, total),
+            description=ngettext("%(num)s customer tells, in their own words, what it is like "
+                                 "to work with us.", "%(num)s customers tell, in their own "
+                                 "words, what it is like to work with us.", len(items)),
+        )  # fmt: skip
     for tag in tags:
         tagged = [t for t in items if tag in t.tags]
         files[f"testimonials/tags/{slugs[tag]}.md"] = _page(
             _("Customers on “%(tag)s”", tag=tag),
             f"{_cards(tagged, '../../')}\n\n[{_('All testimonials')}](../index.md)\n",
-        )
+            description=_("What our customers say about “%(tag)s”, in their own words.",
+                          tag=tag),
+        )  # fmt: skip
     return files
 
 
@@ -236,7 +262,9 @@ def _idea_pages(data: SiteData) -> dict[str, str]:
         intro = _("What customers asked for, and what changed because of it.")
         empty = _("Nothing here yet: vote for the ideas you want to see here.")
         files[f"ideas/{_page_name(n)}"] = _page(
-            _("Ideas in Action"), f"{intro}\n\n{body or empty}{_pager(n, total)}"
+            _("Ideas in Action"),
+            f"{intro} {_feed_link('../')}\n\n{body or empty}{_pager(n, total)}",
+            description=intro,
         )
     for idea in items:
         files[f"ideas/{idea.slug}.md"] = _idea_page(idea, data.board_url)
@@ -262,7 +290,7 @@ def _idea_page(idea: PublishedIdea, board_url: str) -> str:
         parts += [f"## {_('Our answer')}", "", _rich(idea.response), ""]
     link = f"{board_url}/ideas/{idea.id}"
     parts += [f"[{_('Join the conversation on the idea board')}]({link}){{ .md-button }}", ""]
-    return _page(idea.title, "\n".join(parts))
+    return _page(idea.title, "\n".join(parts), description=idea.what_changed or done)
 
 
 def _home(data: SiteData) -> str:
@@ -287,9 +315,15 @@ def _home(data: SiteData) -> str:
         f"[{_('All testimonials')}](testimonials/index.md)\n\n"
         f"## {_('Latest Ideas in Action')}\n\n"
         f"{latest or _('Nothing implemented yet.')}\n\n"
-        f"[{_('All Ideas in Action')}](ideas/index.md)\n"
+        f"[{_('All Ideas in Action')}](ideas/index.md) · {_feed_link('')}\n"
     )
-    return _page(_("What our customers say"), body, hide=("navigation", "toc"))
+    return _page(_("What our customers say"), body, hide=("navigation", "toc"), description=intro)
+
+
+def _feed_link(root: str) -> str:
+    """A visible link to the Atom feed (every page also names it in its head, for feed
+    readers); `root` is the way from the page to the docs folder's root."""
+    return f"[{_('Follow Ideas in Action by feed (Atom)')}]({root}feed.xml)"
 
 
 def idea_page_url(site_url: str, slug: str) -> str:
@@ -380,6 +414,87 @@ def _old_addresses(data: SiteData, feed: str, json_file: str) -> dict[str, str]:
     return files
 
 
+def wall_testimonials(items: Sequence[PublishedTestimonial]) -> list[PublishedTestimonial]:
+    """What the wall of love shows: the featured testimonials (the first WALL_SIZE), or the
+    newest three while none is featured, as the home page does. wall.js picks the same from
+    testimonials.json, whose order (featured first) it keeps."""
+    featured = [t for t in items if t.featured][:WALL_SIZE]
+    return featured or list(items[:3])
+
+
+def _wall_item(t: PublishedTestimonial) -> str:
+    esc = html.escape
+    credit = ", ".join([t.name or _("A customer"), *(p for p in (t.role, t.company) if p)])
+    label = esc(_("%(n)s out of 5 stars", n=t.rating))
+    lines = [
+        '<li class="vb-wall__item">',
+        f'<blockquote class="vb-wall__quote"><p>“{esc(" ".join(t.quote.split()))}”</p>'
+        "</blockquote>",
+        f'<p class="vb-wall__stars" role="img" aria-label="{label}">'
+        f"{'★' * t.rating}{'☆' * (5 - t.rating)}</p>",
+        f'<p class="vb-wall__credit">{esc(credit)}</p>',
+    ]
+    if disclosure(t):
+        lines.append(f'<p class="vb-wall__disclosure">{esc(disclosure(t))}</p>')
+    lines += [
+        f'<p class="vb-wall__date"><time datetime="{t.date.isoformat()}">'
+        f"{esc(fmt_date(t.date))}</time></p>",
+        "</li>",
+    ]
+    return "\n".join(lines)
+
+
+def _wall_page(data: SiteData) -> str:
+    """The wall of love for an `<iframe>` on another site (wall/index.html).
+
+    Plain HTML, not a MkDocs page: no Material chrome, no script, one small stylesheet (the
+    theme's stylesheets/wall.css); every text escaped here. Its own policy forbids everything
+    but that stylesheet; the header files let other sites frame this page, and only this one
+    (site_src/hooks/csp.py). Links open in a new tab, not inside the host's frame. Search
+    engines are asked to skip it: the testimonials page is the one to find.
+    """
+    items = wall_testimonials(data.testimonials)
+    title = html.escape(_("What our customers say"))
+    body = "\n".join(_wall_item(t) for t in items) or html.escape(_("No testimonials yet."))
+    more = html.escape(_("All testimonials"))
+    return (
+        f'<!doctype html>\n<html lang="{html.escape(current_locale())}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'self'; base-uri 'none'; form-action 'none'\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{title}</title>\n"
+        '<link rel="stylesheet" href="../stylesheets/wall.css">\n'
+        f'</head>\n<body>\n<ul class="vb-wall" aria-label="{title}">\n{body}\n</ul>\n'
+        '<p class="vb-wall__more"><a href="../testimonials/" target="_blank" rel="noopener">'
+        f"{more}</a></p>\n</body>\n</html>\n"
+    )
+
+
+def _wall_script() -> str:
+    """wall.js, the wall of love for pasting into another site: generator/wall.js with the
+    site's words in the site's language.
+
+    Why generated, and not a theme asset copied verbatim from site_src/overrides/ like the
+    stylesheets: the script runs on pages this site does not control, where it cannot ask
+    the theme for translations, so its few words (the stars' label, "A customer", the link)
+    are written into it at publish time through gettext, like every other word of the site;
+    and it is published with the testimonials.json it reads, so the two never disagree. The
+    logic stays a hand-written JavaScript file (generator/wall.js), reviewed as JavaScript.
+    The words are ASCII-escaped JSON: a host page in another encoding reads them right.
+    """
+    words = {
+        "lang": current_locale(),
+        "stars": [_("%(n)s out of 5 stars", n=n) for n in range(1, 6)],
+        "anonymous": _("A customer"),
+        "more": _("All testimonials"),
+        "title": _("What our customers say"),
+        "size": WALL_SIZE,
+    }
+    return _WALL_JS.replace("/*WORDS*/{}", json.dumps(words, sort_keys=True), 1)
+
+
 def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
     """Every file of the site's docs folder, by its path there (photos as bytes).
 
@@ -397,5 +512,7 @@ def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
     files["feed.xml"] = _feed(data, site_url)
     files["testimonials.json"] = _json(data)
     files.update(_old_addresses(data, files["feed.xml"], files["testimonials.json"]))
+    files["wall/index.html"] = _wall_page(data)
+    files["wall.js"] = _wall_script()
     files.update({photo_name(t): t.photo for t in data.testimonials if t.photo})
     return files
