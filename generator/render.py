@@ -32,8 +32,8 @@ from .collect import PublishedIdea, PublishedTestimonial, SiteData
 from .i18n import _, current_locale, fmt_date, fmt_number, ngettext
 
 __all__ = [
-    "PER_PAGE", "WALL_SIZE", "disclosure", "idea_page_url", "inert", "page_title", "photo_name",
-    "render_site", "tag_slug", "wall_testimonials", "xml_safe",
+    "PER_PAGE", "WALL_SIZE", "disclosure", "idea_page_url", "inert", "page_description",
+    "page_title", "photo_name", "render_site", "tag_slug", "wall_testimonials", "xml_safe",
 ]  # fmt: skip
 
 PER_PAGE = 50
