@@ -3,16 +3,20 @@ wall of love (its framed page and its script), with customers' words as typed an
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date
 from html.parser import HTMLParser
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from generator.collect import SiteData
 from generator.i18n import set_locale
-from generator.render import WALL_SIZE, page_title, render_site
+from generator.render import WALL_SIZE, page_description, page_title, render_site
 from tests.generator.test_render import _data, _i, _t
 
 HOSTILE = ['"><script>alert(1)</script>', "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -134,3 +138,15 @@ def test_the_wall_script_gets_the_sites_words_and_builds_no_markup_from_data() -
         assert unsafe not in script, unsafe
     assert 'new URL("testimonials.json", root)' in script and "document.currentScript" in script
     assert "textContent" in script
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=180))
+def test_a_description_reads_as_typed_after_the_themes_filters(text: str) -> None:
+    """What the preview tags print (main.html: `striptags`, joiner out, `e`) decodes in a
+    browser to the words as typed, and holds no tag at any step."""
+    made = page_description(text)
+    assert "<" not in made and '"' not in made
+    decoded = Markup(made).striptags().replace("<\u2060", "<")
+    assert decoded == " ".join(text.split())
+    assert html.unescape(str(escape(decoded))) == decoded
