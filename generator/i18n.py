@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-__all__ = ["_", "fmt_date", "fmt_number", "ngettext", "set_locale"]
+__all__ = ["_", "current_locale", "fmt_date", "fmt_number", "ngettext", "set_locale"]
 
 _LOCALES = Path(__file__).resolve().parents[1] / "feedback_app" / "translations"
 _state: dict[str, object] = {"locale": "en", "t": _gettext.NullTranslations()}
@@ -22,6 +22,11 @@ _state: dict[str, object] = {"locale": "en", "t": _gettext.NullTranslations()}
 def set_locale(locale: str) -> None:
     _state["locale"] = locale
     _state["t"] = _gettext.translation("messages", _LOCALES, [locale], fallback=True)
+
+
+def current_locale() -> str:
+    """The site's language, for `lang` attributes and scripts that format dates themselves."""
+    return str(_state["locale"])
 
 
 def _(message: str, **values: object) -> str:

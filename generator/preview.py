@@ -67,6 +67,8 @@ def _title(path: str, content: str | bytes) -> str:
     known = {
         "feed.xml": _("News feed of Ideas in Action"),
         "testimonials.json": _("Testimonials for other sites (JSON)"),
+        "wall/index.html": _("Wall of love for other sites (to frame)"),
+        "wall.js": _("Wall of love for other sites (script)"),
     }
     return known.get(path, "")
 

@@ -19,6 +19,7 @@ import json
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TypeVar
 from xml.sax.saxutils import escape as xml_escape
 
@@ -28,18 +29,23 @@ from feedback_app.store.models import ConnectionKind
 from feedback_app.text import render_markdown
 
 from .collect import PublishedIdea, PublishedTestimonial, SiteData, listings
-from .i18n import _, fmt_date, fmt_number, ngettext
+from .i18n import _, current_locale, fmt_date, fmt_number, ngettext
 from .paging import assign, pages_of
 
 __all__ = [
-    "disclosure", "idea_page_url", "inert", "page_title", "photo_name", "render_site",
-    "tag_slug", "xml_safe",
+    "WALL_SIZE", "disclosure", "idea_page_url", "inert", "page_description",
+    "page_title", "photo_name", "render_site", "tag_slug", "wall_testimonials", "xml_safe",
 ]  # fmt: skip
 
 # Python-Markdown's escapable characters ('>' is already an entity after HTML escaping).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 # Everything outside XML 1.0's Char production.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+DESCRIPTION_LEN = 200
+WALL_SIZE = 6  # testimonials on the wall of love: enough for a row or two on another site
+# The wall of love's script (see `_wall_script`), a hand-written template that gets the
+# site's words at publish time; read once, like the translations.
+_WALL_JS = Path(__file__).with_name("wall.js").read_text(encoding="utf-8")
 # U+2060 WORD JOINER: no width, no glyph, no line break; it cannot start a tag name.
 WORD_JOINER = "\u2060"
 
@@ -87,11 +93,26 @@ def page_title(text: str) -> str:
     return html.escape(flat.replace("<", "<" + WORD_JOINER), quote=True)
 
 
-def _page(title: str, body: str, hide: Sequence[str] = ()) -> str:
+def page_description(text: str) -> str:
+    """A page's description for its front matter: what link previews (OpenGraph, Twitter
+    cards) and search engines show under the title. Customers' words reach it (an idea's
+    "what changed"), and themes print it into attributes, so it is made safe exactly as a
+    title is (`page_title`); it is cut at a word near 200 characters, as previews cut it anyway.
+    """
+    flat = " ".join(text.split())
+    if len(flat) > DESCRIPTION_LEN:
+        flat = flat[:DESCRIPTION_LEN].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return page_title(flat)
+
+
+def _page(title: str, body: str, hide: Sequence[str] = (), description: str = "") -> str:
     """A generated page: its title in front matter (what MkDocs and the theme use) and as the
     visible heading (what the reader and the search index see); `hide` names parts of
-    Material's layout the page goes without ("navigation", "toc")."""
+    Material's layout the page goes without ("navigation", "toc"); `description` is the
+    sentence shared with a link to the page (see `page_description`)."""
     meta: dict[str, object] = {"title": page_title(title)}
+    if description.strip():
+        meta["description"] = page_description(description)
     if hide:
         meta["hide"] = list(hide)
     front = yaml.safe_dump(meta, allow_unicode=True, default_style='"', width=1 << 30)
@@ -203,6 +224,9 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
     tag_links = " ".join(f"[#{inert(tag)}](tags/{slugs[tag]}/index.md)" for tag in tags)
     featured = [t for t in data.testimonials if t.featured]
     title = _("What our customers say")
+    # No count in it: it is on every page of the listing, which one new testimonial must not
+    # change (generator/paging.py).
+    about = _("Our customers tell, in their own words, what it is like to work with us.")
     for name, ids, pager in _paged(data, "testimonials", oldest_first["testimonials"]):
         head = ""
         if name == "index.md":
@@ -210,13 +234,15 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
             if featured:
                 head += f"## {_('Featured')}\n\n{_cards(featured, '../')}\n\n## {_('Latest')}\n\n"
         cards = _cards([by_id[i] for i in ids], "../")
-        files[f"testimonials/{name}"] = _page(title, head + cards + pager)
+        files[f"testimonials/{name}"] = _page(title, head + cards + pager, description=about)
     for tag in tags:
         title = _("Customers on “%(tag)s”", tag=tag)
+        about = _("What our customers say about “%(tag)s”, in their own words.", tag=tag)
         for name, ids, pager in _paged(data, f"tag:{tag}", oldest_first[f"tag:{tag}"]):
             cards = _cards([by_id[i] for i in ids], "../../../")
             files[f"testimonials/tags/{slugs[tag]}/{name}"] = _page(
-                title, f"{cards}{pager}\n\n[{_('All testimonials')}](../../index.md)\n"
+                title, f"{cards}{pager}\n\n[{_('All testimonials')}](../../index.md)\n",
+                description=about,
             )
     return files
 
@@ -237,7 +263,11 @@ def _idea_pages(data: SiteData) -> dict[str, str]:
     empty = _("Nothing here yet: vote for the ideas you want to see here.")
     for name, ids, pager in _paged(data, "ideas", listings((), data.ideas)["ideas"]):
         body = "\n".join(_idea_summary(by_id[i], f"{by_id[i].slug}.md") for i in ids)
-        files[f"ideas/{name}"] = _page(_("Ideas in Action"), f"{intro}\n\n{body or empty}{pager}")
+        files[f"ideas/{name}"] = _page(
+            _("Ideas in Action"),
+            f"{intro} {_feed_link('../')}\n\n{body or empty}{pager}",
+            description=intro,
+        )
     for idea in data.ideas:
         files[f"ideas/{idea.slug}.md"] = _idea_page(idea, data.board_url)
     return files
@@ -262,7 +292,7 @@ def _idea_page(idea: PublishedIdea, board_url: str) -> str:
         parts += [f"## {_('Our answer')}", "", _rich(idea.response), ""]
     link = f"{board_url}/ideas/{idea.id}"
     parts += [f"[{_('Join the conversation on the idea board')}]({link}){{ .md-button }}", ""]
-    return _page(idea.title, "\n".join(parts))
+    return _page(idea.title, "\n".join(parts), description=idea.what_changed or done)
 
 
 def _home(data: SiteData) -> str:
@@ -287,9 +317,15 @@ def _home(data: SiteData) -> str:
         f"[{_('All testimonials')}](testimonials/index.md)\n\n"
         f"## {_('Latest Ideas in Action')}\n\n"
         f"{latest or _('Nothing implemented yet.')}\n\n"
-        f"[{_('All Ideas in Action')}](ideas/index.md)\n"
+        f"[{_('All Ideas in Action')}](ideas/index.md) · {_feed_link('')}\n"
     )
-    return _page(_("What our customers say"), body, hide=("navigation", "toc"))
+    return _page(_("What our customers say"), body, hide=("navigation", "toc"), description=intro)
+
+
+def _feed_link(root: str) -> str:
+    """A visible link to the Atom feed (every page also names it in its head, for feed
+    readers); `root` is the way from the page to the docs folder's root."""
+    return f"[{_('Follow Ideas in Action by feed (Atom)')}]({root}feed.xml)"
 
 
 def idea_page_url(site_url: str, slug: str) -> str:
@@ -380,6 +416,87 @@ def _old_addresses(data: SiteData, feed: str, json_file: str) -> dict[str, str]:
     return files
 
 
+def wall_testimonials(items: Sequence[PublishedTestimonial]) -> list[PublishedTestimonial]:
+    """What the wall of love shows: the featured testimonials (the first WALL_SIZE), or the
+    newest three while none is featured, as the home page does. wall.js picks the same from
+    testimonials.json, whose order (featured first) it keeps."""
+    featured = [t for t in items if t.featured][:WALL_SIZE]
+    return featured or list(items[:3])
+
+
+def _wall_item(t: PublishedTestimonial) -> str:
+    esc = html.escape
+    credit = ", ".join([t.name or _("A customer"), *(p for p in (t.role, t.company) if p)])
+    label = esc(_("%(n)s out of 5 stars", n=t.rating))
+    lines = [
+        '<li class="vb-wall__item">',
+        f'<blockquote class="vb-wall__quote"><p>“{esc(" ".join(t.quote.split()))}”</p>'
+        "</blockquote>",
+        f'<p class="vb-wall__stars" role="img" aria-label="{label}">'
+        f"{'★' * t.rating}{'☆' * (5 - t.rating)}</p>",
+        f'<p class="vb-wall__credit">{esc(credit)}</p>',
+    ]
+    if disclosure(t):
+        lines.append(f'<p class="vb-wall__disclosure">{esc(disclosure(t))}</p>')
+    lines += [
+        f'<p class="vb-wall__date"><time datetime="{t.date.isoformat()}">'
+        f"{esc(fmt_date(t.date))}</time></p>",
+        "</li>",
+    ]
+    return "\n".join(lines)
+
+
+def _wall_page(data: SiteData) -> str:
+    """The wall of love for an `<iframe>` on another site (wall/index.html).
+
+    Plain HTML, not a MkDocs page: no Material chrome, no script, one small stylesheet (the
+    theme's stylesheets/wall.css); every text escaped here. Its own policy forbids everything
+    but that stylesheet; the header files let other sites frame this page, and only this one
+    (site_src/hooks/csp.py). Links open in a new tab, not inside the host's frame. Search
+    engines are asked to skip it: the testimonials page is the one to find.
+    """
+    items = wall_testimonials(data.testimonials)
+    title = html.escape(_("What our customers say"))
+    body = "\n".join(_wall_item(t) for t in items) or html.escape(_("No testimonials yet."))
+    more = html.escape(_("All testimonials"))
+    return (
+        f'<!doctype html>\n<html lang="{html.escape(current_locale())}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'self'; base-uri 'none'; form-action 'none'\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{title}</title>\n"
+        '<link rel="stylesheet" href="../stylesheets/wall.css">\n'
+        f'</head>\n<body>\n<ul class="vb-wall" aria-label="{title}">\n{body}\n</ul>\n'
+        '<p class="vb-wall__more"><a href="../testimonials/" target="_blank" rel="noopener">'
+        f"{more}</a></p>\n</body>\n</html>\n"
+    )
+
+
+def _wall_script() -> str:
+    """wall.js, the wall of love for pasting into another site: generator/wall.js with the
+    site's words in the site's language.
+
+    Why generated, and not a theme asset copied verbatim from site_src/overrides/ like the
+    stylesheets: the script runs on pages this site does not control, where it cannot ask
+    the theme for translations, so its few words (the stars' label, "A customer", the link)
+    are written into it at publish time through gettext, like every other word of the site;
+    and it is published with the testimonials.json it reads, so the two never disagree. The
+    logic stays a hand-written JavaScript file (generator/wall.js), reviewed as JavaScript.
+    The words are ASCII-escaped JSON: a host page in another encoding reads them right.
+    """
+    words = {
+        "lang": current_locale(),
+        "stars": [_("%(n)s out of 5 stars", n=n) for n in range(1, 6)],
+        "anonymous": _("A customer"),
+        "more": _("All testimonials"),
+        "title": _("What our customers say"),
+        "size": WALL_SIZE,
+    }
+    return _WALL_JS.replace("/*WORDS*/{}", json.dumps(words, sort_keys=True), 1)
+
+
 def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
     """Every file of the site's docs folder, by its path there (photos as bytes).
 
@@ -398,5 +515,7 @@ def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
     files["feed.xml"] = _feed(data, site_url)
     files["testimonials.json"] = _json(data)
     files.update(_old_addresses(data, files["feed.xml"], files["testimonials.json"]))
+    files["wall/index.html"] = _wall_page(data)
+    files["wall.js"] = _wall_script()
     files.update({photo_name(t): t.photo for t in data.testimonials if t.photo})
     return files

@@ -96,3 +96,28 @@ def test_outside_demo_mode_the_app_does_not_serve_the_site(tmp_path: Path) -> No
     client = _demo(tmp_path / "data", _build(tmp_path / "site", "Home"), demo=False).test_client()
     response = client.get("/dev/site/")
     assert response.status_code == 404 and "Home" not in response.get_data(as_text=True)
+
+
+def test_each_file_gets_the_headers_of_every_section_that_matches_it(tmp_path: Path) -> None:
+    """The wall of love may be framed and its data read by other sites; nothing else."""
+    site = _build(tmp_path / "site", "Home")
+    (site / "wall").mkdir()
+    (site / "wall" / "index.html").write_text("<ul><li>Ottimo</li></ul>")
+    (site / "testimonials.json").write_text('{"version": 1, "testimonials": []}')
+    policy = "default-src 'self'"
+    (site / "_headers").write_text(
+        f"/*\n  Content-Security-Policy: {policy}\n  X-Frame-Options: DENY\n"
+        f"/wall/*\n  Content-Security-Policy: {policy}; frame-ancestors *\n"
+        "/testimonials.json\n  Access-Control-Allow-Origin: *\n"
+    )
+    client = _demo(tmp_path / "data", site).test_client()
+    wall = client.get("/dev/site/wall/")
+    assert wall.headers["Content-Security-Policy"] == f"{policy}; frame-ancestors *"
+    data = client.get("/dev/site/testimonials.json")
+    assert data.headers["Access-Control-Allow-Origin"] == "*"
+    assert data.headers["Content-Security-Policy"] == policy
+    for path in ("/dev/site/", "/dev/site/generated/ideas/7/", "/dev/site/nowhere"):
+        page = client.get(path)
+        assert page.headers["Content-Security-Policy"] == policy, path
+        assert page.headers["X-Frame-Options"] == "DENY", path
+        assert "Access-Control-Allow-Origin" not in page.headers, path

@@ -45,18 +45,30 @@ SITE_CSP = (
 )
 
 
-def site_headers(root: Path) -> dict[str, str]:
-    """The headers a static host would send for this build, read from its `_headers` file."""
+def site_headers(root: Path, path: str = "") -> dict[str, str]:
+    """The headers a static host would send for the file at `path` (from the site's root),
+    read from the build's `_headers` file: every section whose path pattern matches, in the
+    file's order, a later section's value of a header replacing an earlier one's (as Netlify
+    does). So the demo frames and shares exactly what the published site will."""
     try:
         lines = (root / "_headers").read_text(encoding="utf-8").splitlines()
     except OSError:
         return {"Content-Security-Policy": SITE_CSP}
-    found = {}
+    found: dict[str, str] = {}
+    applies = False
     for line in lines:
+        if line.startswith("/"):
+            applies = _matches(line.strip(), "/" + path)
+            continue
         name, sep, value = line.strip().partition(": ")
-        if sep and line.startswith((" ", "\t")):
+        if applies and sep and line.startswith((" ", "\t")):
             found[name] = value
     return found or {"Content-Security-Policy": SITE_CSP}
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """Whether a `_headers` path pattern matches `path`: `*` stands for anything."""
+    return re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), path) is not None
 
 
 def linkify(text: str) -> Markup:
@@ -107,7 +119,7 @@ def site(path: str) -> BaseResponse | tuple[str, int]:
 def _send(root: Path, path: str) -> Response:
     """One file, revalidated on every visit: the next publish must show at once."""
     response = send_from_directory(root, path, max_age=0)
-    response.headers.update(site_headers(root))
+    response.headers.update(site_headers(root, path))
     return response
 
 

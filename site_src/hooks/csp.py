@@ -2,8 +2,10 @@
 
 Every page gets a `<meta http-equiv="Content-Security-Policy">` as the first thing after its
 charset, so no script in the page runs unless the policy allows it; the same policy (plus what
-only a header can say, such as `frame-ancestors`) is written next to the pages as header files
-for static hosts: `_headers` (Netlify, Cloudflare Pages) and `nginx-headers.conf`.
+only a header can say: who may frame a page, who may read a file) is written next to the pages
+as header files for static hosts: `_headers` (Netlify, Cloudflare Pages) and
+`nginx-headers.conf`. No page may be framed, nor any file read by another site, except the
+wall of love's page, script and data, which are made for other sites (see `header_rules`).
 
 Material runs a few small inline scripts (its storage helpers, the tab restorer, ...). The
 policy allows them by their SHA-256 hash. Which scripts may run is decided by Material's own
@@ -48,12 +50,21 @@ SCRIPT_PARTIALS = (
 )
 HEADERS_FILE = "_headers"
 NGINX_FILE = "nginx-headers.conf"
-# Said only in a header: a <meta> policy cannot forbid framing, and browsers warn if it tries.
-HEADER_ONLY = "frame-ancestors 'none'"
 OTHER_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+# The wall of love (generator/render.py): its page may be framed by any site, and its script
+# and the testimonials it reads (at today's address and the first one) fetched from any site.
+# Nothing else of the site may be framed or read from another origin.
+FRAMEABLE = ("/wall/*",)
+SHARED = ("/wall.js", "/testimonials.json", "/generated/testimonials.json")
+# Framing is refused by X-Frame-Options, not by the site-wide policy's `frame-ancestors`:
+# Cloudflare Pages sends every matching section's value of a header (comma-joined: two
+# policies, both enforced), so a site-wide `frame-ancestors 'none'` would forbid the wall too.
+# A policy that names `frame-ancestors` (the wall's) makes browsers ignore X-Frame-Options.
+NO_FRAMING = {"X-Frame-Options": "DENY"}
+FRAMING_ALLOWED = "frame-ancestors *"
 
 _CHARSET = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 _state: dict[str, Any] = {"hashes": set(), "by_base": {}, "template_base": {}, "serve": False}
@@ -165,19 +176,50 @@ def on_post_template(output: str, /, *, template_name: str, config: MkDocsConfig
     return _with_meta(output, config, base_url)
 
 
+def header_rules(site_policy: str) -> list[tuple[str, dict[str, str]]]:
+    """Which headers a static host sends for which paths, most general first.
+
+    A path matching several sections gets the headers of each, a later section's value of a
+    header replacing an earlier one's (Netlify; nginx through its `location` blocks); where a
+    host sends both values instead (Cloudflare Pages), the result is the same, see NO_FRAMING.
+    """
+    rules = [("/*", {"Content-Security-Policy": site_policy, **NO_FRAMING, **OTHER_HEADERS})]
+    framed = f"{site_policy}; {FRAMING_ALLOWED}"
+    rules += [(path, {"Content-Security-Policy": framed}) for path in FRAMEABLE]
+    rules += [(path, {"Access-Control-Allow-Origin": "*"}) for path in SHARED]
+    return rules
+
+
+def _netlify(rules: list[tuple[str, dict[str, str]]]) -> str:
+    head = "# Netlify and Cloudflare Pages read this file; written by site_src/hooks/csp.py.\n"
+    return head + "".join(
+        f"{path}\n" + "".join(f"  {name}: {value}\n" for name, value in headers.items())
+        for path, headers in rules
+    )
+
+
+def _nginx(rules: list[tuple[str, dict[str, str]]], prefix: str) -> str:
+    """The same rules for nginx: the site-wide headers for the server block, a `location`
+    for each other path. A location's add_header replaces all of the server's, so each
+    location repeats the site-wide headers with its own on top."""
+    (_, site_wide), *others = rules
+    lines = [
+        f"# For nginx: `include` this file in the server block serving the site (at {prefix});",
+        "# written by site_src/hooks/csp.py. Reload nginx when a publish changes it.",
+        *(f'add_header {name} "{value}" always;' for name, value in site_wide.items()),
+    ]
+    for path, own in others:
+        where = f"^~ {prefix}{path[1:-1]}" if path.endswith("*") else f"= {prefix}{path[1:]}"
+        lines += [f"location {where} {{"]
+        lines += [f'    add_header {n} "{v}" always;' for n, v in {**site_wide, **own}.items()]
+        lines += ["}"]
+    return "\n".join(lines) + "\n"
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     """Header files with the policy for every page of this build, for the static host."""
-    full = f"{policy(_state['hashes'])}; {HEADER_ONLY}"
-    headers = {"Content-Security-Policy": full, **OTHER_HEADERS}
+    rules = header_rules(policy(_state["hashes"]))
     site = Path(config.site_dir)
-    (site / HEADERS_FILE).write_text(
-        "# Netlify and Cloudflare Pages read this file; written by site_src/hooks/csp.py.\n/*\n"
-        + "".join(f"  {name}: {value}\n" for name, value in headers.items()),
-        encoding="utf-8",
-    )
-    (site / NGINX_FILE).write_text(
-        "# For nginx: `include` this file in the server (or location) block serving the site;\n"
-        "# written by site_src/hooks/csp.py. Reload nginx when a publish changes it.\n"
-        + "".join(f'add_header {name} "{value}" always;\n' for name, value in headers.items()),
-        encoding="utf-8",
-    )
+    prefix = urlsplit(config.site_url or "/").path or "/"
+    (site / HEADERS_FILE).write_text(_netlify(rules), encoding="utf-8")
+    (site / NGINX_FILE).write_text(_nginx(rules, prefix), encoding="utf-8")

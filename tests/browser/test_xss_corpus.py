@@ -66,14 +66,20 @@ SAMPLE_EVERY = {"tinydb": 1, "postgresql": 4}
 FIND_INJECTED = """() => {
   const urlAttrs = new Set(["href", "src", "action", "formaction", "xlink:href", "data",
     "poster", "background", "to", "values", "from", "by", "srcdoc", "content", "codebase"]);
+  // A page's description and link-preview tags carry words as text: no browser or preview
+  // reads them as an address (their URL-valued ones, og:url and the images, are checked).
+  const textMeta = (el) => el.localName === "meta" && !el.httpEquiv
+    && !/^(og:url|og:image|twitter:image)/.test(
+      el.getAttribute("property") || el.getAttribute("name") || "");
   const bad = [];
   for (const el of document.querySelectorAll("*")) {
     for (const a of el.attributes) {
       const name = a.name.toLowerCase();
       const value = a.value.replace(/[\\u0000-\\u0020]/g, "").toLowerCase();
       if (name.startsWith("on")) bad.push(`<${el.localName} ${a.name}="${a.value}">`);
-      if (urlAttrs.has(name) && /^(javascript|vbscript|data:text\\/html)|url=javascript/.test(
-          value)) bad.push(`<${el.localName} ${a.name}="${a.value}">`);
+      if (urlAttrs.has(name) && !(name === "content" && textMeta(el))
+          && /^(javascript|vbscript|data:text\\/html)|url=javascript/.test(value))
+        bad.push(`<${el.localName} ${a.name}="${a.value}">`);
       if (name === "style" && /expression\\(|javascript:|-moz-binding/.test(value))
         bad.push(`<${el.localName} style="${a.value}">`);
     }
@@ -251,10 +257,12 @@ def test_vectors_stay_inert_on_the_published_site(
     published: str, site_project: Path, page: Page, seeded: Seeded
 ) -> None:
     site = site_project / "site"
+    # Not the redirects at the first addresses (/generated/): they hold no text and leave at
+    # once, so there is no page left to read; where they lead is visited below.
     pages = sorted(
-        p.relative_to(site).as_posix()
-        for p in site.rglob("*.html")
-        if "assets" not in p.parts and p.name != "404.html"
+        path
+        for path in (p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+        if not path.startswith(("assets/", "generated/")) and path != "404.html"
     )
     watch = Watch(page)
     for path in pages:

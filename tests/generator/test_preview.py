@@ -37,6 +37,8 @@ def test_nothing_published_yet_everything_is_added(store: Store, site_project: P
     page = f"ideas/{idea_slug(idea.id, idea.title)}.md"
     assert PagePreview(page, "Овсяне молоко 燕麦奶") in found.added
     assert PagePreview("feed.xml", "News feed of Ideas in Action") in found.added
+    assert PagePreview("wall.js", "Wall of love for other sites (script)") in found.added
+    assert all(p.title for p in found.added), "every file says what it is"
 
 
 def test_implement_edit_and_withdraw_show_as_add_change_remove(
