@@ -1,0 +1,162 @@
+"""axe-core on every page type of the app and of the published site, at a desktop's 1280 px
+and a phone's 390 px: no serious or critical violation anywhere (issue 12).
+
+Pages are found as a visitor finds them: the app's by following its links from the board,
+the outbox's emails and the console's menu (one page of each kind: /ideas/3 stands for every
+idea page), the site's by its tabs and links. The states a page only shows after an action —
+an empty search, a form's errors, a thank-you page, the site's search dialog with results —
+are reached by doing that action.
+
+One store backend only: the markup comes from the same templates and generator whatever
+stores the data (the store tests check both backends read back the same records), and a run
+over every page takes a minute per width.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from feedback_app.demo import seed_demo
+from generator.publish import publish
+from tests.browser.axe import AxeAudit
+from tests.browser.conftest import LiveServer, marketer_sign_in_link
+
+pytestmark = pytest.mark.backends("tinydb")
+
+WIDTHS = [pytest.param(1280, id="desktop"), pytest.param(390, id="phone")]
+
+# Not pages: files, charts, actions, and the published site (checked by its own test).
+NOT_PAGES = re.compile(r"\.(csv|svg|json|js|css|png|xml)$|^/(static|dev/site|signout)(/|$)")
+
+def _kind(path: str) -> str:
+    """/ideas/12 and /ideas/40 are one kind of page; so are two survey links with their
+    tokens."""
+    parts = [
+        "<id>" if part.isdigit() else "<token>" if len(part) > 24 else part
+        for part in path.split("/")
+    ]
+    return "/".join(parts)
+
+
+class Crawl:
+    """Visits each kind of page once, axe on each, following the app's own links."""
+
+    def __init__(self, page: Page, audit: AxeAudit, origin: str) -> None:
+        self.page, self.audit, self.origin = page, audit, origin
+        self.seen: set[str] = set()
+
+    def links(self, origin: str | None = None) -> list[str]:
+        """The page's links to `origin` (the app's by default)."""
+        hrefs = self.page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+        return [h for h in hrefs if h.startswith(origin or self.origin)]
+
+    def visit(self, url: str, follow: bool = True) -> None:
+        """Check `url` if its kind is new, then (if `follow`) the new kinds it links to,
+        breadth first."""
+        queue = [url]
+        while queue:
+            url = queue.pop(0).split("#")[0]
+            address = urlsplit(url)
+            kind = _kind(address.path)
+            if kind in self.seen or NOT_PAGES.search(address.path):
+                continue
+            self.seen.add(kind)
+            self.page.goto(url)
+            self.audit.check(kind)
+            if follow:
+                queue += self.links()
+
+
+@pytest.fixture
+def published(live_server: LiveServer, site_project: Path) -> Iterator[LiveServer]:
+    """The demo's data, its emails in the outbox and its site published at /dev/site/."""
+    seed_demo(live_server.store)
+    site = site_project / "site"
+    publish(live_server.store, site_project, site, live_server.url, live_server.url + "/dev/site/")
+    yield live_server
+
+
+def _context_page(browser: Browser, width: int) -> Iterator[Page]:
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(params=WIDTHS)
+def sized_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """A fresh tab as wide as a desktop's window or a phone's screen."""
+    yield from _context_page(browser, request.param)
+
+
+DEMO_ORIGIN = "http://127.0.0.1:8000/"  # where the demo's emails say the app is
+
+
+def _on_this_server(url: str, server: LiveServer) -> str:
+    """The demo's emails were written for the default address; the same path on this test's
+    server (its links are signed with the same data's key)."""
+    address = urlsplit(url)
+    return server.url + address.path + (f"?{address.query}" if address.query else "")
+
+
+def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_page: Page) -> None:
+    server, page = published, sized_page
+    audit = AxeAudit(page)
+    crawl = Crawl(page, audit, server.url)
+
+    # Signed out: the board, and what customers reach from their emails.
+    crawl.visit(server.url + "/")
+    page.goto(server.url + "/ideas?q=no+such+idea+zzz")
+    expect(page.get_by_text("No ideas match")).to_be_visible()
+    audit.check("/ideas, an empty search")
+    page.goto(server.url + "/dev/outbox")
+    for link in crawl.links(DEMO_ORIGIN):
+        crawl.visit(_on_this_server(link, server), follow=False)
+    page.goto(server.url + "/survey")
+    page.get_by_role("radio", name="9", exact=True).check()
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    audit.check("/survey/thanks")
+    page.goto(server.url + "/testimonials/new")
+    audit.check("/testimonials/new")
+    page.get_by_role("button", name="Send my testimonial").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
+    audit.check("/testimonials/new, with its errors")
+
+    page.goto(server.url + "/signin")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    audit.check("/signin, with its error")
+
+    # A customer: the new-idea form, its error, and a page staff only may see.
+    page.goto(marketer_sign_in_link(server, "olena.kovalenko@example.com", "customer"))
+    crawl.visit(page.url, follow=False)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(server.url + "/ideas/new")
+    audit.check("/ideas/new")
+    page.get_by_role("button", name="Post my idea").click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
+    audit.check("/ideas/new, with its errors")
+    response = page.goto(server.url + "/admin/")
+    assert response is not None and response.status == 403
+    audit.check("403")
+    page.goto(server.url + "/no-such-page")
+    audit.check("404")
+
+    # An admin: every page of the console, and the idea page with its staff panel.
+    page.context.clear_cookies()
+    page.goto(marketer_sign_in_link(server, "a11y@example.com", "admin"))
+    page.get_by_role("button", name="Sign in").click()
+    crawl.seen -= {"/ideas/<id>", "/account"}
+    crawl.visit(server.url + "/admin/")
+    crawl.visit(server.url + "/ideas/1", follow=False)
+    print(sorted(crawl.seen))
+    audit.assert_clean()
+    assert {"/survey/<token>", "/testimonials/confirm/<token>", "/testimonials/withdraw/<token>",
+            "/admin/staff/", "/admin/audit", "/admin/sales/", "/ideas/<id>"} <= crawl.seen, crawl.seen
