@@ -20,10 +20,16 @@ BLOCKING = ("serious", "critical")
 
 _AXE = Axe()
 
+# True once no finite CSS animation or transition is running: a colour measured while a
+# dialog fades in, or a tab slides in at 70 % opacity, is neither the colour before nor after.
+SETTLED = """() => document.getAnimations().every(
+    a => a.playState !== "running" || a.effect.getComputedTiming().endTime === Infinity)"""
+
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:
     """axe's serious and critical violations on the page as it is now (an open dialog, an
     error shown), each with the elements it found."""
+    page.wait_for_function(SETTLED, timeout=5_000)
     results = _AXE.run(page, options={"resultTypes": ["violations"]})
     return [v for v in results.response["violations"] if v["impact"] in BLOCKING]
 

@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from feedback_app.demo import seed_demo
+from feedback_app.store import Testimonial, TestimonialState, utcnow
 from generator.publish import publish
 from tests.browser.axe import AxeAudit
 from tests.browser.conftest import LiveServer, marketer_sign_in_link
@@ -33,6 +34,7 @@ WIDTHS = [pytest.param(1280, id="desktop"), pytest.param(390, id="phone")]
 
 # Not pages: files, charts, actions, and the published site (checked by its own test).
 NOT_PAGES = re.compile(r"\.(csv|svg|json|js|css|png|xml)$|^/(static|dev/site|signout)(/|$)")
+
 
 def _kind(path: str) -> str:
     """/ideas/12 and /ideas/40 are one kind of page; so are two survey links with their
@@ -75,8 +77,14 @@ class Crawl:
 
 @pytest.fixture
 def published(live_server: LiveServer, site_project: Path) -> Iterator[LiveServer]:
-    """The demo's data, its emails in the outbox and its site published at /dev/site/."""
+    """The demo's data, its emails in the outbox and its site published at /dev/site/, with
+    a tagged testimonial so that the site has a tag page."""
     seed_demo(live_server.store)
+    live_server.store.testimonials.add(Testimonial(
+        "Le cornetti sono sempre fresche.", 5, "Giulia Rossi", state=TestimonialState.APPROVED,
+        email_confirmed_at=utcnow(), consented_at=utcnow(), consent_text="ok",
+        consent_version="1", tags=[TAG],
+    ))  # fmt: skip
     site = site_project / "site"
     publish(live_server.store, site_project, site, live_server.url, live_server.url + "/dev/site/")
     yield live_server
@@ -96,6 +104,19 @@ def sized_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Pag
     yield from _context_page(browser, request.param)
 
 
+# Every kind of page the crawl must reach: a page left out would pass unseen.
+EVERY_KIND = {
+    "/", "/account", "/ideas", "/ideas/<id>", "/ideas/in-action", "/ideas/new", "/signin",
+    "/signin/<token>", "/survey", "/survey/<token>", "/arrival/<token>", "/lost/<token>",
+    "/stop/<token>", "/testimonials/new", "/testimonials/confirm/<token>",
+    "/testimonials/withdraw/<token>", "/dev/outbox",
+    "/admin/", "/admin/audit", "/admin/emails/", "/admin/exports", "/admin/followups",
+    "/admin/followups/<id>", "/admin/ideas", "/admin/ideas/replies", "/admin/ideas/replies/<id>",
+    "/admin/publishing", "/admin/sales/", "/admin/staff/", "/admin/staff/erase",
+    "/admin/staff/export", "/admin/staff/tokens", "/admin/testimonials",
+    "/admin/testimonials/<id>",
+}  # fmt: skip
+TAG = "Cornetti"
 DEMO_ORIGIN = "http://127.0.0.1:8000/"  # where the demo's emails say the app is
 
 
@@ -156,7 +177,57 @@ def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_pa
     crawl.seen -= {"/ideas/<id>", "/account"}
     crawl.visit(server.url + "/admin/")
     crawl.visit(server.url + "/ideas/1", follow=False)
-    print(sorted(crawl.seen))
     audit.assert_clean()
-    assert {"/survey/<token>", "/testimonials/confirm/<token>", "/testimonials/withdraw/<token>",
-            "/admin/staff/", "/admin/audit", "/admin/sales/", "/ideas/<id>"} <= crawl.seen, crawl.seen
+    assert crawl.seen >= EVERY_KIND, f"not reached: {sorted(EVERY_KIND - crawl.seen)}"
+
+
+def _open_section(page: Page, name: str, audit: AxeAudit) -> None:
+    """Follow the site's tab called `name`; on a phone, where the tabs are folded into the
+    menu, open the menu (checking it too) and follow its link."""
+    tab = page.get_by_role("navigation", name="Tabs").get_by_role("link", name=name, exact=True)
+    if tab.is_visible():
+        tab.click()
+        return
+    page.get_by_role("button", name="Navigation").or_(
+        page.locator("label.md-header__button[for=__drawer]")
+    ).first.click()
+    menu = page.get_by_role("navigation", name="Navigation")
+    link = menu.get_by_role("link", name=name, exact=True)
+    expect(link).to_be_visible()
+    audit.check("the menu, open")
+    link.click()
+
+
+def test_every_site_page_has_no_serious_violation(published: LiveServer, sized_page: Page) -> None:
+    page = sized_page
+    audit = AxeAudit(page)
+    site = published.url + "/dev/site/"
+
+    page.goto(site)
+    audit.check("the site's home page")
+    _open_section(page, "Testimonials", audit)
+    expect(page.get_by_text("Le cornetti sono sempre fresche.")).to_be_visible()
+    audit.check("the testimonials")
+    page.get_by_role("link", name=f"#{TAG}").first.click()
+    expect(page.get_by_role("heading", name=re.compile(TAG)).first).to_be_visible()
+    audit.check("a tag's page")
+    _open_section(page, "Ideas in Action", audit)
+    audit.check("Ideas in Action")
+    page.locator("article").get_by_role("link", name="Oat milk at no extra charge").click()
+    expect(page.get_by_role("heading", name="Oat milk at no extra charge")).to_be_visible()
+    audit.check("an idea's page")
+
+    opener = page.locator("label.md-header__button[for=__search]")
+    if opener.is_visible():  # on a phone, the search field opens from the header's button
+        opener.click()
+    search = page.get_by_role("textbox", name="Search")
+    search.click()
+    page.keyboard.type("cornetti")  # Material searches as keys are typed
+    result = page.locator(".md-search-result__item").filter(has_text="cornetti")
+    expect(result.first).to_be_visible(timeout=15_000)
+    audit.check("the search dialog, with results")
+
+    response = page.goto(site + "no-such-page/")
+    assert response is not None and response.status == 404
+    audit.check("the site's 404 page")
+    audit.assert_clean()
