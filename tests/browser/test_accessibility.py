@@ -22,8 +22,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from feedback_app.app import create_app
+from feedback_app.data import close_store
 from feedback_app.demo import seed_demo
+from feedback_app.ideas.service import unsubscribe_link
 from feedback_app.store import Testimonial, TestimonialState, utcnow
+from feedback_app.testimonials.links import edit_url
 from generator.publish import publish
 from tests.browser.axe import AxeAudit
 from tests.browser.conftest import LiveServer, marketer_sign_in_link
@@ -109,13 +113,22 @@ EVERY_KIND = {
     "/", "/account", "/ideas", "/ideas/<id>", "/ideas/in-action", "/ideas/new", "/signin",
     "/signin/<token>", "/survey", "/survey/<token>", "/arrival/<token>", "/lost/<token>",
     "/stop/<token>", "/testimonials/new", "/testimonials/confirm/<token>",
-    "/testimonials/withdraw/<token>", "/dev/outbox",
+    "/testimonials/withdraw/<token>", "/testimonials/edit/<token>", "/unsubscribe/<token>",
+    "/dev/outbox",
     "/admin/", "/admin/audit", "/admin/emails/", "/admin/exports", "/admin/followups",
     "/admin/followups/<id>", "/admin/ideas", "/admin/ideas/replies", "/admin/ideas/replies/<id>",
     "/admin/publishing", "/admin/sales/", "/admin/staff/", "/admin/staff/erase",
     "/admin/staff/export", "/admin/staff/tokens", "/admin/testimonials",
-    "/admin/testimonials/<id>",
+    "/admin/testimonials/<id>", "/admin/staff/invite", "/admin/sales/import",
+    "/admin/sales/link",
 }  # fmt: skip
+# The emailed pages that ask for a button press, and that button: the page after it is
+# checked too.
+DONE_BY_BUTTON = {
+    "/testimonials/confirm/": "Confirm my email address",
+    "/testimonials/withdraw/": "Withdraw my testimonial",
+    "/stop/": "Stop these emails",
+}
 TAG = "Cornetti"
 DEMO_ORIGIN = "http://127.0.0.1:8000/"  # where the demo's emails say the app is
 
@@ -125,6 +138,20 @@ def _on_this_server(url: str, server: LiveServer) -> str:
     server (its links are signed with the same data's key)."""
     address = urlsplit(url)
     return server.url + address.path + (f"?{address.query}" if address.query else "")
+
+
+def _links_no_demo_email_holds(server: LiveServer) -> list[str]:
+    """Made as the app makes them: the link that stops emails about an idea one follows, and
+    the one asking a customer to approve the staff's edit of their testimonial."""
+    store = server.store
+    idea = store.ideas.all()[0]
+    tagged = next(t for t in store.testimonials.all() if TAG in t.tags)
+    app = create_app({**server.backend.settings, "BASE_URL": server.url,
+                      "MAIL_IN_BACKGROUND": False})  # fmt: skip
+    with app.test_request_context():
+        links = [unsubscribe_link(idea.author_id, idea.id), edit_url(tagged)]
+    close_store(app)
+    return links
 
 
 def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_page: Page) -> None:
@@ -138,8 +165,18 @@ def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_pa
     expect(page.get_by_text("No ideas match")).to_be_visible()
     audit.check("/ideas, an empty search")
     page.goto(server.url + "/dev/outbox")
-    for link in crawl.links(DEMO_ORIGIN):
-        crawl.visit(_on_this_server(link, server), follow=False)
+    emailed = [_on_this_server(link, server) for link in crawl.links(DEMO_ORIGIN)]
+    for link in emailed:
+        crawl.visit(link, follow=False)
+    for link in _links_no_demo_email_holds(server):
+        crawl.visit(link, follow=False)
+    for path, button in DONE_BY_BUTTON.items():
+        page.goto(next(link for link in emailed if path in link))
+        page.get_by_role("button", name=button).click()
+        audit.check(f"{path}, done")
+    for broken in ("/survey/expired", "/testimonials/confirm/expired", "/stop/expired"):
+        page.goto(server.url + broken)
+        audit.check(f"{broken}: a link that no longer works")
     page.goto(server.url + "/survey")
     page.get_by_role("radio", name="9", exact=True).check()
     page.get_by_role("button", name="Send").click()
@@ -164,6 +201,16 @@ def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_pa
     page.get_by_role("button", name="Post my idea").click()
     expect(page.locator("[aria-invalid=true]").first).to_be_attached()
     audit.check("/ideas/new, with its errors")
+    page.goto(server.url + "/ideas/new")
+    page.locator("#title").press_sequentially("Oat milk")
+    expect(page.locator("#similar")).to_be_visible()
+    audit.check("/ideas/new, with similar ideas offered")
+    page.locator("#title").fill("Oat milk at no extra charge")
+    page.locator("#description").fill("Плата за рослинне молоко — 50 центів.")
+    page.locator("#category").select_option(index=1)
+    page.get_by_role("button", name="Post my idea").click()
+    expect(page.get_by_role("link", name="Oat milk at no extra charge").first).to_be_visible()
+    audit.check("/ideas/new, asking whether a similar idea is the same")
     response = page.goto(server.url + "/admin/")
     assert response is not None and response.status == 403
     audit.check("403")
@@ -176,7 +223,12 @@ def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_pa
     page.get_by_role("button", name="Sign in").click()
     crawl.seen -= {"/ideas/<id>", "/account"}
     crawl.visit(server.url + "/admin/")
-    crawl.visit(server.url + "/ideas/1", follow=False)
+    page.goto(server.url + "/ideas")
+    page.locator("main h3 a").first.click()
+    expect(page.get_by_role("region", name="Answer as staff")).to_be_visible()
+    audit.check("an idea's page, with its staff panel")
+    for form in ("/admin/staff/invite", "/admin/sales/import", "/admin/sales/link"):
+        crawl.visit(server.url + form, follow=False)
     audit.assert_clean()
     assert crawl.seen >= EVERY_KIND, f"not reached: {sorted(EVERY_KIND - crawl.seen)}"
 
