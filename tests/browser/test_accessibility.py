@@ -154,6 +154,16 @@ def _links_no_demo_email_holds(server: LiveServer) -> list[str]:
     return links
 
 
+def _form_and_its_errors(page: Page, audit: AxeAudit, url: str, button: str) -> None:
+    """The form at `url` as it opens, and as it comes back when sent empty: with its error
+    summary and each field's message."""
+    page.goto(url)
+    audit.check(urlsplit(url).path)
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
+    audit.check(f"{urlsplit(url).path}, with its errors")
+
+
 def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_page: Page) -> None:
     server, page = published, sized_page
     audit = AxeAudit(page)
@@ -182,25 +192,14 @@ def test_every_app_page_has_no_serious_violation(published: LiveServer, sized_pa
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     audit.check("/survey/thanks")
-    page.goto(server.url + "/testimonials/new")
-    audit.check("/testimonials/new")
-    page.get_by_role("button", name="Send my testimonial").click()
-    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
-    audit.check("/testimonials/new, with its errors")
-
-    page.goto(server.url + "/signin")
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    audit.check("/signin, with its error")
+    _form_and_its_errors(page, audit, server.url + "/testimonials/new", "Send my testimonial")
+    _form_and_its_errors(page, audit, server.url + "/signin", "Email me a sign-in link")
 
     # A customer: the new-idea form, its error, and a page staff only may see.
     page.goto(marketer_sign_in_link(server, "olena.kovalenko@example.com", "customer"))
     crawl.visit(page.url, follow=False)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(server.url + "/ideas/new")
-    audit.check("/ideas/new")
-    page.get_by_role("button", name="Post my idea").click()
-    expect(page.locator("[aria-invalid=true]").first).to_be_attached()
-    audit.check("/ideas/new, with its errors")
+    _form_and_its_errors(page, audit, server.url + "/ideas/new", "Post my idea")
     page.goto(server.url + "/ideas/new")
     page.locator("#title").press_sequentially("Oat milk")
     expect(page.locator("#similar")).to_be_visible()
