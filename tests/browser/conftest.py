@@ -135,12 +135,14 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def marketer_sign_in_link(live_server: LiveServer, email: str = "marketer@example.com") -> str:
-    """Create a marketer with the `voicebox` command, as staff would; return the sign-in link
-    it prints."""
+def marketer_sign_in_link(
+    live_server: LiveServer, email: str = "marketer@example.com", role: str = "marketer"
+) -> str:
+    """Create a marketer (or another `role`) with the `voicebox` command, as staff would;
+    return the sign-in link it prints."""
     result = subprocess.run(
         [sys.executable, "-m", "feedback_app.cli", "--data-dir", str(live_server.data_dir),
-         "user", "add", email, "--role", "marketer"],
+         "user", "add", email, "--role", role],
         capture_output=True, text=True, check=True,
         env={"VOICEBOX_BASE_URL": live_server.url, "PATH": "", **live_server.backend.env},
     )  # fmt: skip
