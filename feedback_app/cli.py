@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from .brand import BrandError, load_brand
 from .config import ConfigError, load_config
 from .store import Role, Store, StoreError, open_store
 from .store.opening import upgrade_database
@@ -247,6 +248,10 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
     project, site_dir = Path(settings["SITE_PROJECT"]), Path(settings["SITE_DIR"])
     if not (project / "mkdocs.yml").exists():
         raise click.ClickException(f"no mkdocs.yml in {project} (set VOICEBOX_SITE_PROJECT)")
+    try:
+        brand = load_brand(settings)
+    except BrandError as exc:
+        raise click.ClickException(str(exc)) from exc
     steps = ["collect", "render", "write", "build"]
     store = open_store(settings)
     try:
@@ -254,7 +259,7 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
             result = run_publish(
                 store, project, site_dir, settings["BASE_URL"],
                 settings["SITE_URL"], settings["LOCALE"], force,
-                progress=lambda step: bar.update(1),
+                progress=lambda step: bar.update(1), brand=brand,
             )  # fmt: skip
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
