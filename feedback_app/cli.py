@@ -183,10 +183,10 @@ def demo(
     no_serve: bool,
 ) -> None:
     """Seed realistic demo data (if the folder has none) and serve it in demo mode."""
-    from .demo import DEMO_STAFF
+    from .demo import DEMO_STAFF, demo_brand
     from .dev import SITE_PATH
 
-    settings = _listening(ctx.obj, host, port, demo=True)
+    settings = demo_brand(_listening(ctx.obj, host, port, demo=True), os.environ)
     store = _store(ctx)
     try:
         _seed_once(store, reset, settings)
