@@ -53,7 +53,11 @@ def _defaults() -> dict[str, Any]:
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """Voicebox: collect your customers' voice, answer back, publish the proof."""
+    from .demo import demo_brand
+
     settings = _defaults()
+    if settings["DEMO"]:  # demo mode shows the demo business, wherever no variable says otherwise
+        settings = demo_brand(settings, os.environ)
     settings["DATA_DIR"] = str((data_dir or Path(settings["DATA_DIR"])).resolve())
     ctx.obj = _addresses(settings, settings["HOST"], settings["PORT"])
 
