@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .admin.nav import init_nav
 from .auth.current import init_auth
+from .branding import init_branding
 from .config import load_config
 from .data import get_store, init_store
 from .errors import init_errors
@@ -95,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_auth(app)
     init_errors(app)
     init_templating(app)
+    init_branding(app)
     init_nav(app)
     init_cards(app)
     init_page_cache(app)

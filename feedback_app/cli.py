@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from .brand import BrandError, load_brand
 from .config import ConfigError, load_config
 from .store import Role, Store, StoreError, open_store
 from .store.opening import upgrade_database
@@ -52,7 +53,11 @@ def _defaults() -> dict[str, Any]:
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """Voicebox: collect your customers' voice, answer back, publish the proof."""
+    from .demo import demo_brand
+
     settings = _defaults()
+    if settings["DEMO"]:  # demo mode shows the demo business, wherever no variable says otherwise
+        settings = demo_brand(settings, os.environ)
     settings["DATA_DIR"] = str((data_dir or Path(settings["DATA_DIR"])).resolve())
     ctx.obj = _addresses(settings, settings["HOST"], settings["PORT"])
 
@@ -182,10 +187,10 @@ def demo(
     no_serve: bool,
 ) -> None:
     """Seed realistic demo data (if the folder has none) and serve it in demo mode."""
-    from .demo import DEMO_STAFF
+    from .demo import DEMO_STAFF, demo_brand
     from .dev import SITE_PATH
 
-    settings = _listening(ctx.obj, host, port, demo=True)
+    settings = demo_brand(_listening(ctx.obj, host, port, demo=True), os.environ)
     store = _store(ctx)
     try:
         _seed_once(store, reset, settings)
@@ -247,6 +252,10 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
     project, site_dir = Path(settings["SITE_PROJECT"]), Path(settings["SITE_DIR"])
     if not (project / "mkdocs.yml").exists():
         raise click.ClickException(f"no mkdocs.yml in {project} (set VOICEBOX_SITE_PROJECT)")
+    try:
+        brand = load_brand(settings)
+    except BrandError as exc:
+        raise click.ClickException(str(exc)) from exc
     steps = ["collect", "render", "write", "build"]
     store = open_store(settings)
     try:
@@ -254,7 +263,7 @@ def _publish(settings: dict[str, Any], force: bool = False) -> None:
             result = run_publish(
                 store, project, site_dir, settings["BASE_URL"],
                 settings["SITE_URL"], settings["LOCALE"], force,
-                progress=lambda step: bar.update(1),
+                progress=lambda step: bar.update(1), brand=brand,
             )  # fmt: skip
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .brand import DEFAULT_COLOR, parse_color
+
 __all__ = ["SETTINGS", "ConfigError", "Setting", "load_config"]
 
 
@@ -111,8 +113,40 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Session signing key; if unset, generated once and kept in the database or data folder.",
     ),
-    Setting("SITE_NAME", "Voicebox", str, "Name shown in the header and in emails."),
-    Setting("BASE_URL", "http://127.0.0.1:8000", str, "Public address, used in emailed links."),
+    Setting(
+        "SITE_NAME",
+        "Voicebox",
+        str,
+        "The business's name: the board's header, the published site, the emails' signature "
+        "and sender name.",
+    ),
+    Setting(
+        "LOGO",
+        "",
+        str,
+        "The business's logo (SVG, PNG, JPEG, GIF or WebP file, at most 512 KiB), shown on the "
+        "board and the published site; unset: the name alone.",
+    ),
+    Setting(
+        "FAVICON",
+        "",
+        str,
+        "The browser tab's icon for the board and the site (an image file); unset: the logo.",
+    ),
+    Setting(
+        "BRAND_COLOR",
+        DEFAULT_COLOR,
+        parse_color,  # a BrandError is a ValueError: load_config names the variable
+        "The business's colour (hex, #2b59c3) for headers and main buttons; the text on it is "
+        "white or near-black, whichever is readable (4.5:1), and a colour where neither is, is "
+        "refused.",
+    ),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:8000",
+        str,
+        "Public address of the idea board, used in emailed links and the site's links back.",
+    ),
     Setting("DEMO", False, _bool, "Demo mode: shows the demo banner and the /dev/outbox page."),
     Setting("LOCALE", "en", str, "Default language for dates, numbers and text."),
     Setting("TIMEZONE", "UTC", str, "Time zone for dates shown to people."),
@@ -123,7 +157,12 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "smtp://user:pass@host:587 (STARTTLS) or smtps://…; unset: .eml files in data/outbox/.",
     ),
-    Setting("MAIL_FROM", "Voicebox <voicebox@localhost>", str, "Sender of every email."),
+    Setting(
+        "MAIL_FROM",
+        "voicebox@localhost",
+        str,
+        "Sender of every email; without a display name (Name <address>), the business's name.",
+    ),
     Setting(
         "MAIL_IN_BACKGROUND",
         True,

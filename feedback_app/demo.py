@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from .demo_loop import replay_sales
@@ -32,7 +33,14 @@ from .store import (
 )
 from .store.models import ResponseTemplate
 
-__all__ = ["CATEGORIES", "DEMO_STAFF", "seed_demo"]
+__all__ = ["CATEGORIES", "DEMO_BRAND", "DEMO_STAFF", "demo_brand", "seed_demo"]
+
+# The demo business, so the demo shows a board and a site that are a business's, not ours.
+DEMO_BRAND = {
+    "SITE_NAME": "Brewline Coffee",
+    "LOGO": str(Path(__file__).parent / "static" / "demo" / "brewline.svg"),
+    "BRAND_COLOR": "#6f4e37",
+}
 
 CATEGORIES = ("Drinks", "Food", "App & ordering", "Stores", "Rewards", "Sustainability")
 DEMO_STAFF = {"admin@voicebox.example": Role.ADMIN, "marketer@voicebox.example": Role.MARKETER}
@@ -389,6 +397,12 @@ def _moments(rng: random.Random, start: datetime, end: datetime, count: int) -> 
     """`count` ordered moments strictly between `start` and `end`: a believable timeline."""
     span = (end - start).total_seconds()
     return sorted(start + timedelta(seconds=rng.uniform(0.05, 0.95) * span) for _ in range(count))
+
+
+def demo_brand(settings: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """`settings` with the demo business's brand wherever no VOICEBOX_* variable sets one."""
+    return {**settings, **{name: value for name, value in DEMO_BRAND.items()
+                           if f"VOICEBOX_{name}" not in environ}}  # fmt: skip
 
 
 def seed_demo(

@@ -40,6 +40,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import Flask, current_app
 
+from .brand import mail_from
 from .data import get_store
 from .files import write_bytes_atomically
 from .privacy import RETENTION_JOB, anonymise_sales, refusal, suppress
@@ -464,7 +465,7 @@ def mailer() -> Mailer:
     if found is None:
         config = current_app.config
         found = Mailer(
-            get_store(), make_transport(config), config["MAIL_FROM"],
+            get_store(), make_transport(config), mail_from(config),
             app=current_app._get_current_object(),  # type: ignore[attr-defined]
             keep_sent=timedelta(days=config["MAIL_KEEP_DAYS"]),
             keep_sales=timedelta(days=config["SALES_KEEP_DAYS"]),

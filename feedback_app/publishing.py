@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from . import audit
+from .brand import load_brand
 from .data import get_store
 from .store import Store
 from .store.models import User
@@ -97,8 +98,9 @@ class Publisher:
         s = self.settings
         try:
             self._store = self._store or open_store(s)
+            # The brand's files are read again: a logo replaced since startup is published.
             publish(self._store, Path(s["SITE_PROJECT"]), Path(s["SITE_DIR"]),
-                    s["BASE_URL"], s["SITE_URL"], s["LOCALE"])  # fmt: skip
+                    s["BASE_URL"], s["SITE_URL"], s["LOCALE"], brand=load_brand(s))  # fmt: skip
         except Exception:  # publish() records it in the store's status; the console shows it
             log.exception("publish failed")
         finally:

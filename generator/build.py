@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 
@@ -38,11 +39,13 @@ def builds_folder(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}-builds"
 
 
-def inputs_digest(project: Path, site_url: str) -> str:
-    """A fingerprint of everything a build depends on."""
+def inputs_digest(project: Path, site_url: str, env: Mapping[str, str] | None = None) -> str:
+    """A fingerprint of everything a build depends on (`env`: the variables mkdocs.yml reads)."""
     h = hashlib.sha256()
     for part in (site_url, version("mkdocs"), version("mkdocs-material")):
         h.update(part.encode() + b"\0")
+    for name, value in sorted((env or {}).items()):
+        h.update(f"{name}={value}".encode() + b"\0")
     files = [project / "mkdocs.yml", *sorted((project / DOCS).rglob("*"))]
     for path in files:
         if path.is_file() and "__pycache__" not in path.parts:  # Python's cache of the hook
@@ -51,25 +54,30 @@ def inputs_digest(project: Path, site_url: str) -> str:
     return h.hexdigest()[:_DIGEST_LEN]
 
 
-def is_current(project: Path, site_dir: Path, site_url: str) -> bool:
+def is_current(
+    project: Path, site_dir: Path, site_url: str, env: Mapping[str, str] | None = None
+) -> bool:
     """Whether the live site was built from the project as it is now."""
     if not site_dir.is_symlink() or not (site_dir / "index.html").exists():
         return False
     live = Path(os.readlink(site_dir)).name
-    return live.startswith(inputs_digest(project, site_url) + "-")
+    return live.startswith(inputs_digest(project, site_url, env) + "-")
 
 
-def build_site(project: Path, site_dir: Path, site_url: str) -> None:
+def build_site(
+    project: Path, site_dir: Path, site_url: str, env: Mapping[str, str] | None = None
+) -> None:
     """`mkdocs build` of `project/mkdocs.yml` into a new folder, then switch `site_dir` to it.
 
     MkDocs runs from `project` (it resolves snippet paths from the working folder); mkdocs.yml
-    reads `site_url` from VOICEBOX_SITE_URL, for the sitemap and canonical links.
+    reads `site_url` from VOICEBOX_SITE_URL, for the sitemap and canonical links, and the
+    brand from `env` (generator/render.py, site_env).
     """
     builds = builds_folder(site_dir)
     builds.mkdir(parents=True, exist_ok=True)
-    target = builds / f"{inputs_digest(project, site_url)}-{time.time_ns()}"
+    target = builds / f"{inputs_digest(project, site_url, env)}-{time.time_ns()}"
     try:
-        _mkdocs(project, target, site_url)
+        _mkdocs(project, target, site_url, env or {})
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -79,10 +87,10 @@ def build_site(project: Path, site_dir: Path, site_url: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _mkdocs(project: Path, target: Path, site_url: str) -> None:
+def _mkdocs(project: Path, target: Path, site_url: str, brand: Mapping[str, str]) -> None:
     # No bytecode next to the hook: the site's inputs stay exactly what the project holds.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
-           "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
+           "PYTHONDONTWRITEBYTECODE": "1", **brand}  # fmt: skip
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
                "-f", str(project / "mkdocs.yml"), "-d", str(target.absolute())]  # fmt: skip
     result = subprocess.run(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from feedback_app.brand import Brand
 from feedback_app.store import Store
 
 from .collect import collect
@@ -74,10 +75,10 @@ def _title(path: str, content: str | bytes) -> str:
 
 
 def preview(store: Store, project: Path, board_url: str, site_url: str,
-            locale: str = "en") -> SitePreview:  # fmt: skip
+            locale: str = "en", brand: Brand | None = None) -> SitePreview:  # fmt: skip
     """The pages the next publish of `project` would add, change and remove."""
     set_locale(locale)
-    files = render_site(collect(store, board_url), site_url)
+    files = render_site(collect(store, board_url, brand), site_url)
     folder = project / GENERATED
     summary = compare_files(files, folder)
 

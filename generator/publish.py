@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feedback_app.brand import Brand
 from feedback_app.store import Store, utcnow
 
 from .build import DOCS, BuildError, build_site, is_current
 from .collect import SiteData, collect
 from .i18n import set_locale
 from .paging import known_pages, remember_pages
-from .render import render_site
+from .render import render_site, site_env
 from .slugs import known_slugs, remember_slugs
 from .write import WriteSummary, write_files
 
@@ -51,17 +52,20 @@ def publish(
     locale: str = "en",
     force: bool = False,
     progress: Callable[[str], None] = _quiet,
+    brand: Brand | None = None,
 ) -> PublishResult:
     """Publish the site; the MkDocs build is skipped when the live site was built from the
     project as it is now (so a build that failed is tried again by the next publish)."""
     start = time.perf_counter()
     with store.lock(PUBLISH, timeout=PUBLISH_WAIT_S):
         try:
-            data, summary = write_pages(store, project, board_url, site_url, locale, progress)
-            built = force or not is_current(project, site_dir, site_url)
+            data, summary = write_pages(store, project, board_url, site_url, locale, progress,
+                                        brand)  # fmt: skip
+            env = site_env(data.brand, board_url)
+            built = force or not is_current(project, site_dir, site_url, env)
             if built:
                 progress("build")
-                build_site(project, site_dir, site_url)
+                build_site(project, site_dir, site_url, env)
         except Exception as exc:
             _record(store, ok=False, message=str(exc))
             raise
@@ -79,11 +83,12 @@ def write_pages(
     site_url: str,
     locale: str = "en",
     progress: Callable[[str], None] = _quiet,
+    brand: Brand | None = None,
 ) -> tuple[SiteData, WriteSummary]:
     """collect -> render -> write: the site's pages in its docs folder, without building.
     Ideas published for the first time keep the address they got (generator/slugs.py)."""
     progress("collect")
-    data = collect(store, board_url)
+    data = collect(store, board_url, brand)
     progress("render")
     set_locale(locale)
     files = render_site(data, site_url)

@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
+from feedback_app.brand import Brand, contrast
 from feedback_app.store.models import ConnectionKind
 from feedback_app.text import render_markdown
 
@@ -33,10 +34,12 @@ from .i18n import _, current_locale, fmt_date, fmt_number, ngettext
 from .paging import assign, pages_of
 
 __all__ = [
-    "WALL_SIZE", "disclosure", "idea_page_url", "inert", "page_description",
-    "page_title", "photo_name", "render_site", "tag_slug", "wall_testimonials", "xml_safe",
+    "BRAND_CSS", "WALL_SIZE", "brand_files", "disclosure", "idea_page_url", "inert",
+    "page_description", "page_title", "photo_name", "render_site", "site_env", "tag_slug",
+    "wall_testimonials", "xml_safe",
 ]  # fmt: skip
 
+BRAND_CSS = "brand/brand.css"  # listed in mkdocs.yml's extra_css
 # Python-Markdown's escapable characters ('>' is already an entity after HTML escaping).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 # Everything outside XML 1.0's Char production.
@@ -105,23 +108,32 @@ def page_description(text: str) -> str:
     return page_title(flat)
 
 
-def _page(title: str, body: str, hide: Sequence[str] = (), description: str = "") -> str:
+def _lang(language: str) -> str:
+    """The attribute list (attr_list) saying what language a block is in ("" when unknown)."""
+    return f' {{ lang="{language}" }}' if language else ""
+
+
+def _page(
+    title: str, body: str, hide: Sequence[str] = (), description: str = "", language: str = ""
+) -> str:
     """A generated page: its title in front matter (what MkDocs and the theme use) and as the
-    visible heading (what the reader and the search index see); `hide` names parts of
-    Material's layout the page goes without ("navigation", "toc"); `description` is the
-    sentence shared with a link to the page (see `page_description`)."""
+    visible heading (what the reader and the search index see), in `language` if a customer
+    wrote it; `hide` names parts of Material's layout the page goes without ("navigation",
+    "toc"); `description` is the sentence shared with a link to the page (see
+    `page_description`)."""
     meta: dict[str, object] = {"title": page_title(title)}
     if description.strip():
         meta["description"] = page_description(description)
     if hide:
         meta["hide"] = list(hide)
     front = yaml.safe_dump(meta, allow_unicode=True, default_style='"', width=1 << 30)
-    return f"---\n{front}---\n\n# {inert(title)}\n\n{body}"
+    return f"---\n{front}---\n\n# {inert(title)}{_lang(language)}\n\n{body}"
 
 
-def _rich(text: str) -> str:
+def _rich(text: str, language: str = "") -> str:
     """Sanitised HTML for a longer text, as a raw block MkDocs leaves alone."""
-    return f'<div class="vb-rich">\n{render_markdown(text)}\n</div>'
+    lang = f' lang="{language}"' if language else ""
+    return f'<div class="vb-rich"{lang}>\n{render_markdown(text)}\n</div>'
 
 
 def tag_slug(tag: str) -> str:
@@ -177,13 +189,29 @@ def disclosure(t: PublishedTestimonial) -> str:
     return label or t.disclosure
 
 
+def _verified_note() -> str:
+    return _("Verified: the email was confirmed and matches a purchase.")
+
+
+def _card_meta(t: PublishedTestimonial) -> str:
+    """When it was published, and whether its author is a known customer (said only when
+    true, with what that means on hover and in the page's note)."""
+    parts = [f'<time datetime="{t.date.isoformat()}">{html.escape(fmt_date(t.date))}</time>']
+    if t.verified:
+        note = html.escape(_verified_note(), quote=True)
+        parts.append(f'<span class="vb-verified" title="{note}">✓ {_("Verified customer")}</span>')
+    return " · ".join(parts)
+
+
 def _card(t: PublishedTestimonial, photos: str) -> str:
     """One testimonial; `photos` is the way from the page to the docs folder's root."""
-    lines = [f"-   “{inert(t.quote)}”", "    { .vb-quote }", ""]
+    lang = f' lang="{t.language}"' if t.language else ""
+    lines = [f"-   “{inert(t.quote)}”", f"    {{ .vb-quote{lang} }}", ""]
     if t.photo:
         alt = inert(t.name) or _("A customer")
         lines += [f"    ![{alt}]({photos}{photo_name(t)}){{ .vb-photo width=\"96\" }}", ""]
-    lines += [f"    {_stars(t.rating)}", "", f"    {_credit(t)}"]
+    lines += [f"    {_stars(t.rating)}", "", f"    {_credit(t)}", "", f"    {_card_meta(t)}",
+              "    { .vb-meta }"]  # fmt: skip
     if disclosure(t):
         lines += ["", f"    {inert(disclosure(t))}", "    { .vb-disclosure }"]
     return "\n".join(lines)
@@ -193,7 +221,8 @@ def _cards(items: Sequence[PublishedTestimonial], photos: str) -> str:
     if not items:
         return _("No testimonials yet.")
     body = "\n\n".join(_card(t, photos) for t in items)
-    return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>'
+    note = f"\n\n{_verified_note()}\n{{ .vb-note }}" if any(t.verified for t in items) else ""
+    return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>{note}'
 
 
 def _paged(data: SiteData, name: str, ids: Sequence[int]) -> list[tuple[str, list[int], str]]:
@@ -215,6 +244,13 @@ def _paged(data: SiteData, name: str, ids: Sequence[int]) -> list[tuple[str, lis
     return found
 
 
+def _actions(board_url: str) -> str:
+    """The two things a reader can do next, on every page: real links into the board."""
+    share = f"[{_('Share an idea')}]({board_url}/ideas/new){{ .md-button .md-button--primary }}"
+    survey = f"[{_('Tell us how we did')}]({board_url}/survey){{ .md-button }}"
+    return f"\n\n{share} {survey}\n{{ .vb-actions }}\n"
+
+
 def _testimonial_pages(data: SiteData) -> dict[str, str]:
     files: dict[str, str] = {}
     by_id = {t.id: t for t in data.testimonials}
@@ -227,6 +263,7 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
     # No count in it: it is on every page of the listing, which one new testimonial must not
     # change (generator/paging.py).
     about = _("Our customers tell, in their own words, what it is like to work with us.")
+    actions = _actions(data.board_url)
     for name, ids, pager in _paged(data, "testimonials", oldest_first["testimonials"]):
         head = ""
         if name == "index.md":
@@ -234,14 +271,17 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
             if featured:
                 head += f"## {_('Featured')}\n\n{_cards(featured, '../')}\n\n## {_('Latest')}\n\n"
         cards = _cards([by_id[i] for i in ids], "../")
-        files[f"testimonials/{name}"] = _page(title, head + cards + pager, description=about)
+        files[f"testimonials/{name}"] = _page(
+            title, head + cards + pager + actions, description=about
+        )
     for tag in tags:
         title = _("Customers on “%(tag)s”", tag=tag)
         about = _("What our customers say about “%(tag)s”, in their own words.", tag=tag)
         for name, ids, pager in _paged(data, f"tag:{tag}", oldest_first[f"tag:{tag}"]):
             cards = _cards([by_id[i] for i in ids], "../../../")
             files[f"testimonials/tags/{slugs[tag]}/{name}"] = _page(
-                title, f"{cards}{pager}\n\n[{_('All testimonials')}](../../index.md)\n",
+                title,
+                f"{cards}{pager}\n\n[{_('All testimonials')}](../../index.md)\n" + actions,
                 description=about,
             )
     return files
@@ -250,7 +290,7 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
 def _idea_summary(idea: PublishedIdea, link: str) -> str:
     supporters = ngettext("%(num)s supporter", "%(num)s supporters", idea.supporters)
     return (
-        f"### [{inert(idea.title)}]({link})\n\n"
+        f"### [{inert(idea.title)}]({link}){_lang(idea.language)}\n\n"
         f"{inert(idea.what_changed)}\n\n"
         f"{fmt_date(idea.changed_on)} · {supporters}\n{{ .vb-meta }}\n"
     )
@@ -265,7 +305,7 @@ def _idea_pages(data: SiteData) -> dict[str, str]:
         body = "\n".join(_idea_summary(by_id[i], f"{by_id[i].slug}.md") for i in ids)
         files[f"ideas/{name}"] = _page(
             _("Ideas in Action"),
-            f"{intro} {_feed_link('../')}\n\n{body or empty}{pager}",
+            f"{intro} {_feed_link('../')}\n\n{body or empty}{pager}{_actions(data.board_url)}",
             description=intro,
         )
     for idea in data.ideas:
@@ -283,7 +323,7 @@ def _idea_page(idea: PublishedIdea, board_url: str) -> str:
         "",
         f"## {_('What customers asked')}",
         "",
-        _rich(idea.asked),
+        _rich(idea.asked, idea.language),
         "",
         f"{supporters} · {inert(idea.category)}",
         "",
@@ -292,17 +332,36 @@ def _idea_page(idea: PublishedIdea, board_url: str) -> str:
         parts += [f"## {_('Our answer')}", "", _rich(idea.response), ""]
     link = f"{board_url}/ideas/{idea.id}"
     parts += [f"[{_('Join the conversation on the idea board')}]({link}){{ .md-button }}", ""]
-    return _page(idea.title, "\n".join(parts), description=idea.what_changed or done)
+    return _page(idea.title, "\n".join(parts) + _actions(board_url),
+                 description=idea.what_changed or done, language=idea.language)
+
+
+def _figures(data: SiteData) -> list[tuple[str, str]]:
+    """The home page's figures, each saying what it is computed from: the average is of the
+    testimonials chosen for publication (never "reviews received", FTC 2024), so the survey
+    score, which nobody chooses, stands beside it with its count."""
+    ratings = [t.rating for t in data.testimonials]
+    figures = [
+        (fmt_number(len(data.ideas)), _("ideas from customers implemented")),
+        (fmt_number(len(ratings)), _("customer testimonials published here")),
+    ]
+    if ratings:
+        average = fmt_number(round(sum(ratings) / len(ratings), 1)) + " ★"
+        figures.append((average, ngettext(
+            "average rating of the %(num)s testimonial published here",
+            "average rating of the %(num)s testimonials published here", len(ratings))))
+    groups = data.survey.groups
+    if groups.nps is not None:
+        score = f"{groups.nps:+d}" if groups.nps else "0"
+        figures.append((score, ngettext(
+            "Net Promoter Score, from %(num)s survey answer in the last 12 months",
+            "Net Promoter Score, from %(num)s survey answers in the last 12 months",
+            groups.answers)))
+    return figures
 
 
 def _home(data: SiteData) -> str:
-    ratings = [t.rating for t in data.testimonials]
-    average = round(sum(ratings) / len(ratings), 1) if ratings else 0
-    figures = [
-        (fmt_number(len(data.ideas)), _("ideas from customers implemented")),
-        (fmt_number(len(data.testimonials)), _("customer testimonials")),
-        (fmt_number(average) + " ★" if ratings else "–", _("average rating")),
-    ]
+    figures = _figures(data)
     figure_cards = "\n\n".join(f"-   **{value}**\n\n    {label}" for value, label in figures)
     featured = [t for t in data.testimonials if t.featured][:3] or list(data.testimonials[:3])
     latest = "\n".join(_idea_summary(i, f"ideas/{i.slug}.md") for i in data.ideas[:3])
@@ -318,6 +377,7 @@ def _home(data: SiteData) -> str:
         f"## {_('Latest Ideas in Action')}\n\n"
         f"{latest or _('Nothing implemented yet.')}\n\n"
         f"[{_('All Ideas in Action')}](ideas/index.md) · {_feed_link('')}\n"
+        + _actions(data.board_url)
     )
     return _page(_("What our customers say"), body, hide=("navigation", "toc"), description=intro)
 
@@ -497,17 +557,60 @@ def _wall_script() -> str:
     return _WALL_JS.replace("/*WORDS*/{}", json.dumps(words, sort_keys=True), 1)
 
 
+def _brand_css(brand: Brand) -> str:
+    """Material's `primary: custom` colours: the header and main buttons in the business's
+    colour, their text readable on it. Links take the colour only where it reads on white."""
+    link = brand.color if contrast(brand.color, "#ffffff") >= 4.5 else "#111111"
+    return (
+        "/* The business's colour (VOICEBOX_BRAND_COLOR), written by `voicebox publish`. */\n"
+        ":root > * {\n"
+        f"  --md-primary-fg-color: {brand.color};\n"
+        f"  --md-primary-fg-color--light: {brand.color};\n"
+        f"  --md-primary-fg-color--dark: {brand.color};\n"
+        f"  --md-primary-bg-color: {brand.text_color};\n"
+        f"  --md-primary-bg-color--light: {brand.text_color};\n"
+        f"  --md-typeset-a-color: {link};\n"
+        "}\n"
+    )
+
+
+def brand_files(brand: Brand) -> dict[str, str | bytes]:
+    """The brand's files in the docs folder: its stylesheet, logo and favicon (as bytes)."""
+    files: dict[str, str | bytes] = {BRAND_CSS: _brand_css(brand)}
+    for kind, image in (("logo", brand.logo), ("favicon", brand.icon)):
+        if image is not None:
+            files[f"brand/{kind}-{image.file_name}"] = image.content
+    return files
+
+
+def site_env(brand: Brand, board_url: str) -> dict[str, str]:
+    """The VOICEBOX_* variables mkdocs.yml reads: the name, logo and favicon (paths in the
+    docs folder), the footer saying who runs the site, and the board's address for the nav."""
+    name = html.escape(brand.name, quote=False)
+    footer = _("© %(name)s · This site is run by %(name)s. The testimonials are chosen by "
+               "%(name)s from what its customers sent.", name=name)  # fmt: skip
+    env = {
+        "VOICEBOX_SITE_NAME": page_title(brand.name),
+        "VOICEBOX_COPYRIGHT": footer,
+        "VOICEBOX_BOARD_URL": board_url.rstrip("/") + "/",
+    }
+    if brand.logo is not None:
+        env["VOICEBOX_LOGO"] = f"brand/logo-{brand.logo.file_name}"
+    if brand.icon is not None:
+        env["VOICEBOX_FAVICON"] = f"brand/favicon-{brand.icon.file_name}"
+    return env
+
+
 def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
     """Every file of the site's docs folder, by its path there (photos as bytes).
 
     A testimonial with no words left once forbidden characters are gone is not published.
     """
     testimonials = (_xml_safe_fields(t) for t in data.testimonials)
-    data = SiteData(
-        tuple(t for t in testimonials if t.quote.strip()),
-        tuple(_xml_safe_fields(i) for i in data.ideas),
-        data.board_url,
-        data.pages,
+    data = dataclasses.replace(
+        data,
+        testimonials=tuple(t for t in testimonials if t.quote.strip()),
+        ideas=tuple(_xml_safe_fields(i) for i in data.ideas),
     )
     files: dict[str, str | bytes] = {"index.md": _home(data)}
     files.update(_testimonial_pages(data))
@@ -518,4 +621,5 @@ def render_site(data: SiteData, site_url: str) -> dict[str, str | bytes]:
     files["wall/index.html"] = _wall_page(data)
     files["wall.js"] = _wall_script()
     files.update({photo_name(t): t.photo for t in data.testimonials if t.photo})
+    files.update(brand_files(data.brand))
     return files

@@ -14,6 +14,7 @@ from generator.preview import preview
 from generator.publish import last_publish
 
 from ..auth.current import staff_required
+from ..branding import brand
 from ..data import get_store
 from ..forms import ActionForm
 from ..publishing import publish_now, publisher
@@ -28,7 +29,8 @@ bp = Blueprint("admin_publishing", __name__, url_prefix="/admin/publishing")
 def index() -> str:
     store = get_store()
     c = current_app.config
-    upcoming = preview(store, Path(c["SITE_PROJECT"]), c["BASE_URL"], c["SITE_URL"], c["LOCALE"])
+    upcoming = preview(store, Path(c["SITE_PROJECT"]), c["BASE_URL"], c["SITE_URL"], c["LOCALE"],
+                       brand())  # fmt: skip
     return render_template(
         "admin/publishing.html", last=last_publish(store), upcoming=upcoming,
         busy=publisher().busy, form=ActionForm(), site_url=c["SITE_URL"],

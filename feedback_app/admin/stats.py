@@ -12,11 +12,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from generator.publish import last_publish
 
+from ..nps import SCORED_QUESTIONS, NpsGroups
+from ..nps import percent as _percent
 from ..store import Store
 from ..store.models import (
     FollowUp,
@@ -54,8 +55,6 @@ __all__ = [
 
 # How many weeks the charts over time show, the current one included.
 WEEKS = 12
-# The answers that carry the 0-10 "would you recommend us?" score.
-SCORED_QUESTIONS = ("survey", "checkin")
 
 
 def week_of(moment: datetime | date) -> date:
@@ -68,14 +67,6 @@ def weeks_until(now: datetime, count: int = WEEKS) -> list[date]:
     """The Mondays of the last `count` ISO weeks, oldest first, the week of `now` last."""
     last = week_of(now)
     return [last - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
-
-
-def _percent(part: int, whole: int) -> int | None:
-    """`part` of `whole` in whole percent, halves rounded away from zero; None of nothing."""
-    if not whole:
-        return None
-    exact = Decimal(100 * part) / Decimal(whole)
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def is_unanswered(idea: Idea) -> bool:
@@ -114,31 +105,6 @@ def attention(store: Store, now: datetime) -> Attention:
         emails_queued=messages[MessageState.QUEUED],
         publish=last_publish(store),
     )
-
-
-@dataclass(frozen=True)
-class NpsGroups:
-    """Scored answers by Net Promoter group, and the score they make: promoters (9-10) minus
-    detractors (0-6), as a share of every answer."""
-
-    promoters: int
-    passives: int
-    detractors: int
-
-    @classmethod
-    def counted(cls, categories: Counter[str]) -> NpsGroups:
-        return cls(categories["promoter"], categories["passive"], categories["detractor"])
-
-    @property
-    def answers(self) -> int:
-        return self.promoters + self.passives + self.detractors
-
-    @property
-    def nps(self) -> int | None:
-        """-100 to 100; None without answers (no score, not a score of 0)."""
-        if not self.answers:
-            return None
-        return _percent(self.promoters - self.detractors, self.answers)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from tests.conftest import built_idea_page
 
 HOSTILE = ["</title><script>alert(1)</script>", "<img src=x onerror=alert(1)>",
            "Don't \"quote\" me & co"]  # fmt: skip
-SITE_NAME = "What our customers say"
+SITE_NAME = "Voicebox"  # the business's name (VOICEBOX_SITE_NAME) when none is set
 # Records every policy violation from the first byte of each page, before any page script.
 VIOLATIONS = """
 window.__violations = [];

@@ -226,7 +226,8 @@ def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
 def test_publish_command_summarises_and_fails_clearly(
     runner: VoiceboxRunner, site_project: Path
 ) -> None:
-    runner.invoke("demo", "--no-serve")
+    runner.invoke("demo", "--no-serve")  # the demo business's brand: Brewline's
+    assert "1 changed" in runner.invoke("publish").output, "the site in this installation's brand"
     result = runner.invoke("publish")
     assert result.exit_code == 0, result.output
     assert "nothing changed, build skipped" in result.output
