@@ -65,6 +65,8 @@ def _title(path: str, content: str | bytes) -> str:
         return _("A customer's photo")
     if path.startswith("generated/"):
         return _("The page's first address, leading to where it is now")
+    if path.startswith("brand/"):
+        return _("The business's logo, icon or colours")
     known = {
         "feed.xml": _("News feed of Ideas in Action"),
         "testimonials.json": _("Testimonials for other sites (JSON)"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,11 +19,12 @@ from xml.etree import ElementTree
 
 import pytest
 
+from feedback_app.brand import Brand, BrandImage
 from feedback_app.store import IdeaStatus
 from generator.build import build_site
 from generator.collect import PublishedIdea, PublishedTestimonial, SiteData
 from generator.publish import GENERATED
-from generator.render import render_site
+from generator.render import render_site, site_env
 from generator.write import write_files
 from site_src.hooks.share import og_locale
 from tests.conftest import ROOT
@@ -99,13 +100,12 @@ def _data() -> SiteData:
     return SiteData(testimonials, ideas, "http://board.example")
 
 
-def _project(root: Path, configure: Callable[[str], str] = str) -> Path:
-    """The site built from `_data()`, with mkdocs.yml as `configure` changes it."""
+def _project(root: Path) -> Path:
+    """The site built from `_data()`."""
     project = root / "project"
     shutil.copytree(ROOT / "site_src", project / "site_src",
                     ignore=shutil.ignore_patterns("generated", "__pycache__"))  # fmt: skip
-    config = configure((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     write_files(render_site(_data(), SITE_URL), project / GENERATED)
     build_site(project, project / "site", SITE_URL)
     return project / "site"
@@ -182,24 +182,27 @@ def test_the_home_page_says_who_the_site_belongs_to_and_no_page_rates_itself(sit
 
 
 def test_a_logo_is_shared_and_a_hostile_name_stays_data(tmp_path: Path) -> None:
-    def brand(config: str) -> str:
-        """The name and logo a business sets (in mkdocs.yml, or settings that fill it)."""
-        config = config.replace(
-            "site_name: What our customers say", f"site_name: {json.dumps(HOSTILE_NAME)}"
-        )
-        return config.replace("  name: material\n", "  name: material\n  logo: assets/logo.png\n")
-
-    site = _project(tmp_path, brand)
+    """The business's name and logo, as its settings give them to the publish."""
+    logo = BrandImage(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png", "png")
+    brand = Brand(name=HOSTILE_NAME, logo=logo)
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "site_src", project / "site_src",
+                    ignore=shutil.ignore_patterns("generated", "__pycache__"))  # fmt: skip
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    write_files(render_site(replace(_data(), brand=brand), SITE_URL), project / GENERATED)
+    build_site(project, project / "site", SITE_URL, site_env(brand, "http://board.example"))
+    site = project / "site"
+    logo_url = f"{SITE_URL}brand/logo-{logo.file_name}"
     home = _head(site / "index.html")
     raw = (site / "index.html").read_text(encoding="utf-8")
     block = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "\\u003c/script\\u003e" in block and "<" not in block
     assert json.loads(home.json_ld[0]) == {
         "@context": "https://schema.org", "@type": "Organization", "name": HOSTILE_NAME,
-        "url": SITE_URL, "logo": SITE_URL + "assets/logo.png",
+        "url": SITE_URL, "logo": logo_url,
     }  # fmt: skip
     assert home.one("og:site_name") == HOSTILE_NAME
-    assert home.one("og:image") == home.one("twitter:image") == SITE_URL + "assets/logo.png"
+    assert home.one("og:image") == home.one("twitter:image") == logo_url
 
 
 @pytest.mark.parametrize(("language", "expected"), [
