@@ -1,9 +1,10 @@
 """A prospect searches the published site in each seed language and finds the text they mean.
 
-Each search is a word in another form than the text's, or inside a longer run of text, so that
-none is found by Material's prefix match alone: Chinese needs the text cut into words (jieba,
-mkdocs.yml's separator), Russian, Ukrainian and Italian need stemming on both sides (mkdocs.yml's
-languages, and the worker that stems the words typed, site_src/overrides).
+Each search but the Tagalog one is a word in another form than the text's, or inside a longer
+run of text, so that Material's prefix match alone finds none of them: Chinese needs the text
+cut into words (jieba, mkdocs.yml's separator), Russian, Ukrainian and Italian need stemming on
+both sides (mkdocs.yml's languages, and the worker that stems the words typed,
+site_src/overrides). Tagalog has no stemmer: its whole words must survive the others' stemmers.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
  * Material's search worker, with one change: a word typed in the search box is stemmed.
  *
  * Material appends a wildcard to every word typed ("карта" becomes "карта*"), and lunr
- * skips its search pipeline, so its stemmers, for a word with a wildcard (lunr issues 256
- * and 273). The index holds stems ("карту" and "карты" are indexed as "карт"), so with
+ * skips its search pipeline, so its stemmers, for a word with a wildcard (olivernn/lunr.js
+ * issues 256 and 273). The index holds stems ("карту" and "карты" are indexed as "карт"), so with
  * stemming configured in mkdocs.yml a whole word in another form than the text's, or even
  * the text's own word, is not found. Here a word with one trailing wildcard is stemmed by
  * the site's search pipeline before lunr reads it: "карта*" becomes "карт*", which finds
