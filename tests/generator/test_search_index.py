@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ def test_chinese_text_is_indexed_word_by_word(store: Store, site_project: Path) 
     """lunr splits text only at the separator: an unsegmented run of Chinese is one "word",
     found only from its first character. jieba's words, joined by a zero-width space that the
     separator splits at, let a reader find 店员 (staff) in the middle of a sentence."""
+    assert importlib.util.find_spec("jieba"), "jieba (pyproject.toml) is missing: pip install -e ."
     seed_demo(store)
     site = site_project / "site"
     publish(store, site_project, site, "http://board.example", "http://127.0.0.1/")
