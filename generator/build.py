@@ -9,12 +9,15 @@ until the next switch, for readers that were still walking it; older ones are re
 
 A build folder is named for what it was built from (the pages, mkdocs.yml, the site's URL and
 the MkDocs and Material versions), which is how a publish knows the live site is current.
+Beside each build lies its manifest (`<build>.manifest.json`, not served), from which the next
+build rebuilds only the pages that changed (generator/incremental.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -22,11 +25,13 @@ import sys
 import time
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 __all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "is_current"]
 
 DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
 _DIGEST_LEN = 16
+MANIFEST_SUFFIX = ".manifest.json"
 
 
 class BuildError(Exception):
@@ -59,38 +64,61 @@ def is_current(project: Path, site_dir: Path, site_url: str) -> bool:
     return live.startswith(inputs_digest(project, site_url) + "-")
 
 
-def build_site(project: Path, site_dir: Path, site_url: str) -> None:
-    """`mkdocs build` of `project/mkdocs.yml` into a new folder, then switch `site_dir` to it.
+def build_site(project: Path, site_dir: Path, site_url: str, full: bool = False) -> dict[str, Any]:
+    """Build `project/mkdocs.yml` into a new folder, then switch `site_dir` to it; what the
+    build did (its mode, "incremental" or "full (why)", and seconds by step).
 
-    MkDocs runs from `project` (it resolves snippet paths from the working folder); mkdocs.yml
+    The build rebuilds only what changed since the live build when it can (see
+    generator/incremental.py; `full` forbids it), and is otherwise exactly `mkdocs build`.
+    It runs from `project` (MkDocs resolves some paths from the working folder); mkdocs.yml
     reads `site_url` from VOICEBOX_SITE_URL, for the sitemap and canonical links.
     """
     builds = builds_folder(site_dir)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / f"{inputs_digest(project, site_url)}-{time.time_ns()}"
+    live = site_dir.resolve() if site_dir.is_symlink() else None
     try:
-        _mkdocs(project, target, site_url)
+        report = _driver(project, target, site_url, None if full else live)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
+        _manifest(target).unlink(missing_ok=True)
         raise
     previous = _switch(site_dir, target)
+    keep = {target.name, _manifest(target).name}
+    if previous:
+        keep |= {previous, f"{previous}{MANIFEST_SUFFIX}"}
     for old in builds.iterdir():
-        if old.name not in (target.name, previous):
-            shutil.rmtree(old, ignore_errors=True)
+        if old.name not in keep:
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return report
 
 
-def _mkdocs(project: Path, target: Path, site_url: str) -> None:
+def _manifest(build: Path) -> Path:
+    """What a build was made from: beside it, never in the served folder."""
+    return build.with_name(build.name + MANIFEST_SUFFIX)
+
+
+def _driver(project: Path, target: Path, site_url: str, live: Path | None) -> dict[str, Any]:
     # No bytecode next to the hook: the site's inputs stay exactly what the project holds.
+    code_root = str(Path(__file__).resolve().parents[1])  # this generator, whatever the cwd
+    path = os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
-           "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
-               "-f", str(project / "mkdocs.yml"), "-d", str(target.absolute())]  # fmt: skip
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path}  # fmt: skip
+    command = [sys.executable, "-m", "generator.incremental", str(project / "mkdocs.yml"),
+               str(target.absolute()), str(_manifest(target).absolute())]  # fmt: skip
+    if live is not None and _manifest(live).exists():
+        command += ["--previous", str(live), "--previous-manifest", str(_manifest(live))]
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
         raise BuildError(f"MkDocs failed (exit {result.returncode}):\n{tail}")
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
 
 
 def _switch(site_dir: Path, target: Path) -> str | None:

@@ -102,6 +102,8 @@ def test_old_builds_are_removed(live: Store, site_project: Path) -> None:
     site = site_project / "site"
     for _ in range(3):
         assert _publish(live, site_project, force=True)
-    builds = [p for p in site.resolve().parent.iterdir()]
+    builds = [p for p in site.resolve().parent.iterdir() if p.is_dir()]
     assert site.resolve() in builds
     assert len(builds) <= 2, "the live build and the one before it, for readers still on it"
+    manifests = {p.name for p in site.resolve().parent.glob("*.manifest.json")}
+    assert manifests == {f"{b.name}.manifest.json" for b in builds}, "each build's, no others"
