@@ -47,6 +47,7 @@ hooks it loads are module-level state, and a fresh process gives every build a c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -353,20 +354,33 @@ def _complete_summaries(
 
 
 def _link_unchanged(previous: Path, target: Path, stale: set[str]) -> int:
-    """Hard-link every live output this build did not write and that is not stale."""
+    """Hard-link every live output this build did not write and that is not stale.
+
+    Folders are made with one `mkdir` each, parents first (os.walk goes top-down): checking
+    each path with `makedirs` costs more than the links. A folder left empty (a removed page's)
+    is removed again."""
+    written = {os.path.relpath(os.path.join(folder, name), target)
+               for folder, _dirs, names in os.walk(target) for name in names}  # fmt: skip
+    skip = stale | written
     count = 0
+    empty: list[str] = []
     for folder, _dirs, names in os.walk(previous):
         rel_folder = os.path.relpath(folder, previous)
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        out = os.path.join(target, rel_folder)
+        with contextlib.suppress(FileExistsError):  # the build wrote into it
+            os.mkdir(out)
+        linked = 0
         for name in names:
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
-            if rel in stale:
-                continue
-            dest = target / rel
-            if dest.exists():
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.link(os.path.join(folder, name), dest)
-            count += 1
+            if prefix + name not in skip:
+                os.link(os.path.join(folder, name), os.path.join(out, name))
+                linked += 1
+        if not linked:
+            empty.append(out)
+        count += linked
+    for folder in reversed(empty):
+        with contextlib.suppress(OSError):  # not empty: it holds what this build wrote
+            os.rmdir(folder)
     return count
 
 
