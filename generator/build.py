@@ -32,6 +32,7 @@ __all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "is_current"]
 DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
 _DIGEST_LEN = 16
 MANIFEST_SUFFIX = ".manifest.json"
+TEMPLATE_CACHE = "templates-cache"  # compiled theme templates, kept between builds
 
 
 class BuildError(Exception):
@@ -84,7 +85,7 @@ def build_site(project: Path, site_dir: Path, site_url: str, full: bool = False)
         _manifest(target).unlink(missing_ok=True)
         raise
     previous = _switch(site_dir, target)
-    keep = {target.name, _manifest(target).name}
+    keep = {target.name, _manifest(target).name, TEMPLATE_CACHE}
     if previous:
         keep |= {previous, f"{previous}{MANIFEST_SUFFIX}"}
     for old in builds.iterdir():
@@ -108,7 +109,8 @@ def _driver(project: Path, target: Path, site_url: str, live: Path | None) -> di
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path}  # fmt: skip
     command = [sys.executable, "-m", "generator.incremental", str(project / "mkdocs.yml"),
-               str(target.absolute()), str(_manifest(target).absolute())]  # fmt: skip
+               str(target.absolute()), str(_manifest(target).absolute()),
+               "--template-cache", str(target.parent.absolute() / TEMPLATE_CACHE)]  # fmt: skip
     if live is not None and _manifest(live).exists():
         command += ["--previous", str(live), "--previous-manifest", str(_manifest(live))]
     result = subprocess.run(

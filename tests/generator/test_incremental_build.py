@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import feedparser
 import pytest
@@ -24,7 +26,7 @@ from feedback_app.store import (
     TinyStore,
     utcnow,
 )
-from generator.build import BuildError, build_site
+from generator.build import TEMPLATE_CACHE, BuildError, build_site
 from generator.publish import PublishResult, publish
 
 BOARD, SITE_URL = "http://board.example", "http://site.example/"
@@ -153,7 +155,7 @@ def test_an_interrupted_incremental_build_leaves_the_live_site_whole(
     with pytest.raises(BuildError):
         build_site(site_project, site, SITE_URL)
     assert site.resolve() == live and _snapshot(site) == before
-    builds = sorted(p.name for p in live.parent.iterdir())
+    builds = sorted(p.name for p in live.parent.iterdir() if p.name != TEMPLATE_CACHE)
     assert builds == sorted([live.name, f"{live.name}.manifest.json"]), "nothing half-built left"
 
     page.write_bytes(good.replace(b"Shipped idea 4", b"Mended idea 4"))
@@ -162,3 +164,54 @@ def test_an_interrupted_incremental_build_leaves_the_live_site_whole(
     mended = {location.split("#")[0] for location in _search(site, "Mended idea 4")}
     assert mended, "the mended page is found"
     assert not mended & {loc.split("#")[0] for loc in _search(site, "Shipped idea 4")}
+
+
+def _tiny_site(root: Path, hook: str = "") -> Path:
+    """A MkDocs project of its own: a nav whose titles come from the pages' headings."""
+    (root / "docs").mkdir(parents=True)
+    (root / "docs/index.md").write_text("# Welcome\n\nHello.\n")
+    (root / "docs/a.md").write_text("# Apples\n\nRed ones.\n")
+    (root / "docs/b.md").write_text("# Bananas\n\nYellow ones.\n")
+    config = "site_name: Tiny\ntheme: material\nnav: [index.md, a.md, b.md]\n"
+    if hook:
+        (root / "hook.py").write_text(hook)
+        config += "hooks: [hook.py]\n"
+    (root / "mkdocs.yml").write_text(config)
+    return root
+
+
+def test_a_page_whose_title_is_in_the_navigation_rebuilds_everything(tmp_path: Path) -> None:
+    project = _tiny_site(tmp_path / "tiny")
+    site = project / "site"
+    build_site(project, site, SITE_URL)
+    (project / "docs/b.md").write_text("# Bananas\n\nGreen ones too.\n")
+    assert build_site(project, site, SITE_URL)["mode"] == "incremental"
+    (project / "docs/a.md").write_text("# Pears\n\nRed ones.\n")
+    report = build_site(project, site, SITE_URL)
+    assert report["mode"] == "full (the navigation changed)", report
+    assert "Pears" in (site / "b/index.html").read_text(), "every page's menu says Pears"
+
+
+def test_a_hook_that_sums_up_pages_without_saying_how_means_a_full_build(tmp_path: Path) -> None:
+    hook = "def on_post_build(config):\n    pass\n"
+    project = _tiny_site(tmp_path / "tiny", hook)
+    site = project / "site"
+    build_site(project, site, SITE_URL)
+    (project / "docs/b.md").write_text("# Bananas\n\nGreen ones too.\n")
+    report = build_site(project, site, SITE_URL)
+    assert report["mode"].startswith("full (plugin hook.py sums up pages"), report
+
+
+def test_the_header_files_keep_the_hashes_of_pages_not_rebuilt(tmp_path: Path) -> None:
+    """The CSP hook's header files allow what every page of the site needs, also the pages an
+    incremental build only linked from the live site."""
+    spec = importlib.util.spec_from_file_location(
+        "csp_hook", Path(__file__).parents[2] / "site_src/hooks/csp.py"
+    )
+    assert spec is not None and spec.loader is not None
+    csp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(csp)
+    csp.incremental_restore({"ideas/1/": ["'sha256-onlyonthatpage'"]})
+    csp.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))  # type: ignore[arg-type]
+    assert "'sha256-onlyonthatpage'" in (tmp_path / csp.HEADERS_FILE).read_text()
+    assert "'sha256-onlyonthatpage'" in (tmp_path / csp.NGINX_FILE).read_text()
