@@ -120,12 +120,16 @@ def main(argv: list[str] | None = None) -> int:
         one_change: dict[str, float] = {}
         for name, change in changes.items():
             change()
+            marks: list[tuple[str, float]] = []
             start = time.perf_counter()
-            result = publish(store, project, site, "http://board.example", "http://site.example/")
+            result = publish(store, project, site, "http://board.example", "http://site.example/",
+                             progress=lambda step: marks.append((step, time.perf_counter())))  # fmt: skip
             one_change[name] = time.perf_counter() - start
+            ends = [at for _, at in marks[1:]] + [start + one_change[name]]
+            phases = ", ".join(f"{step} {end - at:.2f}" for (step, at), end in zip(marks, ends))
             steps = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
                               for k, v in (result.build or {}).items())  # fmt: skip
-            print(f"{name}: {one_change[name]:.2f} s; build: {steps}")
+            print(f"{name}: {one_change[name]:.2f} s ({phases}); inside the build: {steps}")
         start = time.perf_counter()
         command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet"]
         subprocess.run(command, cwd=project, check=True, env={"NO_MKDOCS_2_WARNING": "1"})
