@@ -66,6 +66,26 @@ def _seed(store: Store, testimonials: int, ideas: int) -> None:
     store.ideas.add_many(batch)
 
 
+def _timed_publish(store: Store, project: Path, site: Path) -> tuple[float, str]:
+    """Seconds for a publish, and where they went (publish steps, then the build's own)."""
+    marks: list[tuple[str, float]] = []
+
+    def mark(step: str) -> None:
+        marks.append((step, time.perf_counter()))
+
+    start = time.perf_counter()
+    result = publish(store, project, site, "http://board.example", "http://site.example/",
+                     progress=mark)  # fmt: skip
+    end = time.perf_counter()
+    ends = [at for _, at in marks[1:]] + [end]
+    phases = ", ".join(
+        f"{step} {stop - at:.2f}" for (step, at), stop in zip(marks, ends, strict=True)
+    )
+    steps = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                      for k, v in (result.build or {}).items())  # fmt: skip
+    return end - start, f"{phases}; inside the build: {steps}"
+
+
 def _edit_idea(store: Store) -> None:
     """One idea's title edited, as staff would."""
     idea = next(i for i in store.ideas.all() if i.title == "Idea in action number 1000")
@@ -120,16 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         one_change: dict[str, float] = {}
         for name, change in changes.items():
             change()
-            marks: list[tuple[str, float]] = []
-            start = time.perf_counter()
-            result = publish(store, project, site, "http://board.example", "http://site.example/",
-                             progress=lambda step: marks.append((step, time.perf_counter())))  # fmt: skip
-            one_change[name] = time.perf_counter() - start
-            ends = [at for _, at in marks[1:]] + [start + one_change[name]]
-            phases = ", ".join(f"{step} {end - at:.2f}" for (step, at), end in zip(marks, ends))
-            steps = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
-                              for k, v in (result.build or {}).items())  # fmt: skip
-            print(f"{name}: {one_change[name]:.2f} s ({phases}); inside the build: {steps}")
+            one_change[name], where = _timed_publish(store, project, site)
+            print(f"{name}: {one_change[name]:.2f} s ({where})")
         start = time.perf_counter()
         command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet"]
         subprocess.run(command, cwd=project, check=True, env={"NO_MKDOCS_2_WARNING": "1"})
