@@ -5,7 +5,8 @@ sibling folder (`.site-builds/<inputs>-<n>`) and then replaces the link in one `
 reader (the web server, a copy in progress) always finds a whole site: never a missing
 index.html, never half of the old and half of the new. A failed build is deleted and the link
 is left alone, so the last good site keeps serving. The build before the live one is kept
-until the next switch, for readers that were still walking it; older ones are removed.
+until the next switch, for readers that were still walking it; older ones are removed (in the
+background, once the new one is live).
 
 A build folder is named for what it was built from (the pages, mkdocs.yml, the site's URL and
 the MkDocs and Material versions), which is how a publish knows the live site is current.
@@ -22,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -88,13 +90,22 @@ def build_site(project: Path, site_dir: Path, site_url: str, full: bool = False)
     keep = {target.name, _manifest(target).name, TEMPLATE_CACHE}
     if previous:
         keep |= {previous, f"{previous}{MANIFEST_SUFFIX}"}
-    for old in builds.iterdir():
-        if old.name not in keep:
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
+    old = [path for path in builds.iterdir() if path.name not in keep]
+    for path in old:
+        if not path.is_dir():
+            path.unlink(missing_ok=True)
+    # Deleting a build of thousands of folders takes longer than a one-page republish (0.5 s
+    # and more): the site is already switched, so that happens after the publish answers.
+    # Whatever an interrupted deletion leaves, the next build's clean-up removes.
+    folders = [path for path in old if path.is_dir()]
+    if folders:
+        threading.Thread(target=_remove, args=(folders,), name="remove-old-builds").start()
     return report
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _manifest(build: Path) -> Path:
