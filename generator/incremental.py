@@ -77,7 +77,6 @@ PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinj
             "babel", "backrefs", "jieba")  # fmt: skip
 FACTS, RESTORE = "incremental_facts", "incremental_restore"
 _ENV = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
-log = logging.getLogger("voicebox.incremental")
 
 
 class FullBuildNeeded(Exception):
@@ -334,7 +333,7 @@ def incremental_build(
         mk._build_page(file.page, config, doc_files, nav, env)
     lap("pages")
 
-    kept = {f.page.url for f in doc_files if f.page is not None and f not in rebuilt}
+    kept = {f.page.url for f in doc_files if f.page is not None and f.src_uri not in changed}
     _complete_summaries(config, previous, doc_files, kept, old)
     config.plugins.on_post_build(config=config)
     config.plugins.on_shutdown()

@@ -137,6 +137,9 @@ def test_a_change_to_mkdocs_yml_or_the_theme_rebuilds_everything(
     assert result.build is not None and result.build["mode"].startswith("full"), result.build
     assert "Our customers say" in (site_project / "site/index.html").read_text()
 
+    forced = _publish(store, site_project, force=True)
+    assert forced.build is not None and forced.build["mode"] == "full (asked for)", "the way out"
+
     override = site_project / "site_src/overrides/main.html"
     override.write_text(override.read_text() + "\n{# a theme change #}\n")
     result = _publish(store, site_project)
