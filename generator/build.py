@@ -81,7 +81,7 @@ def build_site(project: Path, site_dir: Path, site_url: str, full: bool = False)
     target = builds / f"{inputs_digest(project, site_url)}-{time.time_ns()}"
     live = site_dir.resolve() if site_dir.is_symlink() else None
     try:
-        report = _driver(project, target, site_url, None if full else live)
+        report = _driver(project, target, site_url, live, full)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         _manifest(target).unlink(missing_ok=True)
@@ -113,7 +113,9 @@ def _manifest(build: Path) -> Path:
     return build.with_name(build.name + MANIFEST_SUFFIX)
 
 
-def _driver(project: Path, target: Path, site_url: str, live: Path | None) -> dict[str, Any]:
+def _driver(
+    project: Path, target: Path, site_url: str, live: Path | None, full: bool
+) -> dict[str, Any]:
     # No bytecode next to the hook: the site's inputs stay exactly what the project holds.
     code_root = str(Path(__file__).resolve().parents[1])  # this generator, whatever the cwd
     path = os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")]))
@@ -122,7 +124,9 @@ def _driver(project: Path, target: Path, site_url: str, live: Path | None) -> di
     command = [sys.executable, "-m", "generator.incremental", str(project / "mkdocs.yml"),
                str(target.absolute()), str(_manifest(target).absolute()),
                "--template-cache", str(target.parent.absolute() / TEMPLATE_CACHE)]  # fmt: skip
-    if live is not None and _manifest(live).exists():
+    if full:
+        command.append("--full")
+    elif live is not None and _manifest(live).exists():
         command += ["--previous", str(live), "--previous-manifest", str(_manifest(live))]
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
