@@ -34,6 +34,7 @@ from feedback_app.store import (
     TinyStore,
     utcnow,
 )
+from generator.build import finish_removals
 from generator.publish import publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(command, cwd=project, check=True, env={"NO_MKDOCS_2_WARNING": "1"})
         raw_s = time.perf_counter() - start
         max_html_kb, site_mb = _size(site)
+        finish_removals()  # before the temporary folder goes
 
     rows = {
         "publish_s": Target(publish_s, 15),

@@ -29,11 +29,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "is_current"]
+__all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "finish_removals", "is_current"]
 
 DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
 _DIGEST_LEN = 16
 MANIFEST_SUFFIX = ".manifest.json"
+_REMOVER = "remove-old-builds"
 TEMPLATE_CACHE = "templates-cache"  # compiled theme templates, kept between builds
 
 
@@ -99,8 +100,16 @@ def build_site(project: Path, site_dir: Path, site_url: str, full: bool = False)
     # Whatever an interrupted deletion leaves, the next build's clean-up removes.
     folders = [path for path in old if path.is_dir()]
     if folders:
-        threading.Thread(target=_remove, args=(folders,), name="remove-old-builds").start()
+        remover = threading.Thread(target=_remove, args=(folders,), name=_REMOVER)
+        remover.start()
     return report
+
+
+def finish_removals(timeout: float = 60) -> None:
+    """Wait until old builds are removed (for whoever deletes the whole project next)."""
+    for thread in threading.enumerate():
+        if thread.name == _REMOVER:
+            thread.join(timeout)
 
 
 def _remove(folders: list[Path]) -> None:

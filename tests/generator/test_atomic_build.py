@@ -10,7 +10,7 @@ import pytest
 
 from feedback_app.demo import seed_demo
 from feedback_app.store import Idea, IdeaStatus, Store, TinyStore
-from generator.build import TEMPLATE_CACHE
+from generator.build import TEMPLATE_CACHE, finish_removals
 from generator.publish import BuildError, publish
 
 BOARD, SITE_URL = "http://board.example", "http://site.example/"
@@ -103,9 +103,7 @@ def test_old_builds_are_removed(live: Store, site_project: Path) -> None:
     site = site_project / "site"
     for _ in range(3):
         assert _publish(live, site_project, force=True)
-    for thread in threading.enumerate():
-        if thread.name == "remove-old-builds":
-            thread.join(timeout=60)  # old builds go in the background, after the switch
+    finish_removals()  # old builds go in the background, after the switch
     builds = [p for p in site.resolve().parent.iterdir() if p.is_dir() and p.name != TEMPLATE_CACHE]
     assert site.resolve() in builds
     assert len(builds) <= 2, "the live build and the one before it, for readers still on it"
