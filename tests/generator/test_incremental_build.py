@@ -97,6 +97,8 @@ def test_one_change_rebuilds_a_few_pages_and_equals_a_full_build(
                            changed_note="Зроблено: a fresh note")  # fmt: skip
     gone = next(i for i in store.ideas.all() if i.title == "Shipped idea 7")
     store.ideas.set_status(gone.id, IdeaStatus.IN_PROGRESS, "Reopened", by=1)
+    fresh = store.ideas.add(Idea("Brand new idea Tagalog: Salamat", "Please", "Food", 1))
+    store.ideas.set_status(fresh.id, IdeaStatus.IMPLEMENTED, "Done", by=1, changed_note="New")
     store.testimonials.add(_testimonial(99, "Newest approved 咖啡 quote", decided_at=utcnow()))
     edited = store.testimonials.find(original_text="Old quote number 5")[0]
     store.testimonials.update(edited.id, lambda t: setattr(t, "original_text", "Edited wording"))
@@ -118,11 +120,15 @@ def test_one_change_rebuilds_a_few_pages_and_equals_a_full_build(
 
     assert _search(site, "Renamed idea три") and not _search(site, "Shipped idea 3")
     assert _search(site, "Newest approved 咖啡 quote") and _search(site, "Edited wording")
+    assert _search(site, "Brand new idea Tagalog: Salamat")
     for removed in ("Old quote number 9", "Old quote number 5", "Shipped idea 7"):
         assert _search(site, removed) == [], removed
     feed = feedparser.parse(next(site.rglob("feed.xml")).read_bytes())
     titles = {e.title for e in feed.entries}
-    assert "Renamed idea три" in titles and not {"Shipped idea 3", "Shipped idea 7"} & titles
+    assert {"Renamed idea три", "Brand new idea Tagalog: Salamat"} <= titles and not {
+        "Shipped idea 3",
+        "Shipped idea 7",
+    } & titles
     sitemap = (site / "sitemap.xml").read_text()
     assert sitemap.count("<loc>") == sum(1 for _ in site.rglob("index.html"))
 
