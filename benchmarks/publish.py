@@ -3,9 +3,12 @@
     python -m benchmarks.publish [--json FILE] [--testimonials 5000 --ideas 2000]
 
 Measures a full publish (collect, render, write, MkDocs build), a publish with nothing
-changed (which skips the build), and in the same run a plain `mkdocs build` of the same
-generated Markdown, whose ratio to the publish is the publisher's overhead. Prints a Markdown
-table; `--json` writes it.
+changed (which skips the build), a republish after one change of each kind (an idea's title
+edited; a testimonial approved, the newest, so it heads every listing), whose builds are
+incremental (generator/incremental.py; the worst is `republish_one_change_s`), and in the same
+run a plain `mkdocs build` of the same generated Markdown, whose ratio to the publish is the
+publisher's overhead. Prints a Markdown table, and where each republish spent its time;
+`--json` writes the table.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from feedback_app.store import (
     TinyStore,
     utcnow,
 )
+from generator.build import finish_removals
 from generator.publish import publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +65,42 @@ def _seed(store: Store, testimonials: int, ideas: int) -> None:
         idea.changed_on = (now - timedelta(days=n % 700)).date()
         batch.append(idea)
     store.ideas.add_many(batch)
+
+
+def _timed_publish(store: Store, project: Path, site: Path) -> tuple[float, str]:
+    """Seconds for a publish, and where they went (publish steps, then the build's own)."""
+    marks: list[tuple[str, float]] = []
+
+    def mark(step: str) -> None:
+        marks.append((step, time.perf_counter()))
+
+    start = time.perf_counter()
+    result = publish(store, project, site, "http://board.example", "http://site.example/",
+                     progress=mark)  # fmt: skip
+    end = time.perf_counter()
+    ends = [at for _, at in marks[1:]] + [end]
+    phases = ", ".join(
+        f"{step} {stop - at:.2f}" for (step, at), stop in zip(marks, ends, strict=True)
+    )
+    steps = ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                      for k, v in (result.build or {}).items())  # fmt: skip
+    return end - start, f"{phases}; inside the build: {steps}"
+
+
+def _edit_idea(store: Store) -> None:
+    """One idea's title edited, as staff would."""
+    idea = next(i for i in store.ideas.all() if i.title == "Idea in action number 1000")
+    store.ideas.edit(idea.id, title="Idea in action number 1000, renamed")
+
+
+def _approve_newest(store: Store, n: int) -> None:
+    """One testimonial approved now: the newest, first on the wall."""
+    now = utcnow()
+    store.testimonials.add(Testimonial(
+        user_id=n, original_text="Just approved: the best flat white", rating=5,
+        credit_name="Newest Customer", consent_text="ok", consent_version="1", consented_at=now,
+        email_confirmed_at=now, tags=["coffee"], state=TestimonialState.APPROVED, decided_at=now,
+    ))  # fmt: skip
 
 
 def _size(folder: Path) -> tuple[float, float]:
@@ -94,15 +134,27 @@ def main(argv: list[str] | None = None) -> int:
         publish_s = run()
         pages = sum(1 for _ in (project / "site_src/generated").rglob("*.md"))
         republish_s = run()
+        changes = {
+            "republish_idea_s": lambda: _edit_idea(store),
+            "republish_testimonial_s": lambda: _approve_newest(store, args.testimonials),
+        }
+        one_change: dict[str, float] = {}
+        for name, change in changes.items():
+            change()
+            one_change[name], where = _timed_publish(store, project, site)
+            print(f"{name}: {one_change[name]:.2f} s ({where})")
         start = time.perf_counter()
         command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet"]
         subprocess.run(command, cwd=project, check=True, env={"NO_MKDOCS_2_WARNING": "1"})
         raw_s = time.perf_counter() - start
         max_html_kb, site_mb = _size(site)
+        finish_removals()  # before the temporary folder goes
 
     rows = {
         "publish_s": Target(publish_s, 15),
         "republish_nochange_s": Target(republish_s, 1),
+        **{name: Target(seconds) for name, seconds in one_change.items()},
+        "republish_one_change_s": Target(max(one_change.values()), 2),
         "raw_mkdocs_s": Target(raw_s),
         "overhead_ratio": Target(publish_s / raw_s, 1.2),
         "max_html_kb": Target(max_html_kb, 500),

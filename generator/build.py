@@ -5,29 +5,38 @@ sibling folder (`.site-builds/<inputs>-<n>`) and then replaces the link in one `
 reader (the web server, a copy in progress) always finds a whole site: never a missing
 index.html, never half of the old and half of the new. A failed build is deleted and the link
 is left alone, so the last good site keeps serving. The build before the live one is kept
-until the next switch, for readers that were still walking it; older ones are removed.
+until the next switch, for readers that were still walking it; older ones are removed (in the
+background, once the new one is live).
 
 A build folder is named for what it was built from (the pages, mkdocs.yml, the site's URL and
 the MkDocs and Material versions), which is how a publish knows the live site is current.
+Beside each build lies its manifest (`<build>.manifest.json`, not served), from which the next
+build rebuilds only the pages that changed (generator/incremental.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
-__all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "is_current"]
+__all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "finish_removals", "is_current"]
 
 DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
 _DIGEST_LEN = 16
+MANIFEST_SUFFIX = ".manifest.json"
+_REMOVER = "remove-old-builds"
+TEMPLATE_CACHE = "templates-cache"  # compiled theme templates, kept between builds
 
 
 class BuildError(Exception):
@@ -65,40 +74,94 @@ def is_current(
 
 
 def build_site(
-    project: Path, site_dir: Path, site_url: str, env: Mapping[str, str] | None = None
-) -> None:
-    """`mkdocs build` of `project/mkdocs.yml` into a new folder, then switch `site_dir` to it.
+    project: Path,
+    site_dir: Path,
+    site_url: str,
+    env: Mapping[str, str] | None = None,
+    full: bool = False,
+) -> dict[str, Any]:
+    """Build `project/mkdocs.yml` into a new folder, then switch `site_dir` to it; what the
+    build did (its mode, "incremental" or "full (why)", and seconds by step).
 
-    MkDocs runs from `project` (it resolves snippet paths from the working folder); mkdocs.yml
+    The build rebuilds only what changed since the live build when it can (see
+    generator/incremental.py; `full` forbids it), and is otherwise exactly `mkdocs build`.
+    It runs from `project` (MkDocs resolves some paths from the working folder); mkdocs.yml
     reads `site_url` from VOICEBOX_SITE_URL, for the sitemap and canonical links, and the
     brand from `env` (generator/render.py, site_env).
     """
     builds = builds_folder(site_dir)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / f"{inputs_digest(project, site_url, env)}-{time.time_ns()}"
+    live = site_dir.resolve() if site_dir.is_symlink() else None
     try:
-        _mkdocs(project, target, site_url, env or {})
+        report = _driver(project, target, site_url, env or {}, live, full)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
+        _manifest(target).unlink(missing_ok=True)
         raise
     previous = _switch(site_dir, target)
-    for old in builds.iterdir():
-        if old.name not in (target.name, previous):
-            shutil.rmtree(old, ignore_errors=True)
+    keep = {target.name, _manifest(target).name, TEMPLATE_CACHE}
+    if previous:
+        keep |= {previous, f"{previous}{MANIFEST_SUFFIX}"}
+    old = [path for path in builds.iterdir() if path.name not in keep]
+    for path in old:
+        if not path.is_dir():
+            path.unlink(missing_ok=True)
+    # Deleting a build of thousands of folders takes longer than a one-page republish (0.5 s
+    # and more): the site is already switched, so that happens after the publish answers.
+    # Whatever an interrupted deletion leaves, the next build's clean-up removes.
+    folders = [path for path in old if path.is_dir()]
+    if folders:
+        remover = threading.Thread(target=_remove, args=(folders,), name=_REMOVER)
+        remover.start()
+    return report
 
 
-def _mkdocs(project: Path, target: Path, site_url: str, brand: Mapping[str, str]) -> None:
+def finish_removals(timeout: float = 60) -> None:
+    """Wait until old builds are removed (for whoever deletes the whole project next)."""
+    for thread in threading.enumerate():
+        if thread.name == _REMOVER:
+            thread.join(timeout)
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _manifest(build: Path) -> Path:
+    """What a build was made from: beside it, never in the served folder."""
+    return build.with_name(build.name + MANIFEST_SUFFIX)
+
+
+def _driver(
+    project: Path,
+    target: Path,
+    site_url: str,
+    brand: Mapping[str, str],
+    live: Path | None,
+    full: bool,
+) -> dict[str, Any]:
     # No bytecode next to the hook: the site's inputs stay exactly what the project holds.
+    code_root = str(Path(__file__).resolve().parents[1])  # this generator, whatever the cwd
+    path = os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
-           "PYTHONDONTWRITEBYTECODE": "1", **brand}  # fmt: skip
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet",
-               "-f", str(project / "mkdocs.yml"), "-d", str(target.absolute())]  # fmt: skip
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path, **brand}  # fmt: skip
+    command = [sys.executable, "-m", "generator.incremental", str(project / "mkdocs.yml"),
+               str(target.absolute()), str(_manifest(target).absolute()),
+               "--template-cache", str(target.parent.absolute() / TEMPLATE_CACHE)]  # fmt: skip
+    if full:
+        command.append("--full")
+    elif live is not None and _manifest(live).exists():
+        command += ["--previous", str(live), "--previous-manifest", str(_manifest(live))]
     result = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
         raise BuildError(f"MkDocs failed (exit {result.returncode}):\n{tail}")
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
 
 
 def _switch(site_dir: Path, target: Path) -> str | None:

@@ -37,6 +37,9 @@ class PublishResult:
     seconds: float
     testimonials: int
     ideas: int
+    # What the build did, when there was one: its mode ("incremental", "full (why)") and
+    # seconds by step, from generator/incremental.py.
+    build: dict[str, Any] | None = None
 
 
 def _quiet(step: str) -> None:
@@ -63,14 +66,16 @@ def publish(
                                         brand)  # fmt: skip
             env = site_env(data.brand, board_url)
             built = force or not is_current(project, site_dir, site_url, env)
+            report = None
             if built:
                 progress("build")
-                build_site(project, site_dir, site_url, env)
+                # `force` is the way out when a site looks wrong: it rebuilds every page.
+                report = build_site(project, site_dir, site_url, env, full=force)
         except Exception as exc:
             _record(store, ok=False, message=str(exc))
             raise
         result = PublishResult(summary, built, time.perf_counter() - start,
-                               len(data.testimonials), len(data.ideas))  # fmt: skip
+                               len(data.testimonials), len(data.ideas), report)  # fmt: skip
         changed = len(summary.added) + len(summary.changed) + len(summary.removed)
         _record(store, ok=True, message=f"{changed} files changed", built=built)
         return result

@@ -18,6 +18,11 @@ else a page holds, only the theme's scripts and files from this site can run.
 anyway), so the storage helper reads the same on every page, whatever its depth: the hashes,
 and so the header files, change only when Material does.
 
+The header files sum up every page, so the hook keeps each page's hashes apart and lets
+generator/incremental.py (which rebuilds only changed pages) hand it those of the pages it did
+not rebuild (`incremental_facts`, `incremental_restore`): the files come out as a full build
+writes them. A plain `mkdocs build` never calls these two.
+
 This is a hook (mkdocs.yml `hooks:`), not a plugin and not content: the site still builds
 without it, only without the policy. Under `mkdocs serve` pages get no `<meta>` policy, which
 would block the inline script MkDocs injects to reload the preview.
@@ -67,7 +72,9 @@ NO_FRAMING = {"X-Frame-Options": "DENY"}
 FRAMING_ALLOWED = "frame-ancestors *"
 
 _CHARSET = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
-_state: dict[str, Any] = {"hashes": set(), "by_base": {}, "template_base": {}, "serve": False}
+# hashes: of theme templates (404.html); pages: page URL -> the hashes its policy allows.
+_state: dict[str, Any] = {"hashes": set(), "pages": {}, "by_base": {}, "template_base": {},
+                          "serve": False}  # fmt: skip
 
 
 class _InlineScripts(HTMLParser):
@@ -133,12 +140,13 @@ def policy(hashes: set[str]) -> str:
     ])  # fmt: skip
 
 
-def _with_meta(output: str, config: MkDocsConfig, base_url: str) -> str:
-    """The page with its policy: the theme's scripts that it contains may run."""
+def _with_meta(output: str, config: MkDocsConfig, base_url: str, seen: set[str]) -> str:
+    """The page with its policy: the theme's scripts that it contains may run (their hashes
+    are added to `seen`)."""
     if _state["serve"]:
         return output
     hashes = {_sha256(s) for s in _theme_scripts(config, base_url) if f">{s}</script>" in output}
-    _state["hashes"].update(hashes)
+    seen.update(hashes)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
     found = _CHARSET.search(output)
     if found is None:
@@ -152,14 +160,17 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Start a build with no hashes seen; pin the storage scope to the site's path."""
-    _state.update(hashes=set(), by_base={}, template_base={})
+    _state.update(hashes=set(), pages={}, by_base={}, template_base={})
     if config.site_url and "scope" not in config.extra:
         config.extra["scope"] = urlsplit(config.site_url).path or "/"
     return config
 
 
 def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-    return _with_meta(output, config, get_relative_url(".", page.url))
+    seen: set[str] = set()
+    output = _with_meta(output, config, get_relative_url(".", page.url), seen)
+    _state["pages"][page.url] = sorted(seen)
+    return output
 
 
 def on_template_context(context: dict[str, Any], /, *, template_name: str,
@@ -173,7 +184,18 @@ def on_post_template(output: str, /, *, template_name: str, config: MkDocsConfig
     if not template_name.endswith(".html"):
         return output
     base_url = _state["template_base"].get(template_name, "")
-    return _with_meta(output, config, base_url)
+    return _with_meta(output, config, base_url, _state["hashes"])
+
+
+def incremental_facts() -> dict[str, list[str]]:
+    """Each page's hashes in this build, kept by an incremental build for the next one."""
+    return dict(_state["pages"])
+
+
+def incremental_restore(facts: dict[str, list[str]]) -> None:
+    """The hashes of pages an incremental build did not render, as the last build found."""
+    for url, hashes in facts.items():
+        _state["pages"].setdefault(url, hashes)
 
 
 def header_rules(site_policy: str) -> list[tuple[str, dict[str, str]]]:
@@ -218,7 +240,8 @@ def _nginx(rules: list[tuple[str, dict[str, str]]], prefix: str) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Header files with the policy for every page of this build, for the static host."""
-    rules = header_rules(policy(_state["hashes"]))
+    every = set(_state["hashes"]).union(*_state["pages"].values())
+    rules = header_rules(policy(every))
     site = Path(config.site_dir)
     prefix = urlsplit(config.site_url or "/").path or "/"
     (site / HEADERS_FILE).write_text(_netlify(rules), encoding="utf-8")

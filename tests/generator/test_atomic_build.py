@@ -10,6 +10,7 @@ import pytest
 
 from feedback_app.demo import seed_demo
 from feedback_app.store import Idea, IdeaStatus, Store, TinyStore
+from generator.build import TEMPLATE_CACHE, finish_removals
 from generator.publish import BuildError, publish
 from tests.conftest import built_idea_page, idea_pages
 
@@ -103,6 +104,9 @@ def test_old_builds_are_removed(live: Store, site_project: Path) -> None:
     site = site_project / "site"
     for _ in range(3):
         assert _publish(live, site_project, force=True)
-    builds = [p for p in site.resolve().parent.iterdir()]
+    finish_removals()  # old builds go in the background, after the switch
+    builds = [p for p in site.resolve().parent.iterdir() if p.is_dir() and p.name != TEMPLATE_CACHE]
     assert site.resolve() in builds
     assert len(builds) <= 2, "the live build and the one before it, for readers still on it"
+    manifests = {p.name for p in site.resolve().parent.glob("*.manifest.json")}
+    assert manifests == {f"{b.name}.manifest.json" for b in builds}, "each build's, no others"
