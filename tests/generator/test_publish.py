@@ -251,10 +251,10 @@ def test_status_change_publishes_in_the_background(
     answered = threading.Event()
     real_build = publish_module.build_site
 
-    def build_after_the_answer(*args: object) -> None:
+    def build_after_the_answer(*args: object, **kwargs: object) -> object:
         if not answered.wait(timeout=60):
             raise AssertionError("the request waited for the build")
-        real_build(*args)  # type: ignore[arg-type]
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(publish_module, "build_site", build_after_the_answer)
     site = site_project / "site"
