@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUOTES = ["Great coffee and friendly people.", "Найкраща кава в місті.", "Отличный кофе!",
           "Ang sarap ng kape.", "Cornetti vegani perfetti.", "咖啡很好喝。"]  # fmt: skip
 TAGS = ["coffee", "service", "vegan", "app", "кава", "咖啡"]
+REPUBLISH_SHARE = round(2 / 11.2, 2)  # one change: 2 s against a full build of 11.2 s
 
 
 def _seed(store: Store, testimonials: int, ideas: int) -> None:
@@ -155,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
         "republish_nochange_s": Target(republish_s, 1),
         **{name: Target(seconds) for name, seconds in one_change.items()},
         "republish_one_change_s": Target(max(one_change.values()), 2),
+        # The 2 s was set where the whole build took 11.2 s; machines differ (this
+        # benchmark has run two and more times slower on another), so the target that travels
+        # is the share of a full publish measured in this same run: 2 / 11.2.
+        "republish_share_of_full": Target(max(one_change.values()) / publish_s, REPUBLISH_SHARE),
         "raw_mkdocs_s": Target(raw_s),
         "overhead_ratio": Target(publish_s / raw_s, 1.2),
         "max_html_kb": Target(max_html_kb, 500),

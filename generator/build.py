@@ -30,7 +30,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DOCS", "BuildError", "build_site", "builds_folder", "finish_removals", "is_current"]
+__all__ = [
+    "DOCS", "BuildError", "build_site", "builds_folder", "finish_removals", "inputs_digest",
+    "is_current",
+]  # fmt: skip
 
 DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
 _DIGEST_LEN = 16
@@ -63,14 +66,12 @@ def inputs_digest(project: Path, site_url: str, env: Mapping[str, str] | None = 
     return h.hexdigest()[:_DIGEST_LEN]
 
 
-def is_current(
-    project: Path, site_dir: Path, site_url: str, env: Mapping[str, str] | None = None
-) -> bool:
-    """Whether the live site was built from the project as it is now."""
+def is_current(site_dir: Path, digest: str) -> bool:
+    """Whether the live site was built from inputs with this `inputs_digest`."""
     if not site_dir.is_symlink() or not (site_dir / "index.html").exists():
         return False
     live = Path(os.readlink(site_dir)).name
-    return live.startswith(inputs_digest(project, site_url, env) + "-")
+    return live.startswith(digest + "-")
 
 
 def build_site(
@@ -79,6 +80,7 @@ def build_site(
     site_url: str,
     env: Mapping[str, str] | None = None,
     full: bool = False,
+    digest: str | None = None,
 ) -> dict[str, Any]:
     """Build `project/mkdocs.yml` into a new folder, then switch `site_dir` to it; what the
     build did (its mode, "incremental" or "full (why)", and seconds by step).
@@ -87,11 +89,13 @@ def build_site(
     generator/incremental.py; `full` forbids it), and is otherwise exactly `mkdocs build`.
     It runs from `project` (MkDocs resolves some paths from the working folder); mkdocs.yml
     reads `site_url` from VOICEBOX_SITE_URL, for the sitemap and canonical links, and the
-    brand from `env` (generator/render.py, site_env).
+    brand from `env` (generator/render.py, site_env). `digest` is the inputs' digest when
+    the caller has it already (reading every input again takes a while on a big site).
     """
     builds = builds_folder(site_dir)
     builds.mkdir(parents=True, exist_ok=True)
-    target = builds / f"{inputs_digest(project, site_url, env)}-{time.time_ns()}"
+    digest = digest or inputs_digest(project, site_url, env)
+    target = builds / f"{digest}-{time.time_ns()}"
     live = site_dir.resolve() if site_dir.is_symlink() else None
     try:
         report = _driver(project, target, site_url, env or {}, live, full)

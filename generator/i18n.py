@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import gettext as _gettext
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 __all__ = ["_", "current_locale", "fmt_date", "fmt_number", "ngettext", "set_locale"]
 
 _LOCALES = Path(__file__).resolve().parents[1] / "feedback_app" / "translations"
-_state: dict[str, object] = {"locale": "en", "t": _gettext.NullTranslations()}
+_state: dict[str, object] = {"locale": "en", "babel": Locale.parse("en"),
+                             "t": _gettext.NullTranslations()}  # fmt: skip
 
 
 def set_locale(locale: str) -> None:
     _state["locale"] = locale
+    # Parsed once: a site formats thousands of dates and numbers, and Babel would parse the
+    # locale's name again for each of them.
+    _state["babel"] = Locale.parse(locale)
     _state["t"] = _gettext.translation("messages", _LOCALES, [locale], fallback=True)
 
 
@@ -40,8 +46,14 @@ def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
 
 
 def fmt_number(n: float) -> str:
-    return format_decimal(n, locale=str(_state["locale"]))
+    return format_decimal(n, locale=_state["babel"])  # type: ignore[arg-type]
 
 
 def fmt_date(d: date) -> str:
-    return format_date(d, "long", locale=str(_state["locale"]))
+    return _long_date(d, str(_state["locale"]))
+
+
+@lru_cache(maxsize=4096)
+def _long_date(d: date, locale: str) -> str:
+    """A site shows the same few hundred days thousands of times (each card has its date)."""
+    return format_date(d, "long", locale=Locale.parse(locale))

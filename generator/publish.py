@@ -11,7 +11,7 @@ from typing import Any
 from feedback_app.brand import Brand
 from feedback_app.store import Store, utcnow
 
-from .build import DOCS, BuildError, build_site, is_current
+from .build import DOCS, BuildError, build_site, inputs_digest, is_current
 from .collect import SiteData, collect
 from .i18n import set_locale
 from .paging import known_pages, remember_pages
@@ -65,12 +65,13 @@ def publish(
             data, summary = write_pages(store, project, board_url, site_url, locale, progress,
                                         brand)  # fmt: skip
             env = site_env(data.brand, board_url)
-            built = force or not is_current(project, site_dir, site_url, env)
+            digest = inputs_digest(project, site_url, env)
+            built = force or not is_current(site_dir, digest)
             report = None
             if built:
                 progress("build")
                 # `force` is the way out when a site looks wrong: it rebuilds every page.
-                report = build_site(project, site_dir, site_url, env, full=force)
+                report = build_site(project, site_dir, site_url, env, full=force, digest=digest)
         except Exception as exc:
             _record(store, ok=False, message=str(exc))
             raise

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 from xml.sax.saxutils import escape as xml_escape
 
+import orjson
 import yaml
 
 from feedback_app.brand import Brand, contrast
@@ -53,6 +54,7 @@ _WALL_JS = Path(__file__).with_name("wall.js").read_text(encoding="utf-8")
 WORD_JOINER = "\u2060"
 
 _D = TypeVar("_D")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def xml_safe(text: str) -> str:
@@ -126,7 +128,9 @@ def _page(
         meta["description"] = page_description(description)
     if hide:
         meta["hide"] = list(hide)
-    front = yaml.safe_dump(meta, allow_unicode=True, default_style='"', width=1 << 30)
+    # libyaml's emitter where installed (PyYAML's wheels have it): the same YAML, faster.
+    front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, default_style='"',
+                      width=1 << 30)  # fmt: skip
     return f"---\n{front}---\n\n# {inert(title)}{_lang(language)}\n\n{body}"
 
 
@@ -443,7 +447,10 @@ def _json(data: SiteData) -> str:
         }
         for t in data.testimonials
     ]
-    return json.dumps({"version": 1, "testimonials": items}, ensure_ascii=False, indent=1) + "\n"
+    # orjson: thousands of testimonials, where the standard library's indenting encoder,
+    # which runs in Python, took half a second.
+    document = {"version": 1, "testimonials": items}
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def _redirect(to: str) -> str:

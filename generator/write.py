@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,22 +27,28 @@ def compare_files(files: Mapping[str, str | bytes], folder: Path) -> WriteSummar
     """What `write_files(files, folder)` would add, change and remove, without writing:
     read one file at a time, so the comparison holds one page in memory, not the site."""
     summary = WriteSummary()
+    on_disk = _files_in(folder)
     for name in sorted(files):
-        try:
-            old = (folder / name).read_bytes()
-        except (FileNotFoundError, NotADirectoryError):
+        if name not in on_disk:
             summary.added.append(name)
-            continue
-        if old == _bytes(files[name]):
+        elif (folder / name).read_bytes() == _bytes(files[name]):
             summary.unchanged += 1
         else:
             summary.changed.append(name)
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and name not in files:
-                summary.removed.append(name)
+    summary.removed = sorted(on_disk - files.keys())
     return summary
+
+
+def _files_in(folder: Path) -> set[str]:
+    """Every file under `folder`, by its path there ("a/b.md"). One walk of the folder: a
+    site has thousands of files, and a publish that changed one must not spend its time here.
+    """
+    found: set[str] = set()
+    for root, _dirs, names in os.walk(folder):
+        relative = os.path.relpath(root, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return found
 
 
 def write_files(files: Mapping[str, str | bytes], folder: Path) -> WriteSummary:
@@ -57,10 +64,11 @@ def write_files(files: Mapping[str, str | bytes], folder: Path) -> WriteSummary:
         path.write_bytes(_bytes(files[name]))
     for name in summary.removed:
         (folder / name).unlink()
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_dir():
-            with contextlib.suppress(OSError):
-                path.rmdir()  # only empty folders go
+    if summary.removed:  # only a removal can leave a folder empty
+        for root, _dirs, _names in os.walk(folder, topdown=False):
+            if root != str(folder):
+                with contextlib.suppress(OSError):
+                    os.rmdir(root)  # only empty folders go
     return summary
 
 
