@@ -211,7 +211,7 @@ def demo(
 
 
 @cli.command()
-@click.option("--force", is_flag=True, help="Build even if no generated page changed.")
+@click.option("--force", is_flag=True, help="Rebuild every page, even if none changed.")
 @click.pass_context
 def publish(ctx: click.Context, force: bool) -> None:
     """Generate the public site's pages from the data and build it with MkDocs."""
