@@ -221,12 +221,18 @@ def _card(t: PublishedTestimonial, photos: str) -> str:
     return "\n".join(lines)
 
 
-def _cards(items: Sequence[PublishedTestimonial], photos: str) -> str:
+def _note(items: Sequence[PublishedTestimonial]) -> str:
+    """What "Verified customer" means, once on a page that shows the mark."""
+    return f"\n\n{_verified_note()}\n{{ .vb-note }}" if any(t.verified for t in items) else ""
+
+
+def _cards(items: Sequence[PublishedTestimonial], photos: str, note: bool = True) -> str:
+    """A grid of testimonials; with `note`, what the verified mark means below it (a page
+    with two grids says it once, under the last)."""
     if not items:
         return _("No testimonials yet.")
     body = "\n\n".join(_card(t, photos) for t in items)
-    note = f"\n\n{_verified_note()}\n{{ .vb-note }}" if any(t.verified for t in items) else ""
-    return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>{note}'
+    return f'<div class="grid cards" markdown>\n\n{body}\n\n</div>{_note(items) if note else ""}'
 
 
 def _paged(data: SiteData, name: str, ids: Sequence[int]) -> list[tuple[str, list[int], str]]:
@@ -273,8 +279,10 @@ def _testimonial_pages(data: SiteData) -> dict[str, str]:
         if name == "index.md":
             head = f"{_('Topics:')} {tag_links}\n\n" if tags else ""
             if featured:
-                head += f"## {_('Featured')}\n\n{_cards(featured, '../')}\n\n## {_('Latest')}\n\n"
-        cards = _cards([by_id[i] for i in ids], "../")
+                grid = _cards(featured, "../", note=False)
+                head += f"## {_('Featured')}\n\n{grid}\n\n## {_('Latest')}\n\n"
+        shown = [by_id[i] for i in ids]
+        cards = _cards(shown, "../", note=False) + _note([*shown, *(featured if head else [])])
         files[f"testimonials/{name}"] = _page(
             title, head + cards + pager + actions, description=about
         )

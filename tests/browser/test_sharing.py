@@ -142,7 +142,7 @@ def test_every_page_type_shares_its_own_title_and_description_and_names_the_feed
     ideas = {title: built_idea_page(site, idea).parent.relative_to(site) for title, idea in
              ids.items()}  # fmt: skip
     tag = "oat-milk"
-    pages = {"/": "What our customers say", "/testimonials/": "Testimonials",
+    pages = {"/": "Voicebox", "/testimonials/": "Testimonials",
              f"/testimonials/tags/{tag}/": None, "/ideas/": "Ideas in Action",
              **{f"/{path.as_posix()}/": title for title, path in ideas.items()}}  # fmt: skip
     for path, title in pages.items():
