@@ -3,7 +3,8 @@
 A screen reader picks its voice from `lang`, a browser its hyphenation and Chinese fonts. What
 the author told us comes first (the language they used the interface in, or their sale's);
 detection is only the fallback. The interface is English-only today, so a stated "en" is often
-just the default: a stated language whose script the text does not use is not believed.
+just the default: a stated language is not believed when the text's script or its words
+clearly say another.
 
 Detection knows exactly the six languages our customers write in (en, uk, ru, tl, it, zh):
 the script decides Chinese and Cyrillic; Ukrainian and Russian are told apart by the letters
@@ -81,15 +82,19 @@ def detect(text: str) -> str:
 
 
 def language_of(text: str, *stated: str) -> str:
-    """The first `stated` language (in order of trust) that the text's script allows, else
-    what `detect` finds. A language we do not know the script of is believed as stated;
-    anything that is not a language tag is ignored (it is printed into an attribute)."""
-    script = _script(text)
+    """The first `stated` language (in order of trust) that the text agrees with, else what
+    `detect` finds. A stated language is not believed when the text's script is another, or
+    when its words clearly say another language of that script (an English quote from a
+    customer whose sale was recorded in Italian); a language we do not know the script of is
+    believed as stated. Anything that is not a language tag is ignored (it is printed into an
+    attribute)."""
+    script, found = _script(text), detect(text)
     for lang in stated:
         tag = lang.strip().replace("_", "-")
         if not _TAG.fullmatch(tag):
             continue
-        known = _SCRIPT_OF.get(tag.split("-")[0].casefold())
-        if known is None or not script or known == script:
+        base = tag.split("-")[0].casefold()
+        known = _SCRIPT_OF.get(base)
+        if known is None or not script or (known == script and found in ("", base)):
             return tag
-    return detect(text)
+    return found

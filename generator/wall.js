@@ -25,7 +25,7 @@
     list: {"list-style": "none", margin: "0", padding: "0", display: "grid", gap: "1rem",
            "grid-template-columns": "repeat(auto-fill, minmax(16rem, 1fr))"},
     item: {border: "1px solid rgba(0, 0, 0, .15)", "border-radius": ".5rem", padding: "1rem",
-           margin: "0"},
+           margin: "0", "min-width": "0", "overflow-wrap": "anywhere"},
     quote: {margin: "0 0 .5rem", "font-size": "1.05rem", "line-height": "1.5"},
     stars: {margin: "0 0 .25rem", color: "#b26a00", "letter-spacing": ".1em"},
     credit: {margin: "0", "font-weight": "bold"},

@@ -23,6 +23,7 @@ from tests.conftest import built_idea_page
 
 HOSTILE = ['"><script>alert(1)</script>', "&lt;script&gt;alert(2)&lt;/script&gt;",
            "Don't \"quote\" me & <b>co</b>"]  # fmt: skip
+LONG_WORD = "https://example.com/" + "x" * 600  # a pasted link: one word, wider than a page
 VIOLATIONS = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) =>
@@ -82,8 +83,9 @@ def published(
         store.ideas.set_status(idea.id, IdeaStatus.IMPLEMENTED, "Done", by=1, changed_note=title)
         ids[title] = idea.id
     for text in HOSTILE:
+        quote = text if text != HOSTILE[-1] else f"{text} {LONG_WORD}"
         store.testimonials.add(Testimonial(
-            text, 4, text, credit_company=text, state=TestimonialState.APPROVED, featured=True,
+            quote, 4, text, credit_company=text, state=TestimonialState.APPROVED, featured=True,
             email_confirmed_at=utcnow(), consented_at=utcnow(), consent_text="ok",
             consent_version="1", connection=text, tags=["oat milk"],
         ))  # fmt: skip
@@ -205,6 +207,9 @@ def test_the_wall_of_love_shows_on_a_business_site_by_script_and_by_frame(
         "href", f"{url}/testimonials/"
     )
     assert wall.locator("script, img, b").count() == 0, "customers' words stay text"
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
+        "a long word wraps inside its card: the business's page keeps its width"
+    )
     assert page.evaluate("window.__violations") == []
 
     page.goto(f"{home}/frame.html")

@@ -137,12 +137,12 @@ def _sale(store: Store, email: str, ref: str, **kw: object) -> None:
 def test_verified_means_a_confirmed_email_with_a_purchase(store: Store) -> None:
     _sale(store, "buyer@example.com", "A1", language="it")
     _sale(store, "lost@example.com", "A2", outcome=SaleOutcome.LOST)
-    _approved(store, "Bought and loved it", "Buyer@Example.com ")
+    _approved(store, "Comprato, adorato", "Buyer@Example.com ")
     _approved(store, "Nearly bought", "lost@example.com")
     _approved(store, "Never bought", "stranger@example.com")
     found = {t.quote: t for t in collect(store, BOARD).testimonials}
-    assert found["Bought and loved it"].verified
-    assert found["Bought and loved it"].language == "it", "the sale's language"
+    assert found["Comprato, adorato"].verified
+    assert found["Comprato, adorato"].language == "it", "the sale's language"
     assert not found["Nearly bought"].verified, "a lost deal is not a purchase"
     assert not found["Never bought"].verified
 
