@@ -4,7 +4,9 @@ discovery, worked out once per build from the configuration:
 - `extra.og_locale`: OpenGraph wants a language with its territory (`uk_UA`), while the theme
   names only the language (`uk`); Babel's likely subtags supply the usual territory.
 - `extra.og_image`: the logo as an absolute address (a preview is fetched from elsewhere),
-  or nothing when the site has no logo: then pages simply share without a picture.
+  or nothing when the site has no logo, or only an SVG one: the sites that draw link
+  previews do not draw SVG, so pages then share without a picture rather than with a broken
+  one.
 
 A hook (mkdocs.yml `hooks:`), not content: without it pages share without locale or picture.
 """
@@ -31,6 +33,7 @@ def og_locale(language: str) -> str:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra["og_locale"] = og_locale(str(config.theme.get("language") or "en"))
-    logo = config.theme.get("logo")
-    config.extra["og_image"] = urljoin(config.site_url or "", logo) if logo else ""
+    logo = str(config.theme.get("logo") or "")
+    shareable = logo and not logo.casefold().endswith(".svg")
+    config.extra["og_image"] = urljoin(config.site_url or "", logo) if shareable else ""
     return config

@@ -100,14 +100,16 @@ def _data() -> SiteData:
     return SiteData(testimonials, ideas, "http://board.example")
 
 
-def _project(root: Path) -> Path:
-    """The site built from `_data()`."""
+def _project(root: Path, brand: Brand | None = None) -> Path:
+    """The site built from `_data()`, for `brand` as its settings give it to the publish."""
     project = root / "project"
     shutil.copytree(ROOT / "site_src", project / "site_src",
                     ignore=shutil.ignore_patterns("generated", "__pycache__"))  # fmt: skip
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    write_files(render_site(_data(), SITE_URL), project / GENERATED)
-    build_site(project, project / "site", SITE_URL)
+    data = replace(_data(), brand=brand) if brand else _data()
+    write_files(render_site(data, SITE_URL), project / GENERATED)
+    env = site_env(brand, "http://board.example") if brand else None
+    build_site(project, project / "site", SITE_URL, env)
     return project / "site"
 
 
@@ -184,14 +186,7 @@ def test_the_home_page_says_who_the_site_belongs_to_and_no_page_rates_itself(sit
 def test_a_logo_is_shared_and_a_hostile_name_stays_data(tmp_path: Path) -> None:
     """The business's name and logo, as its settings give them to the publish."""
     logo = BrandImage(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png", "png")
-    brand = Brand(name=HOSTILE_NAME, logo=logo)
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "site_src", project / "site_src",
-                    ignore=shutil.ignore_patterns("generated", "__pycache__"))  # fmt: skip
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    write_files(render_site(replace(_data(), brand=brand), SITE_URL), project / GENERATED)
-    build_site(project, project / "site", SITE_URL, site_env(brand, "http://board.example"))
-    site = project / "site"
+    site = _project(tmp_path, Brand(name=HOSTILE_NAME, logo=logo))
     logo_url = f"{SITE_URL}brand/logo-{logo.file_name}"
     home = _head(site / "index.html")
     raw = (site / "index.html").read_text(encoding="utf-8")
@@ -203,6 +198,14 @@ def test_a_logo_is_shared_and_a_hostile_name_stays_data(tmp_path: Path) -> None:
     }  # fmt: skip
     assert home.one("og:site_name") == HOSTILE_NAME
     assert home.one("og:image") == home.one("twitter:image") == logo_url
+
+
+def test_an_svg_logo_is_not_offered_as_the_preview_picture(tmp_path: Path) -> None:
+    """Link previews are not drawn from SVG: better no picture than a broken one."""
+    svg = BrandImage(b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml", "svg")
+    home = _head(_project(tmp_path, Brand(name="Brewline", logo=svg)) / "index.html")
+    assert "og:image" not in home.meta and "twitter:image" not in home.meta
+    assert "logo" not in json.loads(home.json_ld[0])
 
 
 @pytest.mark.parametrize(("language", "expected"), [
