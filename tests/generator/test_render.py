@@ -133,3 +133,15 @@ def test_tags_that_would_share_a_page_get_one_each() -> None:
     assert {"Oat milk", "oat-milk"} == {
         tag for tag in ("Oat milk", "oat-milk") for page in pages if inert(tag) in files[page]
     }
+
+
+def test_feed_entries_keep_their_first_ids_and_link_to_the_new_addresses() -> None:
+    """Feed readers know an entry by its id: it stays the idea's first address (under
+    /generated/) while the link follows the page to /ideas/<slug>/."""
+    feed = render_site(_data(ideas=1), "http://site.example/")["feed.xml"]
+    root = ElementTree.fromstring(feed)
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = root.iter(f"{atom}entry")
+    assert entry.findtext(f"{atom}id") == "http://site.example/generated/ideas/0/"
+    assert entry.find(f"{atom}link").get("href") == "http://site.example/ideas/0-idea-0/"
+    assert root.findtext(f"{atom}id") == "http://site.example/generated/feed.xml"
