@@ -32,10 +32,10 @@ from typing import Any
 
 __all__ = [
     "DOCS", "BuildError", "build_site", "builds_folder", "finish_removals", "inputs_digest",
-    "is_current",
+    "is_current", "mkdocs_env",
 ]  # fmt: skip
 
-DOCS = "site_src"  # mkdocs.yml's docs_dir: hand-written pages, overrides, generated pages
+DOCS = "site_src"  # what a build reads: the docs folder (generated/), theme overrides, hooks
 _DIGEST_LEN = 16
 MANIFEST_SUFFIX = ".manifest.json"
 _REMOVER = "remove-old-builds"
@@ -146,11 +146,9 @@ def _driver(
     live: Path | None,
     full: bool,
 ) -> dict[str, Any]:
-    # No bytecode next to the hook: the site's inputs stay exactly what the project holds.
     code_root = str(Path(__file__).resolve().parents[1])  # this generator, whatever the cwd
     path = os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
-           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": path, **brand}  # fmt: skip
+    env = {**mkdocs_env(site_url, brand), "PYTHONPATH": path}
     command = [sys.executable, "-m", "generator.incremental", str(project / "mkdocs.yml"),
                str(target.absolute()), str(_manifest(target).absolute()),
                "--template-cache", str(target.parent.absolute() / TEMPLATE_CACHE)]  # fmt: skip
@@ -166,6 +164,14 @@ def _driver(
         raise BuildError(f"MkDocs failed (exit {result.returncode}):\n{tail}")
     report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return report
+
+
+def mkdocs_env(site_url: str, brand: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a build of the site runs in: the variables mkdocs.yml reads (the site's
+    address; the brand, generator/render.py site_env), and no bytecode written next to the
+    hooks, so the site's inputs stay exactly what the project holds."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": site_url,
+            "PYTHONDONTWRITEBYTECODE": "1", **(brand or {})}  # fmt: skip
 
 
 def _switch(site_dir: Path, target: Path) -> str | None:

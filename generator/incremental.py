@@ -1,6 +1,6 @@
 """Build a MkDocs site into a new folder, rebuilding only what changed since the live build.
 
-    python generator/incremental.py CONFIG TARGET MANIFEST [--previous DIR --previous-manifest
+    python -m generator.incremental CONFIG TARGET MANIFEST [--previous DIR --previous-manifest
     FILE] [--full]
 
 Why not `mkdocs build --dirty`: it rewrites the changed pages in place (readers would see a
@@ -14,8 +14,9 @@ What a page's HTML depends on, and how each is covered:
 - its own source: the manifest (written beside the build, outside the served folder) holds the
   sha256 of every file MkDocs knows; a page whose source differs, or which is new, is rebuilt;
 - files in docs_dir that MkDocs excludes but a Markdown extension may read into a page
-  (snippets): a page naming a changed one (by its file name, through other such files too) is
-  rebuilt, as if its own source had changed;
+  (pymdownx.snippets, which Voicebox's own site no longer uses, but a business may add): a
+  page naming a changed one (by its file name, through other such files too) is rebuilt, as
+  if its own source had changed;
 - everything global (mkdocs.yml and the environment variables it reads, the resolved
   site_url, theme overrides, hooks, and the versions of MkDocs, Material, Markdown and their
   kin): one digest; any difference means a full build;
@@ -40,8 +41,9 @@ does for its header files); a plugin that does not is not understood, and the bu
 one. A full build is also made when there is no usable previous build, or when more than
 `REBUILD_SHARE` of the pages changed (then linking and merging no longer pay).
 
-This file runs as a script in a subprocess (as `mkdocs build` did) and imports only MkDocs: the
-hooks it loads are module-level state, and a fresh process gives every build a clean one.
+This module runs in a subprocess (as `mkdocs build` did) and imports MkDocs and its Jinja,
+nothing of the app: the hooks it loads are module-level state, and a fresh process gives every
+build a clean one.
 """
 
 from __future__ import annotations
@@ -216,13 +218,22 @@ def _facts(config: MkDocsConfig) -> dict[str, Any]:
     return {name: getattr(p, FACTS)() for name, p in config.plugins.items() if hasattr(p, FACTS)}
 
 
-def manifest(config: MkDocsConfig, files: Files, nav: Navigation, digest: str) -> dict[str, Any]:
+def manifest(
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    digest: str,
+    hashes: dict[str, list[Any]] | None = None,
+    included: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What a build was made from; `hashes` and `included` when the caller has them already
+    (an incremental build compared them: reading every source again would double its I/O)."""
     pages = files.documentation_pages()
     return {
         "format": MANIFEST_FORMAT,
         "global": digest,
-        "files": source_hashes(files),
-        "included": included_hashes(config, files),
+        "files": source_hashes(files) if hashes is None else hashes,
+        "included": included_hashes(config, files) if included is None else included,
         "titles": {f.src_uri: f.page.title for f in pages if f.page is not None},
         "nav": _nav(nav),
         "facts": _facts(config),
@@ -343,7 +354,7 @@ def incremental_build(
     stale |= {hashes[uri][1] for uri in changed}
     links = _link_unchanged(previous, target, stale)
     lap("link")
-    new = manifest(config, files, nav, digest)
+    new = manifest(config, files, nav, digest, hashes, included)
     times.update(pages_rebuilt=len(rebuilt), files_linked=links)
     return new, times
 
@@ -361,17 +372,18 @@ def _complete_summaries(
         if index is None:
             continue
         data = json.loads((previous / "search" / "search_index.json").read_bytes())
-        by_page: dict[str, list[dict[str, Any]]] = {}
-        for source in (data["docs"], index.entries):
-            fresh: dict[str, list[dict[str, Any]]] = {}
-            for entry in source:
-                fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
-            if source is data["docs"]:
-                by_page = {url: e for url, e in fresh.items() if url in kept}
-            else:
-                by_page.update(fresh)
+        by_page = {url: e for url, e in _by_page(data["docs"]).items() if url in kept}
+        by_page.update(_by_page(index.entries))
         # A full build indexes pages in the order of MkDocs' file list.
         index.entries = [e for f in doc_files if f.page for e in by_page.get(f.page.url, [])]
+
+
+def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Search index entries by the page they are on (a location without its #section)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        found.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+    return found
 
 
 def _link_unchanged(previous: Path, target: Path, stale: set[str]) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -27,7 +26,7 @@ from feedback_app.store import (
     TinyStore,
     utcnow,
 )
-from generator.build import TEMPLATE_CACHE, BuildError, build_site
+from generator.build import TEMPLATE_CACHE, BuildError, build_site, mkdocs_env
 from generator.publish import PublishResult, publish
 from generator.render import site_env
 
@@ -75,8 +74,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 def _full_build(project: Path, into: Path) -> None:
     """A plain `mkdocs build`, with the variables a publish gives it (the default brand)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": SITE_URL,
-           "PYTHONDONTWRITEBYTECODE": "1", **BRAND_ENV}  # fmt: skip
+    env = mkdocs_env(SITE_URL, BRAND_ENV)
     command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "-d", str(into)]
     subprocess.run(command, cwd=project, env=env, check=True)
 

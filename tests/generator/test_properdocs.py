@@ -3,7 +3,6 @@ pages come out as MkDocs writes them: nothing of the site depends on MkDocs itse
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 from feedback_app.brand import Brand
 from feedback_app.demo import seed_demo
 from feedback_app.store import TinyStore
+from generator.build import mkdocs_env
 from generator.publish import write_pages
 from generator.render import site_env
 
@@ -21,9 +21,8 @@ GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 
 
 def _build(tool: str, project: Path, into: Path) -> dict[str, bytes]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VOICEBOX_SITE_URL": SITE_URL,
-           "PYTHONDONTWRITEBYTECODE": "1", "SOURCE_DATE_EPOCH": "1764547200",  # the sitemap's day
-           **site_env(Brand(), BOARD)}  # fmt: skip
+    # One day for both builds: the sitemap gives each page the build's date.
+    env = {**mkdocs_env(SITE_URL, site_env(Brand(), BOARD)), "SOURCE_DATE_EPOCH": "1764547200"}
     command = [sys.executable, "-m", tool, "build", "--quiet", "-d", str(into)]
     subprocess.run(command, cwd=project, env=env, check=True, capture_output=True)
     return {p.relative_to(into).as_posix(): GENERATOR.sub(b"", p.read_bytes())

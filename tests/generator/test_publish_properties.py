@@ -47,7 +47,7 @@ SITE_URL = "http://site.example/"
 RICH_TAGS = {"p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
              "h3", "h4", "hr", "del"}  # fmt: skip
 RICH_ATTRIBUTES = {"href", "title", "rel"}
-# As mkdocs.yml has them (the snippet include is checked by the build test).
+# As mkdocs.yml has them.
 EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html"]
 
 VECTORS = [
@@ -205,10 +205,9 @@ def _markdown_pages(files: dict[str, str]) -> dict[str, str]:
     """Generated pages as HTML, the way MkDocs reads them: front matter, then Markdown."""
     pages = {}
     for name, source in files.items():
-        if name.endswith((".md", ".snippet")):
+        if name.endswith(".md"):
             body, meta = get_data(source)
-            if name.endswith(".md"):
-                assert "title" in meta, f"{name}: front matter must always parse"
+            assert "title" in meta, f"{name}: front matter must always parse"
             pages[name] = markdown.markdown(body, extensions=EXTENSIONS)
     return pages
 
