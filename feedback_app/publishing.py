@@ -19,6 +19,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from generator.publish import publish_pending, publish_requested
+
 from . import audit
 from .brand import load_brand
 from .data import get_store
@@ -26,8 +28,8 @@ from .store import Store
 from .store.models import User
 
 __all__ = [
-    "Publisher", "init_publishing", "publish_now", "published_data_changed", "publisher",
-    "stop_publishers",
+    "Publisher", "init_publishing", "publish_now", "publish_under_way", "published_data_changed",
+    "publisher", "stop_publishers",
 ]  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,8 @@ def publisher() -> Publisher:
 def published_data_changed() -> None:
     """Something the public site shows has changed: publish again soon (if enabled)."""
     if current_app.config["AUTO_PUBLISH"]:
-        get_store()  # fail here, in the request, if the data cannot be read at all
+        # Fails here, in the request, if the data cannot be read at all.
+        publish_requested(get_store())
         publisher().request()
 
 
@@ -134,4 +137,10 @@ def stop_publishers(timeout: float = 60.0) -> None:
 def publish_now(store: Store, actor: User) -> None:
     """Staff asked for a publish: start it in the background at once, and say who asked."""
     audit.record(store, actor, "site.publish", "site", None, summary="publish now")
+    publish_requested(store)
     publisher().request(delay=0)
+
+
+def publish_under_way(store: Store) -> bool:
+    """A publish is waiting or running, started by this process or another app worker."""
+    return publisher().busy or publish_pending(store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from .slugs import known_slugs, remember_slugs
 from .write import WriteSummary, write_files
 
 __all__ = [
-    "GENERATED", "BuildError", "PublishResult", "last_publish", "publish", "write_pages",
+    "GENERATED", "BuildError", "PublishResult", "last_publish", "publish", "publish_pending",
+    "publish_requested", "write_pages",
 ]  # fmt: skip
 
 GENERATED = Path(DOCS) / "generated"
@@ -28,6 +30,12 @@ GENERATED = Path(DOCS) / "generated"
 # (and hosts, with a shared backend); the console reads how the last one went.
 PUBLISH = "publish"
 PUBLISH_WAIT_S = 600
+# When a publish was last asked for, by any process: every app worker's console can tell that
+# one is under way, not only the worker that took the request.
+REQUESTED = "publish-requested"
+# A request older than this with no publish after it was lost with its process (killed while
+# waiting or building): the console stops saying that one is under way.
+REQUEST_LOST_S = PUBLISH_WAIT_S + 300
 
 
 @dataclass
@@ -61,6 +69,7 @@ def publish(
     project as it is now (so a build that failed is tried again by the next publish)."""
     start = time.perf_counter()
     with store.lock(PUBLISH, timeout=PUBLISH_WAIT_S):
+        started = utcnow().isoformat()
         try:
             data, summary = write_pages(store, project, board_url, site_url, locale, progress,
                                         brand)  # fmt: skip
@@ -73,12 +82,12 @@ def publish(
                 # `force` is the way out when a site looks wrong: it rebuilds every page.
                 report = build_site(project, site_dir, site_url, env, full=force, digest=digest)
         except Exception as exc:
-            _record(store, ok=False, message=str(exc))
+            _record(store, started, ok=False, message=str(exc))
             raise
         result = PublishResult(summary, built, time.perf_counter() - start,
                                len(data.testimonials), len(data.ideas), report)  # fmt: skip
         changed = len(summary.added) + len(summary.changed) + len(summary.removed)
-        _record(store, ok=True, message=f"{changed} files changed", built=built)
+        _record(store, started, ok=True, message=f"{changed} files changed", built=built)
         return result
 
 
@@ -105,10 +114,28 @@ def write_pages(
     return data, summary
 
 
-def _record(store: Store, **fields: Any) -> None:
-    store.status.put(PUBLISH, {"at": utcnow().isoformat(), **fields})
+def _record(store: Store, started: str, **fields: Any) -> None:
+    store.status.put(PUBLISH, {"at": utcnow().isoformat(), "started": started, **fields})
 
 
 def last_publish(store: Store) -> dict[str, Any] | None:
     """When the site was last published, and whether it worked (for the console)."""
     return store.status.get(PUBLISH)
+
+
+def publish_requested(store: Store) -> None:
+    """Note that a publish was asked for (the process asked starts it)."""
+    store.status.put(REQUESTED, {"at": utcnow().isoformat()})
+
+
+def publish_pending(store: Store) -> bool:
+    """A publish was asked for, by any process, and has not started since (or is running)."""
+    asked = store.status.get(REQUESTED)
+    if asked is None:
+        return False
+    at = datetime.fromisoformat(asked["at"])
+    if (utcnow() - at).total_seconds() > REQUEST_LOST_S:
+        return False
+    last = last_publish(store)
+    # A publish that started before the request did not include what was asked for.
+    return last is None or datetime.fromisoformat(last.get("started", last["at"])) < at

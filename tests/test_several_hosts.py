@@ -368,8 +368,9 @@ def test_rate_limits_count_the_posts_both_hosts_received(cluster: Cluster) -> No
 
 
 def test_a_publish_on_one_host_waits_for_the_lock_held_on_another(cluster: Cluster) -> None:
-    b = cluster.b
+    a, b = cluster.a, cluster.b
     staff = cluster.signed_in("marta@example.com", b, "10.0.3.1", Role.MARKETER)
+    colleague = cluster.signed_in("pavlo@example.com", a, "10.0.3.3", Role.MARKETER)
     idea = cluster.idea("燕麦拿铁减糖版本")
     page = b.project / "site_src" / "generated" / "ideas" / f"{idea}.md"
     before = cluster.store.status.get("publish")
@@ -385,10 +386,14 @@ def test_a_publish_on_one_host_waits_for_the_lock_held_on_another(cluster: Clust
         time.sleep(2.5)  # B's publisher starts at once (no delay) and must wait for the lock
         assert not page.exists()
         assert cluster.store.status.get("publish") == before
+        # A colleague's console on the other host knows the publish B is about to do.
+        assert "A publish is under way" in colleague.request(a, "GET", "/admin/publishing")[1]
     _wait_until(lambda: page.exists(), "B publishes once the lock is free", b)
     _wait_until(lambda: (cluster.store.status.get("publish") or {}).get("ok") is True,
                 "the publish is recorded", b)  # fmt: skip
     assert "燕麦拿铁减糖版本" in page.read_text()
+    shown = colleague.request(a, "GET", "/admin/publishing")[1]
+    assert "A publish is under way" not in shown and 'class="last-publish"' in shown
 
 
 def test_the_hosts_carry_on_when_the_database_restarts(cluster: Cluster) -> None:

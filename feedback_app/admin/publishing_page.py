@@ -17,7 +17,7 @@ from ..auth.current import staff_required
 from ..branding import brand
 from ..data import get_store
 from ..forms import ActionForm
-from ..publishing import publish_now, publisher
+from ..publishing import publish_now, publish_under_way
 
 __all__ = ["bp"]
 
@@ -33,7 +33,7 @@ def index() -> str:
                        brand())  # fmt: skip
     return render_template(
         "admin/publishing.html", last=last_publish(store), upcoming=upcoming,
-        busy=publisher().busy, form=ActionForm(), site_url=c["SITE_URL"],
+        busy=publish_under_way(store), form=ActionForm(), site_url=c["SITE_URL"],
     )  # fmt: skip
 
 

@@ -28,7 +28,14 @@ from feedback_app.store import (
     TestimonialState,
     utcnow,
 )
-from generator.publish import GENERATED, BuildError, last_publish, publish
+from generator.publish import (
+    GENERATED,
+    BuildError,
+    last_publish,
+    publish,
+    publish_pending,
+    publish_requested,
+)  # fmt: skip
 from generator.slugs import idea_slug
 from tests.conftest import Backend, VoiceboxRunner, app_store, built_idea_page, idea_pages, sign_in
 
@@ -209,6 +216,31 @@ def test_one_publish_at_a_time_through_the_stores_lock(
     assert not (site_project / GENERATED).exists(), "the waiting publish wrote nothing"
     publish(store, site_project, site, "http://b", "http://s/")
     assert last_publish(backend.open())["ok"] is True  # type: ignore[index]
+
+
+def test_a_requested_publish_is_under_way_for_every_process_until_one_starts_after_it(
+    store: Store, backend: Backend, site_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console of any app worker (or host) says a publish is under way from the moment one
+    is asked for until a publish that started after the request has ended."""
+    elsewhere = backend.open()  # another worker's store
+    site = site_project / "site"
+    assert not publish_pending(elsewhere)
+    publish(store, site_project, site, "http://b", "http://s/")
+    publish_requested(store)
+    assert publish_pending(elsewhere), "asked for after the last publish started"
+    with elsewhere.lock("publish"):  # a publish that is running, or waiting for the lock
+        assert publish_pending(elsewhere)
+    publish(store, site_project, site, "http://b", "http://s/")
+    assert not publish_pending(elsewhere)
+    (site_project / "mkdocs.yml").write_text("theme: [unclosed")
+    publish_requested(store)
+    with pytest.raises(BuildError):
+        publish(store, site_project, site, "http://b", "http://s/")
+    assert not publish_pending(elsewhere), "a failed publish has ended too (and says so)"
+    publish_requested(store)
+    monkeypatch.setattr(importlib.import_module("generator.publish"), "REQUEST_LOST_S", -1)
+    assert not publish_pending(elsewhere), "a request its process never served is forgotten"
 
 
 def test_sitemap_and_stylesheet(published: tuple[Store, Path]) -> None:
